@@ -1,0 +1,64 @@
+# claimscope tasks. `make help` lists them; `make reports` and `make test` set everything up first.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+KERNEL := claimscope
+JOBS ?=
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "claimscope needs Python 3.11 or newer; set PYTHON=python3.11")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (claimscope)" >/dev/null
+	touch $(STAMP)
+
+## Create .venv, install claimscope (editable) and its Jupyter kernel (only when needed)
+setup: $(STAMP)
+
+## Build every report in reports/ (skips reports whose inputs are unchanged)
+reports: setup
+	$(BIN)/claimscope build $(if $(JOBS),-j $(JOBS))
+
+## Run the whole test suite: unit, integration, nbval over notebooks/, browser checks
+test: setup
+	$(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg
+
+## Check the dataset and print every problem
+validate: setup
+	$(BIN)/claimscope validate
+
+## Fill empty claim offsets in data/claims.csv from their quotes
+locate: setup
+	$(BIN)/claimscope locate
+
+## Re-execute the report notebooks in place to refresh their committed outputs
+notebooks: setup
+	$(BIN)/python -m claimscope.notebooks
+
+## Open JupyterLab on notebooks/ with the claimscope kernel
+lab: setup
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+## Run the benchmarks and write benchmarks/RESULTS.md
+bench: setup
+	$(BIN)/python benchmarks/run.py
+
+## Lint and format-check the code
+lint: setup
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+## Remove the virtual environment and caches (not reports/)
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build src/*.egg-info
+
+## List the targets
+help:
+	@awk '/^## /{sub(/^## /,""); doc=$$0; next} /^[a-z][a-z-]*:/{if (doc) {split($$0,a,":"); printf "  make %-10s %s\n", a[1], doc}; doc=""}' $(MAKEFILE_LIST)
+
+.PHONY: setup reports test validate locate notebooks lab bench lint clean help

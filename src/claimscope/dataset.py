@@ -1,0 +1,662 @@
+"""Load and validate the curated dataset described by ``data/datapackage.json``.
+
+The data package is the one description of every table: this module reads the field types,
+constraints and keys from it rather than repeating them. On top of the schema it checks what a
+schema cannot say: each source's sha256 and encoding, that every quote stands at its offsets,
+that numbers and dates are coherent. Every problem is collected and reported together, each as
+``file:row:column: message`` (row 1 is the header; a row is the line a record starts on).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from claimscope.paths import DATA_DIR, DATAPACKAGE_NAME
+
+TABLES = ("documents", "actors", "unit_sizes", "claims", "relations")
+LIST_SEPARATOR = ";"
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_INTEGER = re.compile(r"[+-]?\d+")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the dataset, located as precisely as the input allows."""
+
+    file: str
+    row: int | str
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.row}:{self.column}: {self.message}"
+
+
+class DatasetError(Exception):
+    """Raised with every problem found, not just the first."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = list(problems)
+        lines = "\n".join(str(p) for p in self.problems)
+        super().__init__(f"{len(self.problems)} problem(s) in the dataset:\n{lines}")
+
+
+@dataclass
+class Dataset:
+    """The validated tables, typed, with the decoded source texts.
+
+    Attributes:
+        data_dir: Folder the package was loaded from.
+        schema: The parsed ``datapackage.json``.
+        tables: Table name to DataFrame; also reachable as attributes (``ds.claims``).
+        texts: ``doc_id`` to the decoded source text.
+        version: Short content hash of every file the package consists of.
+    """
+
+    data_dir: Path
+    schema: dict
+    tables: dict[str, pd.DataFrame]
+    texts: dict[str, str]
+    version: str
+    located: list[str] = field(default_factory=list)
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        tables = self.__dict__.get("tables", {})
+        if name in tables:
+            return tables[name]
+        raise AttributeError(name)
+
+    def counts(self) -> dict[str, int]:
+        """Return the number of rows of each table.
+
+        >>> ds = load_dataset()  # doctest: +SKIP
+        >>> ds.counts()["documents"]  # doctest: +SKIP
+        1
+        """
+        return {name: len(df) for name, df in self.tables.items()}
+
+
+def read_schema(data_dir: Path | str | None = None) -> dict:
+    """Read ``datapackage.json`` and index its resources by name."""
+    data_dir = Path(data_dir or DATA_DIR)
+    path = data_dir / DATAPACKAGE_NAME
+    try:
+        package = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise DatasetError([Problem(DATAPACKAGE_NAME, "-", "-", "file not found")]) from exc
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise DatasetError([Problem(DATAPACKAGE_NAME, "-", "-", f"not valid JSON: {exc}")]) from exc
+    resources = {r.get("name"): r for r in package.get("resources", [])}
+    missing = [name for name in TABLES if name not in resources]
+    if missing:
+        raise DatasetError(
+            [Problem(DATAPACKAGE_NAME, "-", "-", f"no resource named {m!r}") for m in missing]
+        )
+    return package
+
+
+def resource_schema(package: dict, name: str) -> dict:
+    """Return the resource named ``name`` from a parsed data package."""
+    return next(r for r in package["resources"] if r["name"] == name)
+
+
+def split_list(value: str) -> list[str]:
+    """Split a ``;``-separated cell into its items.
+
+    >>> split_list("c001;c002")
+    ['c001', 'c002']
+    >>> split_list("")
+    []
+    """
+    return [item.strip() for item in value.split(LIST_SEPARATOR) if item.strip()]
+
+
+def _decode(raw: bytes, file: str, problems: list[Problem]) -> str | None:
+    """Decode CSV bytes as UTF-8, accepting a byte-order mark; locate any bad byte."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        prefix = raw[line_start : exc.start].decode("utf-8", errors="replace")
+        header = raw.split(b"\n", 1)[0].decode("utf-8", errors="replace")
+        column = _column_at(header, prefix)
+        problems.append(
+            Problem(
+                file,
+                line,
+                column,
+                f"not valid UTF-8: byte 0x{raw[exc.start]:02x} at byte offset {exc.start}; "
+                "save the file as UTF-8",
+            )
+        )
+        return None
+
+
+def _column_at(header: str, prefix: str) -> str:
+    """Name the header column that a partial line ``prefix`` has reached."""
+    try:
+        names = next(csv.reader([header.strip("\r\ufeff")]))
+        index = len(next(csv.reader([prefix]), [""])) - 1
+        return names[index] if 0 <= index < len(names) else "-"
+    except (csv.Error, StopIteration):
+        return "-"
+
+
+def _read_rows(
+    path: Path, file: str, problems: list[Problem]
+) -> tuple[list[str], list[int], list[list[str]]] | None:
+    """Parse a CSV strictly: header, line number of each record, and records."""
+    if not path.is_file():
+        problems.append(Problem(file, "-", "-", f"file not found: {path}"))
+        return None
+    text = _decode(path.read_bytes(), file, problems)
+    if text is None:
+        return None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header: list[str] | None = None
+    lines: list[int] = []
+    records: list[list[str]] = []
+    next_line = 1
+    try:
+        for record in reader:
+            start, next_line = next_line, reader.line_num + 1
+            if not record:  # a blank line
+                continue
+            if header is None:
+                header = [h.strip() for h in record]
+                continue
+            lines.append(start)
+            records.append(record)
+    except csv.Error as exc:
+        problems.append(Problem(file, next_line, "-", f"cannot parse CSV: {exc}"))
+        return None
+    if header is None:
+        problems.append(Problem(file, 1, "-", "file is empty: no header row"))
+        return None
+    return header, lines, records
+
+
+def _check_header(
+    header: list[str], fields: list[dict], file: str, problems: list[Problem]
+) -> bool:
+    names = [f["name"] for f in fields]
+    ok = True
+    for name in names:
+        if name not in header:
+            problems.append(Problem(file, 1, name, "column missing (declared in datapackage.json)"))
+            ok = False
+    for name in header:
+        if name not in names:
+            problems.append(
+                Problem(file, 1, name or "-", "column not declared in datapackage.json")
+            )
+            ok = False
+    duplicated = {n for n in header if header.count(n) > 1}
+    for name in sorted(duplicated):
+        problems.append(Problem(file, 1, name, "column appears more than once"))
+        ok = False
+    return ok
+
+
+def _frame(
+    header: list[str], lines: list[int], records: list[list[str]], file: str, problems: list
+) -> pd.DataFrame | None:
+    width = len(header)
+    bad = False
+    for line, record in zip(lines, records, strict=True):
+        if len(record) != width:
+            problems.append(
+                Problem(file, line, "-", f"has {len(record)} fields; the header has {width}")
+            )
+            bad = True
+    if bad:
+        return None
+    frame = pd.DataFrame(records, columns=header, dtype=object)
+    frame.index = pd.Index(lines, name="row")
+    return frame
+
+
+def _type_column(
+    values: pd.Series, spec: dict, file: str, problems: list[Problem]
+) -> pd.Series:
+    """Check one column against its field spec and return it typed."""
+    name = spec["name"]
+    kind = spec.get("type", "string")
+    constraints = spec.get("constraints", {})
+    stripped = values.str.strip()
+    present = stripped != ""
+
+    def report(mask: pd.Series, message) -> None:
+        for row, value in stripped[mask].items():
+            text = message(value) if callable(message) else message
+            problems.append(Problem(file, row, name, text))
+
+    if constraints.get("required"):
+        report(~present, "required value is empty")
+
+    if kind == "integer":
+        ok = stripped.str.fullmatch(_INTEGER.pattern) & (stripped.str.len() <= 18)
+        report(present & ~ok, lambda v: f"{v!r} is not an integer (at most 18 digits)")
+        typed = pd.Series(pd.NA, index=values.index, dtype="Int64")
+        good = present & ok
+        typed[good] = stripped[good].astype("int64")
+    elif kind == "number":
+        ok = stripped.str.fullmatch(_NUMBER.pattern)
+        report(present & ~ok, lambda v: f"{v!r} is not a number")
+        good = present & ok
+        typed = pd.Series(float("nan"), index=values.index, dtype="float64")
+        typed[good] = stripped[good].astype("float64")
+    elif kind == "date":
+        parsed = pd.to_datetime(stripped.where(present), format="%Y-%m-%d", errors="coerce")
+        ok = stripped.str.fullmatch(_ISO_DATE.pattern) & parsed.notna()
+        report(present & ~ok, lambda v: f"{v!r} is not a date in the form YYYY-MM-DD")
+        good = present & ok
+        typed = parsed.where(good)
+    else:
+        good = present
+        typed = values.where(present, "")
+
+    enum = constraints.get("enum")
+    if enum is not None:
+        allowed = ", ".join(map(str, enum))
+        report(good & ~stripped.isin([str(e) for e in enum]), lambda v: f"{v!r} is not one of: {allowed}")
+    pattern = constraints.get("pattern")
+    if pattern is not None:
+        report(good & ~stripped.str.fullmatch(pattern), lambda v: f"{v!r} does not match {pattern}")
+    for bound, op, word in (("minimum", "lt", "below"), ("maximum", "gt", "above")):
+        if bound in constraints and kind in ("integer", "number"):
+            limit = constraints[bound]
+            outside = good & getattr(typed.astype("float64"), op)(limit).fillna(False)
+            report(outside, lambda v, limit=limit, word=word: f"{v} is {word} the {bound} {limit}")
+    if constraints.get("unique") and kind != "date":
+        dup = good & stripped.duplicated(keep="first")
+        report(dup, lambda v: f"{v!r} is a duplicate: the value must be unique")
+    return typed
+
+
+def _load_table(
+    data_dir: Path, package: dict, name: str, problems: list[Problem]
+) -> pd.DataFrame | None:
+    resource = resource_schema(package, name)
+    file = resource.get("path", f"{name}.csv")
+    fields = resource["schema"]["fields"]
+    parsed = _read_rows(data_dir / file, file, problems)
+    if parsed is None:
+        return None
+    header, lines, records = parsed
+    if not _check_header(header, fields, file, problems):
+        return None
+    if not records:
+        problems.append(Problem(file, 2, "-", "table has a header but no rows"))
+        return None
+    raw = _frame(header, lines, records, file, problems)
+    if raw is None:
+        return None
+    typed = pd.DataFrame(index=raw.index)
+    for spec in fields:
+        typed[spec["name"]] = _type_column(raw[spec["name"]].astype(str), spec, file, problems)
+    key = resource["schema"].get("primaryKey")
+    if key and len(key) == 1 and not any(
+        f.get("constraints", {}).get("unique") for f in fields if f["name"] == key[0]
+    ):
+        column = typed[key[0]]
+        for row in column[column.duplicated(keep="first") & (column != "")].index:
+            problems.append(Problem(file, row, key[0], f"{column[row]!r} is a duplicate key"))
+    return typed
+
+
+def _check_foreign_keys(
+    package: dict, tables: dict[str, pd.DataFrame], problems: list[Problem]
+) -> None:
+    for name, frame in tables.items():
+        resource = resource_schema(package, name)
+        for fk in resource["schema"].get("foreignKeys", []):
+            (column,) = fk["fields"]
+            ref_name = fk["reference"]["resource"] or name
+            (ref_column,) = fk["reference"]["fields"]
+            if ref_name not in tables:
+                continue  # the referenced table already failed to load, and said so
+            known = set(tables[ref_name][ref_column])
+            values = frame[column]
+            dangling = (values != "") & ~values.isin(known)
+            for row, value in values[dangling].items():
+                problems.append(
+                    Problem(
+                        resource["path"],
+                        row,
+                        column,
+                        f"{value!r} is not a {ref_column} in {resource_schema(package, ref_name)['path']}",
+                    )
+                )
+
+
+def _load_texts(
+    data_dir: Path, documents: pd.DataFrame, problems: list[Problem]
+) -> dict[str, str]:
+    texts: dict[str, str] = {}
+    for row, doc in documents.iterrows():
+        if not doc["path"] or not doc["doc_id"]:
+            continue
+        path = data_dir / doc["path"]
+        if not path.is_file():
+            problems.append(Problem("documents.csv", row, "path", f"file not found: {doc['path']}"))
+            continue
+        raw = path.read_bytes()
+        digest = hashlib.sha256(raw).hexdigest()
+        if doc["sha256"] and digest != doc["sha256"]:
+            problems.append(
+                Problem(
+                    "documents.csv",
+                    row,
+                    "sha256",
+                    f"{doc['path']} has sha256 {digest}, not the recorded {doc['sha256']}: "
+                    "sources are never edited",
+                )
+            )
+        try:
+            texts[doc["doc_id"]] = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            problems.append(
+                Problem(
+                    "documents.csv",
+                    row,
+                    "path",
+                    f"{doc['path']} is not valid UTF-8: byte 0x{raw[exc.start]:02x} "
+                    f"at byte offset {exc.start}",
+                )
+            )
+    return texts
+
+
+def _excerpt(text: str, limit: int = 60) -> str:
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+def _check_quotes(
+    claims: pd.DataFrame, texts: dict[str, str], problems: list[Problem]
+) -> list[str]:
+    """Check each quote against its offsets; fill empty offsets in place. Return located ids."""
+    located: list[str] = []
+    starts = claims["start"].astype(object).tolist()
+    ends = claims["end"].astype(object).tolist()
+    for i, (row, claim) in enumerate(claims.iterrows()):
+        text = texts.get(claim["doc_id"])
+        quote = claim["quote"]
+        if text is None or not quote:
+            continue
+        start, end = starts[i], ends[i]
+        has_start, has_end = start is not pd.NA, end is not pd.NA
+        if has_start != has_end:
+            column = "end" if has_start else "start"
+            problems.append(
+                Problem("claims.csv", row, column, "give both start and end, or leave both empty")
+            )
+            continue
+        if not has_start:
+            first = text.find(quote)
+            if first < 0:
+                problems.append(
+                    Problem(
+                        "claims.csv",
+                        row,
+                        "quote",
+                        f"quote {_excerpt(quote)} not found in document {claim['doc_id']}",
+                    )
+                )
+            elif text.find(quote, first + 1) >= 0:
+                count = text.count(quote)
+                problems.append(
+                    Problem(
+                        "claims.csv",
+                        row,
+                        "quote",
+                        f"quote {_excerpt(quote)} occurs {count} times in document "
+                        f"{claim['doc_id']}; lengthen it or give start and end",
+                    )
+                )
+            else:
+                starts[i], ends[i] = first, first + len(quote)
+                located.append(claim["claim_id"])
+            continue
+        if not (0 <= start < end <= len(text)):
+            problems.append(
+                Problem(
+                    "claims.csv",
+                    row,
+                    "start",
+                    f"offsets {start}:{end} are outside document {claim['doc_id']} "
+                    f"(0:{len(text)}) or empty",
+                )
+            )
+            continue
+        if text[start:end] != quote:
+            where = text.find(quote)
+            hint = f"; the quote is at {where}:{where + len(quote)}" if where >= 0 else ""
+            problems.append(
+                Problem(
+                    "claims.csv",
+                    row,
+                    "quote",
+                    f"quote is not at offsets {start}:{end}: the text there reads "
+                    f"{_excerpt(text[start:end])}{hint}",
+                )
+            )
+    claims["start"] = pd.array(starts, dtype="Int64")
+    claims["end"] = pd.array(ends, dtype="Int64")
+    return located
+
+
+def _check_claims(
+    claims: pd.DataFrame, documents: pd.DataFrame | None, problems: list[Problem]
+) -> None:
+    low, high = claims["value_low"], claims["value_high"]
+    for row in claims.index[(low > high).fillna(False)]:
+        problems.append(
+            Problem(
+                "claims.csv",
+                row,
+                "value_low",
+                f"value_low {low[row]} is above value_high {high[row]}",
+            )
+        )
+    figures = claims[claims["claim_type"] == "troop_figure"]
+    for column in ("value_low", "value_high", "unit", "qualifier", "measure"):
+        empty = figures[column].isna() if figures[column].dtype != object else figures[column] == ""
+        for row in figures.index[empty]:
+            problems.append(
+                Problem("claims.csv", row, column, f"a troop_figure claim needs a {column}")
+            )
+    both = figures["value_low"].notna() & figures["value_high"].notna()
+    range_ = figures["qualifier"] == "range"
+    equal = (figures["value_low"] == figures["value_high"]).fillna(False)
+    for row in figures.index[both & range_ & equal]:
+        problems.append(
+            Problem("claims.csv", row, "qualifier", "a range needs value_low below value_high")
+        )
+    single = both & ~range_ & (figures["qualifier"] != "") & ~equal
+    for row in figures.index[single]:
+        problems.append(
+            Problem(
+                "claims.csv",
+                row,
+                "qualifier",
+                f"qualifier {figures['qualifier'][row]!r} takes one value: "
+                "value_low must equal value_high (use 'range' for two)",
+            )
+        )
+    if documents is None:
+        return
+    published = dict(zip(documents["doc_id"], documents["published_on"], strict=True))
+    doc_dates = claims["doc_id"].map(published)
+    late = (claims["claimed_on"] > doc_dates).fillna(False)
+    for row in claims.index[late]:
+        problems.append(
+            Problem(
+                "claims.csv",
+                row,
+                "claimed_on",
+                f"{claims['claimed_on'][row]:%Y-%m-%d} is after the document's published_on "
+                f"{doc_dates[row]:%Y-%m-%d}",
+            )
+        )
+
+
+def _check_relations(
+    relations: pd.DataFrame, claims: pd.DataFrame | None, problems: list[Problem]
+) -> None:
+    known = set(claims["claim_id"]) if claims is not None else None
+    for row, value in relations["claim_ids"].items():
+        ids = split_list(value)
+        if not ids:
+            continue  # required/pattern already reported it
+        if known is not None:
+            for claim_id in ids:
+                if claim_id not in known:
+                    problems.append(
+                        Problem(
+                            "relations.csv",
+                            row,
+                            "claim_ids",
+                            f"{claim_id!r} is not a claim_id in claims.csv",
+                        )
+                    )
+
+
+def _check_hierarchy(actors: pd.DataFrame, problems: list[Problem]) -> None:
+    parent = dict(zip(actors["actor_id"], actors["parent_id"], strict=True))
+    for row, actor in zip(actors.index, actors["actor_id"], strict=True):
+        seen, current = {actor}, parent.get(actor, "")
+        while current:
+            if current in seen:
+                problems.append(
+                    Problem("actors.csv", row, "parent_id", f"{actor!r} is its own ancestor")
+                )
+                break
+            seen.add(current)
+            current = parent.get(current, "")
+
+
+def dataset_version(data_dir: Path | str | None = None) -> str:
+    """Hash every file of the package (schema, tables, sources) into a short version string."""
+    data_dir = Path(data_dir or DATA_DIR)
+    digest = hashlib.sha256()
+    files = [data_dir / DATAPACKAGE_NAME, *(data_dir / f"{t}.csv" for t in TABLES)]
+    files += sorted((data_dir / "sources").glob("*.txt"))
+    for path in files:
+        digest.update(path.relative_to(data_dir).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+    return digest.hexdigest()[:12]
+
+
+def load_dataset(data_dir: Path | str | None = None) -> Dataset:
+    """Load every table, validate it all, and return typed DataFrames.
+
+    Args:
+        data_dir: Folder holding ``datapackage.json``; the project's ``data/`` by default.
+
+    Returns:
+        The validated dataset, with empty claim offsets located from their quotes.
+
+    Raises:
+        DatasetError: listing every problem found, each as ``file:row:column: message``.
+    """
+    data_dir = Path(data_dir or DATA_DIR)
+    package = read_schema(data_dir)
+    problems: list[Problem] = []
+    tables: dict[str, pd.DataFrame] = {}
+    for name in TABLES:
+        frame = _load_table(data_dir, package, name, problems)
+        if frame is not None:
+            tables[name] = frame
+    _check_foreign_keys(package, tables, problems)
+    texts: dict[str, str] = {}
+    located: list[str] = []
+    if "documents" in tables:
+        texts = _load_texts(data_dir, tables["documents"], problems)
+    if "actors" in tables:
+        _check_hierarchy(tables["actors"], problems)
+    if "claims" in tables:
+        located = _check_quotes(tables["claims"], texts, problems)
+        _check_claims(tables["claims"], tables.get("documents"), problems)
+    if "relations" in tables:
+        _check_relations(tables["relations"], tables.get("claims"), problems)
+    if "unit_sizes" in tables:
+        sizes = tables["unit_sizes"]
+        for row in sizes.index[(sizes["troops_low"] > sizes["troops_high"]).fillna(False)]:
+            problems.append(
+                Problem("unit_sizes.csv", row, "troops_low", "troops_low is above troops_high")
+            )
+    if problems:
+        raise DatasetError(sorted(problems, key=_problem_order))
+    return Dataset(
+        data_dir=data_dir,
+        schema=package,
+        tables={name: tables[name] for name in TABLES},
+        texts=texts,
+        version=dataset_version(data_dir),
+        located=located,
+    )
+
+
+def _problem_order(problem: Problem) -> tuple:
+    table = problem.file.removesuffix(".csv")
+    rank = TABLES.index(table) if table in TABLES else -1
+    row = problem.row if isinstance(problem.row, int) else 0
+    return (rank, row, problem.column, problem.message)
+
+
+def locate_offsets(data_dir: Path | str | None = None) -> list[str]:
+    """Write located offsets back into ``claims.csv`` for claims whose offsets are empty.
+
+    The file is rewritten atomically and only when the whole dataset is valid, so a curator can
+    paste a quote, leave ``start`` and ``end`` empty, and never count characters.
+
+    Returns:
+        The ids of the claims whose offsets were filled in.
+    """
+    dataset = load_dataset(data_dir)
+    if not dataset.located:
+        return []
+    claims = dataset.claims
+    path = dataset.data_dir / resource_schema(dataset.schema, "claims")["path"]
+    header, _, records = _read_rows(path, path.name, [])
+    position = {name: i for i, name in enumerate(header)}
+    for record, start, end in zip(records, claims["start"], claims["end"], strict=True):
+        record[position["start"]] = str(start)
+        record[position["end"]] = str(end)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(records)
+    write_atomic(path, buffer.getvalue().encode("utf-8"))
+    return dataset.located
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
