@@ -229,9 +229,7 @@ def _frame(
     return frame
 
 
-def _type_column(
-    values: pd.Series, spec: dict, file: str, problems: list[Problem]
-) -> pd.Series:
+def _type_column(values: pd.Series, spec: dict, file: str, problems: list[Problem]) -> pd.Series:
     """Check one column against its field spec and return it typed."""
     name = spec["name"]
     kind = spec.get("type", "string")
@@ -272,7 +270,10 @@ def _type_column(
     enum = constraints.get("enum")
     if enum is not None:
         allowed = ", ".join(map(str, enum))
-        report(good & ~stripped.isin([str(e) for e in enum]), lambda v: f"{v!r} is not one of: {allowed}")
+        report(
+            good & ~stripped.isin([str(e) for e in enum]),
+            lambda v: f"{v!r} is not one of: {allowed}",
+        )
     pattern = constraints.get("pattern")
     if pattern is not None:
         report(good & ~stripped.str.fullmatch(pattern), lambda v: f"{v!r} does not match {pattern}")
@@ -309,8 +310,10 @@ def _load_table(
     for spec in fields:
         typed[spec["name"]] = _type_column(raw[spec["name"]].astype(str), spec, file, problems)
     key = resource["schema"].get("primaryKey")
-    if key and len(key) == 1 and not any(
-        f.get("constraints", {}).get("unique") for f in fields if f["name"] == key[0]
+    if (
+        key
+        and len(key) == 1
+        and not any(f.get("constraints", {}).get("unique") for f in fields if f["name"] == key[0])
     ):
         column = typed[key[0]]
         for row in column[column.duplicated(keep="first") & (column != "")].index:
@@ -343,9 +346,7 @@ def _check_foreign_keys(
                 )
 
 
-def _load_texts(
-    data_dir: Path, documents: pd.DataFrame, problems: list[Problem]
-) -> dict[str, str]:
+def _load_texts(data_dir: Path, documents: pd.DataFrame, problems: list[Problem]) -> dict[str, str]:
     texts: dict[str, str] = {}
     for row, doc in documents.iterrows():
         if not doc["path"] or not doc["doc_id"]:

@@ -1,0 +1,64 @@
+"""What every chart shares: one colour per actor across all reports, escaping, base layout."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from claimscope.display import escape_text
+
+# Dark24 and Light24 from plotly's qualitative palettes: 48 distinct colours.
+PALETTE = (
+    "#2E91E5 #E15F99 #1CA71C #FB0D0D #DA16FF #222A2A #B68100 #750D86 #EB663B #511CFB #00A08B "
+    "#FB00D1 #FC0080 #B2828D #6C7C32 #778AAE #862A16 #A777F1 #620042 #1616A7 #DA60CA #6C4516 "
+    "#0D2A63 #AF0038 #FD3216 #00FE35 #6A76FC #FED4C4 #FE00CE #0DF9FF #F6F926 #FF9616 #479B55 "
+    "#EEA6FB #DC587D #D626FF #6E899C #00B5F7 #B68E00 #C9FBE5 #FF0092 #22FFA7 #E3EE9E #86CE00 "
+    "#BC7196 #7E7DCD #FC6955 #E48F72"
+).split()
+
+FONT_FAMILY = "DejaVu Sans, Arial, sans-serif"
+
+
+def actor_colours(actors: pd.DataFrame) -> dict[str, str]:
+    """Give every actor of the full actors table its colour, in the table's row order.
+
+    Pass the whole ``actors`` table, never a filtered one: the colour then depends only on the
+    dataset, so the same claimant has the same colour in every chart of every report.
+
+    >>> actor_colours(pd.DataFrame({"actor_id": ["b", "a"]}))
+    {'b': '#2E91E5', 'a': '#E15F99'}
+    """
+    return {actor: PALETTE[i % len(PALETTE)] for i, actor in enumerate(actors["actor_id"])}
+
+
+def hover_text(*lines: tuple[str, object], width: int = 80) -> str:
+    """Join labelled lines into plotly hover text, escaping and wrapping every value.
+
+    Values are untrusted (quotes, names, notes); labels are ours but escaped too.
+
+    >>> hover_text(("Quote", "<b>x</b>"), ("Grade", "B2"))
+    '<b>Quote</b>: &lt;b&gt;x&lt;/b&gt;<br><b>Grade</b>: B2'
+    """
+    out = []
+    for label, value in lines:
+        text = (
+            "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+        )
+        body = "<br>".join(escape_text(part) for part in textwrap.wrap(text, width)) if text else ""
+        out.append(f"<b>{escape_text(label)}</b>: {body}")
+    return "<br>".join(out)
+
+
+def base_layout(fig: go.Figure, title: str, height: int = 480) -> go.Figure:
+    """Apply the shared layout: plain template, title, font, height, margins."""
+    fig.update_layout(
+        template="simple_white",
+        title={"text": escape_text(title), "x": 0, "xanchor": "left"},
+        font={"family": FONT_FAMILY, "size": 13},
+        height=height,
+        margin={"l": 20, "r": 20, "t": 60, "b": 40},
+        hoverlabel={"align": "left"},
+    )
+    return fig
