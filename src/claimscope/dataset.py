@@ -277,11 +277,14 @@ def _type_column(values: pd.Series, spec: dict, file: str, problems: list[Proble
     pattern = constraints.get("pattern")
     if pattern is not None:
         report(good & ~stripped.str.fullmatch(pattern), lambda v: f"{v!r} does not match {pattern}")
-    for bound, op, word in (("minimum", "lt", "below"), ("maximum", "gt", "above")):
+    for bound, op, word in (
+        ("minimum", "lt", "value is below"),
+        ("maximum", "gt", "value is above"),
+    ):
         if bound in constraints and kind in ("integer", "number"):
             limit = constraints[bound]
             outside = good & getattr(typed.astype("float64"), op)(limit).fillna(False)
-            report(outside, lambda v, limit=limit, word=word: f"{v} is {word} the {bound} {limit}")
+            report(outside, f"{word} the {bound} {limit}")
     if constraints.get("unique") and kind != "date":
         dup = good & stripped.duplicated(keep="first")
         report(dup, lambda v: f"{v!r} is a duplicate: the value must be unique")
@@ -333,6 +336,7 @@ def _check_foreign_keys(
             if ref_name not in tables:
                 continue  # the referenced table already failed to load, and said so
             known = set(tables[ref_name][ref_column])
+            ref_file = resource_schema(package, ref_name)["path"]
             values = frame[column]
             dangling = (values != "") & ~values.isin(known)
             for row, value in values[dangling].items():
@@ -341,7 +345,7 @@ def _check_foreign_keys(
                         resource["path"],
                         row,
                         column,
-                        f"{value!r} is not a {ref_column} in {resource_schema(package, ref_name)['path']}",
+                        f"{value!r} is not a {ref_column} in {ref_file}",
                     )
                 )
 
@@ -475,7 +479,9 @@ def _check_claims(
         )
     figures = claims[claims["claim_type"] == "troop_figure"]
     for column in ("value_low", "value_high", "unit", "qualifier", "measure"):
-        empty = figures[column].isna() if figures[column].dtype != object else figures[column] == ""
+        empty = figures[column].isna()
+        if pd.api.types.is_string_dtype(figures[column]):
+            empty |= figures[column] == ""
         for row in figures.index[empty]:
             problems.append(
                 Problem("claims.csv", row, column, f"a troop_figure claim needs a {column}")

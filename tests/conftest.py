@@ -1,0 +1,44 @@
+"""Shared fixtures: a private copy of the dataset that a test may break."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+from claimscope.paths import DATA_DIR
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A copy of the real data package in a temporary folder."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA_DIR, target)
+    return target
+
+
+def read_csv(path: Path) -> list[list[str]]:
+    """Read a CSV as rows of strings (header first)."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.reader(handle))
+
+
+def write_csv(path: Path, rows: list[list[str]]) -> None:
+    """Write rows of strings as a CSV."""
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+
+
+def set_cell(path: Path, row: int, column: str, value: str) -> None:
+    """Set one cell; ``row`` counts like error messages do (header is row 1)."""
+    rows = read_csv(path)
+    rows[row - 1][rows[0].index(column)] = value
+    write_csv(path, rows)
+
+
+def get_cell(path: Path, row: int, column: str) -> str:
+    """Read one cell; ``row`` counts like error messages do (header is row 1)."""
+    rows = read_csv(path)
+    return rows[row - 1][rows[0].index(column)]
