@@ -484,7 +484,9 @@ def _format_date(value: object) -> str:
 
 
 def _missing(value: object) -> bool:
-    return value is None or value == "" or (not isinstance(value, str) and pd.isna(value))
+    if isinstance(value, str):
+        return value == ""
+    return value is None or bool(pd.isna(value))
 
 
 def _join_names(names: list[str]) -> str:
