@@ -1,0 +1,461 @@
+"""Charts and tables of the actor graph: network diagram, relationship matrix, actor table.
+
+Every builder is pure: a graph from :mod:`claimscope.relations` in, a plotly figure or a
+DataFrame out. Names, notes and quotes are untrusted: hover text goes through
+:func:`~claimscope.charts.style.hover_text` and labels through ``escape_text``.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from itertools import combinations
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from claimscope.charts.style import actor_colours, base_layout, hover_text
+from claimscope.display import escape_text
+from claimscope.relations import STATUSES, load_relation_scale, score_actor_pairs
+
+LAYOUT_SEED = 7
+MIN_NODE_DISTANCE = 0.5  # in layout units: nodes sit within [-1, 1] on both axes
+LABEL_WIDTH_CHARS = 18
+FALLBACK_COLOUR = "#777777"
+CURVE_POINTS = 21
+ARROW_AT = 0.8  # fraction of the way from source to target where the arrow head sits
+
+# Cooperation in blues and greens, conflict in reds and oranges, the rest in greys and purples.
+RELATION_COLOURS = {
+    "alliance": "#1f4e9c",
+    "military_cooperation": "#3b82c4",
+    "troop_deployment": "#0b7a75",
+    "arms_supply": "#2ca02c",
+    "material_support": "#8cbf3f",
+    "military_aid": "#17becf",
+    "intelligence_sharing": "#6a5acd",
+    "armed_conflict": "#c0161c",
+    "adversary": "#e6550d",
+    "sanctions": "#a63603",
+    "neutrality": "#9e9e9e",
+    "intelligence_reporting": "#b07aa1",
+    "state_media": "#5c5c5c",
+}
+
+# Weaker statuses are drawn thinner, fainter and broken, so they read as less certain.
+STATUS_STYLES = {
+    "established": {"dash": "solid", "width": 3.2, "opacity": 0.95},
+    "reported": {"dash": "longdash", "width": 2.4, "opacity": 0.8},
+    "alleged": {"dash": "dash", "width": 1.8, "opacity": 0.6},
+    "speculative": {"dash": "dot", "width": 1.4, "opacity": 0.45},
+    "denied": {"dash": "dashdot", "width": 1.0, "opacity": 0.3},
+}
+
+KIND_SYMBOLS = {
+    "state": "circle",
+    "government_body": "square",
+    "intelligence_agency": "diamond",
+    "military": "triangle-up",
+    "person": "star",
+    "state_media": "hexagon",
+    "media": "hexagon-open",
+    "alliance": "octagon",
+    "international_organisation": "pentagon",
+    "group": "hourglass",
+    "unnamed_sources": "circle-open",
+}
+
+
+def layout_actor_graph(graph: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
+    """Place the nodes deterministically, spread so no two sit closer than ``MIN_NODE_DISTANCE``.
+
+    Each connected component gets a seeded spring layout of its undirected ties; components sit
+    side by side, each in a box as wide as the square root of its size. The whole is scaled
+    into [-1, 1], then nodes that crowd each other are pushed apart (labels sit on the nodes).
+
+    >>> g = nx.MultiDiGraph([("a", "b"), ("b", "c")])
+    >>> layout_actor_graph(g) == layout_actor_graph(g)
+    True
+    """
+    nodes = list(graph)
+    if not nodes:
+        return {}
+    order = {node: i for i, node in enumerate(nodes)}
+    simple = nx.Graph()
+    simple.add_nodes_from(nodes)
+    simple.add_edges_from((s, t) for s, t in graph.edges() if s != t)
+    components = sorted(
+        (sorted(c, key=order.__getitem__) for c in nx.connected_components(simple)),
+        key=lambda c: (-len(c), order[c[0]]),
+    )
+    placed: dict[str, np.ndarray] = {}
+    left = 0.0
+    for component in components:
+        width = math.sqrt(len(component))
+        if len(component) == 1:
+            local = {component[0]: np.zeros(2)}
+        else:
+            local = nx.spring_layout(
+                simple.subgraph(component), seed=LAYOUT_SEED, iterations=300, center=(0, 0)
+            )
+        points = _fit(np.array([local[n] for n in component], dtype=float)) * width / 2
+        for node, point in zip(component, points, strict=True):
+            placed[node] = point + np.array([left + width / 2, 0.0])
+        left += width + 0.5
+    points = _spread(_fit(np.array([placed[n] for n in nodes]), each_axis=True))
+    return {
+        n: (round(float(x), 4), round(float(y), 4)) for n, (x, y) in zip(nodes, points, strict=True)
+    }
+
+
+def _fit(points: np.ndarray, each_axis: bool = False) -> np.ndarray:
+    """Centre the points and scale them into [-1, 1]: the wider axis, or each axis to fill it."""
+    points = points - (points.max(axis=0) + points.min(axis=0)) / 2
+    extent = np.abs(points).max(axis=0) if each_axis else np.abs(points).max()
+    return points / np.where(extent > 0, extent, 1.0)
+
+
+def _spread(points: np.ndarray, rounds: int = 200) -> np.ndarray:
+    """Push apart pairs closer than ``MIN_NODE_DISTANCE``; refit after each round."""
+    for _ in range(rounds):
+        moved = False
+        for i, j in combinations(range(len(points)), 2):
+            delta = points[j] - points[i]
+            distance = float(np.hypot(*delta))
+            if distance >= MIN_NODE_DISTANCE * 1.05:
+                continue
+            # Coincident points separate along a fixed direction that depends on the pair only.
+            direction = delta / distance if distance > 1e-9 else np.array([math.cos(i + j), 1.0])
+            push = (MIN_NODE_DISTANCE * 1.05 - distance) / 2
+            points[i] -= direction * push
+            points[j] += direction * push
+            moved = True
+        points = _fit(points, each_axis=True)
+        if not moved:
+            break
+    return points
+
+
+def _label(name: str) -> str:
+    return "<br>".join(escape_text(part) for part in textwrap.wrap(name, LABEL_WIDTH_CHARS))
+
+
+def _names(graph: nx.MultiDiGraph, actors: pd.DataFrame) -> dict[str, str]:
+    names = dict(zip(actors["actor_id"], actors["name"], strict=True))
+    names.update({node: data["name"] for node, data in graph.nodes(data=True)})
+    return names
+
+
+def _edge_offsets(graph: nx.MultiDiGraph) -> dict[str, float]:
+    """Give parallel and opposite ties between one pair distinct bends, keyed by relation id."""
+    order = {node: i for i, node in enumerate(graph)}
+    pairs: dict[tuple[str, str], list[str]] = {}
+    for source, target, key in graph.edges(keys=True):
+        pair = tuple(sorted((source, target), key=order.__getitem__))
+        pairs.setdefault(pair, []).append(key)
+    offsets = {}
+    for keys in pairs.values():
+        for i, key in enumerate(sorted(keys)):
+            offsets[key] = (i - (len(keys) - 1) / 2) * 0.14
+    return offsets
+
+
+def _curve(
+    start: tuple[float, float], end: tuple[float, float], bend: float, canonical: bool
+) -> tuple[list[float], list[float]]:
+    """Sample a quadratic Bezier from ``start`` to ``end`` bent sideways by ``bend``."""
+    (x0, y0), (x1, y1) = start, end
+    if (x0, y0) == (x1, y1):  # a self-loop: a small circle above the node
+        angles = np.linspace(-math.pi / 2, 1.5 * math.pi, CURVE_POINTS)
+        radius = 0.08 + abs(bend)
+        xs = x0 + radius * np.cos(angles)
+        ys = y0 + radius + radius * np.sin(angles)
+        return [round(float(v), 4) for v in xs], [round(float(v), 4) for v in ys]
+    dx, dy = x1 - x0, y1 - y0
+    length = math.hypot(dx, dy)
+    # The normal is taken from the pair's canonical direction so opposite ties bend apart.
+    sign = 1.0 if canonical else -1.0
+    nx_, ny_ = -dy / length * sign, dx / length * sign
+    cx, cy = (x0 + x1) / 2 + bend * nx_, (y0 + y1) / 2 + bend * ny_
+    t = np.linspace(0, 1, CURVE_POINTS)
+    xs = (1 - t) ** 2 * x0 + 2 * (1 - t) * t * cx + t**2 * x1
+    ys = (1 - t) ** 2 * y0 + 2 * (1 - t) * t * cy + t**2 * y1
+    return [round(float(v), 4) for v in xs], [round(float(v), 4) for v in ys]
+
+
+def _edge_hover(data: dict, names: dict[str, str], source: str, target: str) -> str:
+    lines: list[tuple[str, object]] = [
+        ("Tie", f"{names[source]} → {names[target]}: {data['relation'].replace('_', ' ')}"),
+        ("Status", data["status"]),
+        (
+            "Score",
+            f"{data['score']:+.1f} × {data['weight']:g} = {data['weighted_score']:+.2f}",
+        ),
+    ]
+    if (data["source_actor"], data["target_actor"]) != (source, target):
+        between = f"{names[data['source_actor']]} → {names[data['target_actor']]}"
+        lines.append(("Between", between))
+    lines += list(zip(data["claim_ids"], data["quotes"], strict=True))
+    if data.get("note"):
+        lines.append(("Note", data["note"]))
+    return hover_text(*lines)
+
+
+def _node_hover(graph: nx.MultiDiGraph, node: str, data: dict, names: dict[str, str]) -> str:
+    lines: list[tuple[str, object]] = [
+        ("Actor", data["name"]),
+        ("Kind", data["kind"].replace("_", " ")),
+    ]
+    if data.get("country"):
+        lines.append(("Country", data["country"]))
+    others = [m for m in data.get("members", ()) if m != node]
+    if others:
+        lines.append(("Stands for", ", ".join(names.get(m, m) for m in others)))
+    lines.append(("Ties", graph.degree(node)))
+    if data.get("note"):
+        lines.append(("Note", data["note"]))
+    return hover_text(*lines)
+
+
+def plot_relation_network(
+    graph: nx.MultiDiGraph, actors: pd.DataFrame, title: str = "Who is tied to whom"
+) -> go.Figure:
+    """Draw the actor graph: actors by kind, ties coloured by type and styled by status.
+
+    Args:
+        graph: A (filtered) graph from :mod:`claimscope.relations`.
+        actors: The full actors table, for colours that match every other chart, and names.
+        title: Chart title.
+
+    Returns:
+        A figure with one trace per tie (line plus an arrow head near the target; hover lists
+        the evidence quotes), legend-only traces for each relation type and status shown, and
+        one node trace per actor kind (``customdata`` holds the actor ids).
+    """
+    positions = layout_actor_graph(graph)
+    names = _names(graph, actors)
+    colours = actor_colours(actors)
+    order = {node: i for i, node in enumerate(graph)}
+    offsets = _edge_offsets(graph)
+    fig = go.Figure()
+    arrow_index = round(ARROW_AT * (CURVE_POINTS - 1))
+    sizes = [0] * CURVE_POINTS
+    sizes[arrow_index] = 13
+    for source, target, key, data in graph.edges(keys=True, data=True):
+        style = STATUS_STYLES[data["status"]]
+        colour = RELATION_COLOURS.get(data["relation"], FALLBACK_COLOUR)
+        xs, ys = _curve(
+            positions[source], positions[target], offsets[key], order[source] <= order[target]
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines+markers",
+                name=key,
+                showlegend=False,
+                legendgroup="relation",
+                opacity=style["opacity"],
+                line={"color": colour, "width": style["width"], "dash": style["dash"]},
+                marker={
+                    "symbol": "arrow",
+                    "angleref": "previous",
+                    "size": sizes,
+                    "color": colour,
+                },
+                hovertext=_edge_hover(data, names, source, target),
+                hoverinfo="text",
+                meta={"relation_id": key, "relation": data["relation"], "status": data["status"]},
+            )
+        )
+    _add_edge_legend(fig, graph)
+    kinds = [k for k in KIND_SYMBOLS if any(d == k for _, d in graph.nodes(data="kind"))]
+    kinds += sorted({d for _, d in graph.nodes(data="kind")} - set(kinds))
+    for kind in kinds:
+        nodes = [n for n, d in graph.nodes(data=True) if d["kind"] == kind]
+        fig.add_trace(
+            go.Scatter(
+                x=[positions[n][0] for n in nodes],
+                y=[positions[n][1] for n in nodes],
+                mode="markers+text",
+                name=escape_text(kind.replace("_", " ")),
+                legendgroup="kind",
+                legendgrouptitle={"text": "Actor kind (symbol)"},
+                text=[_label(graph.nodes[n]["name"]) for n in nodes],
+                textposition="top center",
+                customdata=nodes,
+                marker={
+                    "symbol": KIND_SYMBOLS.get(kind, "circle"),
+                    "size": 20,
+                    "color": [colours.get(n, FALLBACK_COLOUR) for n in nodes],
+                    "line": {"color": "#ffffff", "width": 1.5},
+                },
+                hovertext=[_node_hover(graph, n, graph.nodes[n], names) for n in nodes],
+                hoverinfo="text",
+            )
+        )
+    base_layout(fig, title, height=680)
+    axis = {"visible": False, "range": [-1.3, 1.3], "fixedrange": False}
+    fig.update_layout(
+        xaxis=axis,
+        yaxis={**axis, "range": [-1.2, 1.3]},
+        legend={"groupclick": "toggleitem", "tracegroupgap": 12},
+        hovermode="closest",
+    )
+    return fig
+
+
+def _add_edge_legend(fig: go.Figure, graph: nx.MultiDiGraph) -> None:
+    """Add one legend-only trace per relation type and per status present in ``graph``."""
+    present_relations = {d for _, _, d in graph.edges(data="relation")}
+    present_statuses = {d for _, _, d in graph.edges(data="status")}
+    for relation in load_relation_scale()["relation"]:
+        if relation not in present_relations:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="lines",
+                name=escape_text(relation.replace("_", " ")),
+                legendgroup="relation",
+                legendgrouptitle={"text": "Relation (colour)"},
+                line={"color": RELATION_COLOURS.get(relation, FALLBACK_COLOUR), "width": 3},
+                hoverinfo="skip",
+            )
+        )
+    for status in STATUSES:
+        if status not in present_statuses:
+            continue
+        style = STATUS_STYLES[status]
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="lines",
+                name=status,
+                legendgroup="status",
+                legendgrouptitle={"text": "Status (line)"},
+                opacity=style["opacity"],
+                line={"color": "#333333", "width": style["width"], "dash": style["dash"]},
+                hoverinfo="skip",
+            )
+        )
+
+
+def plot_relation_matrix(
+    graph: nx.MultiDiGraph, title: str = "Cooperation (+) and conflict (−) between actors"
+) -> go.Figure:
+    """Draw the actors × actors heat map of each pair's signed cooperation-conflict score.
+
+    The matrix is symmetric (a pair's score sums its ties in both directions); cells of pairs
+    with no tie are empty, so "no tie" differs from a neutral 0. The colour scale diverges
+    around 0: blue for cooperation, red for conflict. Hover lists the pair's ties.
+    """
+    pairs = score_actor_pairs(graph)
+    paired = set(pairs["actor_a"]) | set(pairs["actor_b"])
+    nodes = [n for n in graph if n in paired]
+    index = {node: i for i, node in enumerate(nodes)}
+    size = len(nodes)
+    z: list[list[float | None]] = [[None] * size for _ in range(size)]
+    hover = [[""] * size for _ in range(size)]
+    names = {n: graph.nodes[n]["name"] for n in graph}
+    edges = {key: (s, t, d) for s, t, key, d in graph.edges(keys=True, data=True)}
+    for pair in pairs.to_dict("records"):
+        a, b = pair["actor_a"], pair["actor_b"]
+        lines: list[tuple[str, object]] = [
+            ("Pair", f"{names[a]} ↔ {names[b]}"),
+            ("Score", f"{pair['score']:+.2f}"),
+        ]
+        for key in pair["relation_ids"]:
+            s, t, d = edges[key]
+            lines.append(
+                (
+                    key,
+                    f"{names[s]} → {names[t]}: {d['relation'].replace('_', ' ')} "
+                    f"({d['status']}, {d['weighted_score']:+.2f})",
+                )
+            )
+        text = hover_text(*lines)
+        for i, j in ((index[a], index[b]), (index[b], index[a])):
+            z[i][j] = round(float(pair["score"]), 4)
+            hover[i][j] = text
+    extent = max((abs(v) for row in z for v in row if v is not None), default=1.0) or 1.0
+    labels = [escape_text(names[n]) for n in nodes]
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=labels,
+            y=labels,
+            customdata=[[f"{a}|{b}" for b in nodes] for a in nodes],
+            hovertext=hover,
+            hoverinfo="text",
+            colorscale="RdBu",
+            zmid=0,
+            zmin=-extent,
+            zmax=extent,
+            texttemplate="%{z:+.1f}",
+            xgap=2,
+            ygap=2,
+            colorbar={"title": {"text": "score"}},
+        )
+    )
+    base_layout(fig, title, height=max(420, 80 + 48 * size))
+    fig.update_layout(
+        xaxis={"side": "bottom", "tickangle": -35, "showgrid": False},
+        yaxis={"autorange": "reversed", "showgrid": False},
+    )
+    return fig
+
+
+def build_actor_table(summary: pd.DataFrame) -> pd.DataFrame:
+    """Turn :func:`claimscope.relations.summarise_actors` output into a table for show_table.
+
+    >>> row = {"name": "A", "kind": "state", "ties": 1, "ties_by_type": {"alliance": 1},
+    ...        "ties_by_status": {"reported": 1}, "score": 5.55, "claims_made": ("c1",),
+    ...        "claims_about": (), "denials": ("c1",)}
+    >>> build_actor_table(pd.DataFrame([row])).iloc[0]["Ties by type"]
+    'alliance 1'
+    """
+
+    def counts(value: dict) -> str:
+        return ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in value.items())
+
+    return pd.DataFrame(
+        {
+            "Actor": summary["name"],
+            "Kind": summary["kind"].str.replace("_", " "),
+            "Ties": summary["ties"].astype(int),
+            "Ties by type": summary["ties_by_type"].map(counts),
+            "Ties by status": summary["ties_by_status"].map(counts),
+            "Score": summary["score"].astype(float).round(2),
+            "Claims made": summary["claims_made"].map(len).astype(int),
+            "Claims about": summary["claims_about"].map(len).astype(int),
+            "Denials": summary["denials"].map(", ".join),
+        }
+    ).reset_index(drop=True)
+
+
+def build_tie_table(graph: nx.MultiDiGraph) -> pd.DataFrame:
+    """List every tie of the graph with its status, score and evidence, strongest first."""
+    rows = []
+    for source, target, key, data in graph.edges(keys=True, data=True):
+        rows.append(
+            {
+                "Tie": key,
+                "From": graph.nodes[source]["name"],
+                "To": graph.nodes[target]["name"],
+                "Relation": data["relation"].replace("_", " "),
+                "Status": data["status"],
+                "Score": round(data["score"], 2),
+                "Weighted": round(data["weighted_score"], 3),
+                "Evidence": ", ".join(data["claim_ids"]),
+            }
+        )
+    columns = ["Tie", "From", "To", "Relation", "Status", "Score", "Weighted", "Evidence"]
+    frame = pd.DataFrame(rows, columns=columns)
+    rank = frame["Status"].map(STATUSES.index)
+    ordered = frame.assign(_rank=rank).sort_values(["_rank", "Tie"], kind="stable")
+    return ordered.drop(columns="_rank").reset_index(drop=True)
