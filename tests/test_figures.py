@@ -328,3 +328,14 @@ def test_describe_units_marks_overrides():
 def test_describe_grades_covers_both_scales():
     table = F.describe_grades()
     assert set(table["Grade"]) == set("ABCDEF") | set("123456")
+
+
+def test_describe_method_reports_counts_tolerance_and_qualifiers():
+    claims = stance_claims()
+    figures = F.normalise_figures(claims, SIZES, actors=ACTORS, documents=DOCUMENTS)
+    stances = F.list_stances(claims, actors=ACTORS, documents=DOCUMENTS)
+    text = "\n".join(F.describe_method(figures, stances, tolerance=0.25, version="abc123"))
+    assert "Dataset version abc123: 1 troop figure(s) and 4 claim(s)" in text
+    assert "from 1 document(s)" in text
+    assert "by 25% on each side" in text
+    assert "exact (1)" in text

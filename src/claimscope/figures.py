@@ -665,3 +665,36 @@ def describe_grades() -> pd.DataFrame:
         for k, v in INFO_CREDIBILITY.items()
     ]
     return pd.DataFrame(rows)
+
+
+def describe_method(
+    figures: pd.DataFrame,
+    stances: pd.DataFrame,
+    *,
+    tolerance: float,
+    version: str,
+) -> list[str]:
+    """Write the method notes that depend on the data: what was read and how it was normalised.
+
+    Args:
+        figures: Output of ``normalise_figures``.
+        stances: Output of ``list_stances``.
+        tolerance: The tolerance the figures were normalised with.
+        version: The dataset's version hash.
+    """
+    documents = sorted(set(figures["doc_id"]) | set(stances["doc_id"]))
+    qualifiers = figures["qualifier"].value_counts().sort_index()
+    used = ", ".join(f"{q.replace('_', ' ')} ({n})" for q, n in qualifiers.items()) or "none"
+    return [
+        f"Dataset version {version}: {len(figures)} troop figure(s) and {len(stances)} claim(s) "
+        f"taking a stance, from {len(documents)} document(s) in this selection.",
+        f"Qualifiers as stated: {used}. Each figure is multiplied by the fewest and the most "
+        "troops one unit holds (table below). “Approximately” widens the interval by "
+        f"{tolerance:.0%} on each side; “up to” leaves the lower bound open and “at least” the "
+        "upper bound, drawn as dashed lines running to the axis edge.",
+        "The diamond marks the stated number, converted at the middle unit size for figures "
+        "stated in units. A claim without a date of its own takes its document's publication "
+        "date.",
+        "Grades are the curator's, on the Admiralty scale: a letter for the source's reliability "
+        "and a digit for the information's credibility (table below).",
+    ]
