@@ -1,0 +1,248 @@
+import json
+from itertools import combinations
+from math import hypot
+
+import pandas as pd
+import plotly.io as pio
+import pytest
+
+from claimscope.charts.relations import (
+    KIND_SYMBOLS,
+    MIN_NODE_DISTANCE,
+    RELATION_COLOURS,
+    STATUS_STYLES,
+    build_actor_table,
+    build_tie_table,
+    layout_actor_graph,
+    plot_relation_matrix,
+    plot_relation_network,
+)
+from claimscope.charts.style import actor_colours
+from claimscope.dataset import load_dataset
+from claimscope.paths import DATA_DIR
+from claimscope.relations import (
+    STATUSES,
+    build_relation_graph,
+    filter_relation_graph,
+    load_relation_scale,
+    summarise_actors,
+)
+
+ACTORS = pd.DataFrame(
+    [
+        ("a", "<script>alert(1)</script>", "state", "AAA", "", ""),
+        ("a_spy", "Aland spies", "intelligence_agency", "AAA", "a", ""),
+        ("b", "Bland", "state", "BBB", "", ""),
+        ("c", "Cland", "alliance", "", "", ""),
+    ],
+    columns=["actor_id", "name", "kind", "country", "parent_id", "note"],
+)
+CLAIMS = pd.DataFrame(
+    [
+        ("k1", "d", "allies <script>evil()</script>", "a", "b", "statement"),
+        ("k2", "d", "maybe troops", "b", "a", "troop_deployment"),
+        ("k3", "d", "they fight", "c", "b", "statement"),
+        ("k4", "d", "B denies", "b", "b", "denial"),
+    ],
+    columns=["claim_id", "doc_id", "quote", "claimant_id", "subject_id", "claim_type"],
+)
+RELATIONS = pd.DataFrame(
+    [
+        ("r1", "a", "b", "alliance", "established", "k1", ""),
+        ("r2", "a", "b", "troop_deployment", "alleged", "k2", ""),
+        ("r3", "c", "b", "armed_conflict", "speculative", "k3", ""),
+        ("r4", "a_spy", "c", "intelligence_reporting", "reported", "k3", ""),
+    ],
+    columns=["relation_id", "source_id", "target_id", "relation", "status", "claim_ids", "note"],
+)
+
+
+@pytest.fixture
+def graph():
+    return build_relation_graph(ACTORS, RELATIONS, CLAIMS)
+
+
+def _edge_traces(fig):
+    return [t for t in fig.data if t.meta and "relation_id" in t.meta]
+
+
+def _node_traces(fig):
+    return [t for t in fig.data if t.customdata is not None]
+
+
+def test_every_relation_kind_and_status_has_a_style():
+    assert set(RELATION_COLOURS) == set(load_relation_scale()["relation"])
+    assert set(STATUS_STYLES) == set(STATUSES)
+    package = json.loads((DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
+    actors = next(r for r in package["resources"] if r["name"] == "actors")
+    kind = next(f for f in actors["schema"]["fields"] if f["name"] == "kind")
+    assert set(KIND_SYMBOLS) == set(kind["constraints"]["enum"])
+
+
+def test_weaker_statuses_are_drawn_thinner_fainter_and_broken():
+    widths = [STATUS_STYLES[s]["width"] for s in STATUSES]
+    opacities = [STATUS_STYLES[s]["opacity"] for s in STATUSES]
+    assert widths == sorted(widths, reverse=True) and len(set(widths)) == len(widths)
+    assert opacities == sorted(opacities, reverse=True)
+    assert STATUS_STYLES["established"]["dash"] == "solid"
+    dashes = [STATUS_STYLES[s]["dash"] for s in STATUSES]
+    assert len(set(dashes)) == len(dashes)
+
+
+def test_network_has_one_trace_per_tie_styled_by_status_and_type(graph):
+    fig = plot_relation_network(graph, ACTORS)
+    edges = {t.meta["relation_id"]: t for t in _edge_traces(fig)}
+    assert set(edges) == {"r1", "r2", "r3", "r4"}
+    assert edges["r1"].line.dash == "solid"
+    assert edges["r2"].line.dash == "dash"
+    assert edges["r3"].line.dash == "dot"
+    assert edges["r2"].line.width < edges["r1"].line.width
+    assert edges["r3"].opacity < edges["r1"].opacity
+    assert edges["r1"].line.color == RELATION_COLOURS["alliance"]
+    assert edges["r3"].line.color == RELATION_COLOURS["armed_conflict"]
+    assert not any(t.showlegend for t in edges.values())
+
+
+def test_network_shows_direction_with_an_arrow_near_the_target(graph):
+    fig = plot_relation_network(graph, ACTORS)
+    positions = layout_actor_graph(graph)
+    edge = next(t for t in _edge_traces(fig) if t.meta["relation_id"] == "r3")
+    assert edge.marker.symbol == "arrow"
+    assert edge.marker.angleref == "previous"
+    sizes = list(edge.marker.size)
+    arrow = max(range(len(sizes)), key=sizes.__getitem__)
+    assert sizes[arrow] > 0 and sizes.count(0) == len(sizes) - 1
+    tip = (edge.x[arrow], edge.y[arrow])
+    to_target = hypot(tip[0] - positions["b"][0], tip[1] - positions["b"][1])
+    to_source = hypot(tip[0] - positions["c"][0], tip[1] - positions["c"][1])
+    assert to_target < to_source
+    assert (edge.x[0], edge.y[0]) == positions["c"]
+    assert (edge.x[-1], edge.y[-1]) == positions["b"]
+
+
+def test_network_legend_has_one_entry_per_relation_type_status_and_kind(graph):
+    fig = plot_relation_network(graph, ACTORS)
+    legend = [(t.legendgroup, t.name) for t in fig.data if t.showlegend is not False]
+    relations = [name for group, name in legend if group == "relation"]
+    statuses = [name for group, name in legend if group == "status"]
+    kinds = [name for group, name in legend if group == "kind"]
+    assert relations == ["alliance", "troop deployment", "armed conflict", "intelligence reporting"]
+    assert statuses == ["established", "reported", "alleged", "speculative"]
+    assert sorted(kinds) == ["alliance", "intelligence agency", "state"]
+    status_dash = {t.name: t.line.dash for t in fig.data if t.legendgroup == "status"}
+    assert status_dash == {s: STATUS_STYLES[s]["dash"] for s in statuses}
+
+
+def test_network_nodes_use_kind_symbols_and_shared_actor_colours(graph):
+    fig = plot_relation_network(graph, ACTORS)
+    nodes = {t.name: t for t in _node_traces(fig)}
+    assert nodes["state"].marker.symbol == KIND_SYMBOLS["state"]
+    assert nodes["alliance"].marker.symbol == KIND_SYMBOLS["alliance"]
+    assert list(nodes["state"].customdata) == ["a", "b"]
+    colours = actor_colours(ACTORS)
+    assert list(nodes["state"].marker.color) == [colours["a"], colours["b"]]
+
+
+def test_network_escapes_names_and_quotes(graph):
+    fig = plot_relation_network(graph, ACTORS)
+    payload = pio.to_json(fig)
+    assert "<script>" not in payload
+    state = next(t for t in _node_traces(fig) if t.name == "state")
+    assert state.text[0].startswith("&lt;script&gt;alert(1)&lt;/")
+    assert "<script" not in state.text[0]
+    r1 = next(t for t in _edge_traces(fig) if t.meta["relation_id"] == "r1")
+    assert "allies &lt;script&gt;evil()&lt;/script&gt;" in r1.hovertext
+    assert "<b>k1</b>" in r1.hovertext
+    assert "<b>Status</b>: established" in r1.hovertext
+
+
+def test_network_hover_names_original_actors_after_roll_up(graph):
+    rolled = filter_relation_graph(graph, roll_up_to_states=True)
+    fig = plot_relation_network(rolled, ACTORS)
+    r4 = next(t for t in _edge_traces(fig) if t.meta["relation_id"] == "r4")
+    assert "<b>Between</b>: Aland spies → Cland" in r4.hovertext
+    assert {n for t in _node_traces(fig) for n in t.customdata} == {"a", "b", "c"}
+
+
+def test_layout_is_deterministic_and_spread(graph):
+    first, second = layout_actor_graph(graph), layout_actor_graph(graph)
+    assert first == second
+    for (x0, y0), (x1, y1) in combinations(first.values(), 2):
+        assert hypot(x1 - x0, y1 - y0) >= MIN_NODE_DISTANCE
+    fig_json = [pio.to_json(plot_relation_network(graph, ACTORS)) for _ in range(2)]
+    assert fig_json[0] == fig_json[1]
+    assert '"uid"' not in fig_json[0]
+
+
+def test_article_actors_labels_do_not_crowd_each_other():
+    dataset = load_dataset()
+    graph = filter_relation_graph(
+        build_relation_graph(dataset.actors, dataset.relations, dataset.claims)
+    )
+    fig = plot_relation_network(graph, dataset.actors)
+    labels = {
+        node: (x, y)
+        for trace in _node_traces(fig)
+        for node, x, y in zip(trace.customdata, trace.x, trace.y, strict=True)
+    }
+    assert {"north_korea", "russia", "ukraine", "united_states", "china"} <= set(labels)
+    for a, b in combinations(labels, 2):
+        distance = hypot(labels[a][0] - labels[b][0], labels[a][1] - labels[b][1])
+        assert distance >= MIN_NODE_DISTANCE, (a, b, distance)
+
+
+def test_matrix_is_symmetric_centred_on_zero_and_blank_without_a_tie(graph):
+    fig = plot_relation_matrix(graph)
+    (heat,) = fig.data
+    scale = load_relation_scale().set_index("relation")["score"]
+    labels = list(heat.x)
+    assert labels == ["&lt;script&gt;alert(1)&lt;/script&gt;", "Aland spies", "Bland", "Cland"]
+    a, spy, b, c = range(4)
+    expected_ab = scale["alliance"] + 0.5 * scale["troop_deployment"]
+    assert heat.z[a][b] == pytest.approx(expected_ab)
+    assert heat.z[b][a] == heat.z[a][b]
+    assert heat.z[b][c] == pytest.approx(0.25 * scale["armed_conflict"])
+    assert heat.z[spy][c] == pytest.approx(0.75 * scale["intelligence_reporting"])
+    assert heat.z[a][c] is None and heat.z[a][a] is None
+    assert heat.zmid == 0 and heat.zmin == -heat.zmax
+    assert heat.zmax == pytest.approx(expected_ab)
+
+
+def test_matrix_hover_lists_the_ties_escaped(graph):
+    (heat,) = plot_relation_matrix(graph).data
+    text = heat.hovertext[0][2]
+    assert "<b>r1</b>" in text and "<b>r2</b>" in text
+    assert "alliance (established" in text and "troop deployment (alleged" in text
+    assert "&lt;script&gt;" in text and "<script>" not in text
+    assert heat.hovertext[0][3] == ""
+
+
+def test_actor_table_formats_the_summary(graph):
+    table = build_actor_table(summarise_actors(graph))
+    assert list(table.columns) == [
+        "Actor",
+        "Kind",
+        "Ties",
+        "Ties by type",
+        "Ties by status",
+        "Score",
+        "Claims made",
+        "Claims about",
+        "Denials",
+    ]
+    bland = table.set_index("Actor").loc["Bland"]
+    assert bland["Ties"] == 3
+    assert bland["Ties by status"] == "established 1, alleged 1, speculative 1"
+    assert bland["Denials"] == "k4"
+    assert bland["Claims made"] == 2
+    assert bland["Kind"] == "state"
+
+
+def test_tie_table_lists_evidence_strongest_first(graph):
+    table = build_tie_table(graph)
+    assert table["Tie"].tolist() == ["r1", "r4", "r2", "r3"]
+    assert table.iloc[0][["From", "To", "Evidence"]].tolist() == [
+        "<script>alert(1)</script>",
+        "Bland",
+        "k1",
+    ]
