@@ -305,7 +305,7 @@ def test_summary_names_range_highest_lowest_deniers_and_unverified():
     assert "Highest: Zelenskyy" in text
     assert "lowest: NIS" in text
     assert "Russia denies" in text
-    assert "U.S. intelligence says it is not verified" in text
+    assert "U.S. intelligence says the deployment is not verified" in text
     assert "No source in this selection confirms it." in text
     assert "“allegedly”" in text
 

@@ -542,14 +542,24 @@ def summarise_figures(
         verb = "asserts" if len(names) == 1 else "assert"
         paragraphs.append(f"{_join_names(names)} {verb} the deployment without a number.")
     for stance, verb_one, verb_many, none in (
-        ("denies", "denies", "deny", "No source in this selection denies it."),
+        (
+            "denies",
+            "denies the deployment",
+            "deny the deployment",
+            "No source in this selection denies it.",
+        ),
         (
             "not_verified",
-            "says it is not verified",
-            "say it is not verified",
+            "says the deployment is not verified",
+            "say the deployment is not verified",
             "No source in this selection says it is not verified.",
         ),
-        ("confirms", "confirms", "confirm", "No source in this selection confirms it."),
+        (
+            "confirms",
+            "confirms the deployment",
+            "confirm the deployment",
+            "No source in this selection confirms it.",
+        ),
     ):
         rows = stances[stances["stance"] == stance]
         if rows.empty:
