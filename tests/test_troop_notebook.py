@@ -1,0 +1,98 @@
+"""Integration tests: run the troop-figures notebook with papermill into a temporary folder."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import papermill as pm
+import pytest
+
+from claimscope.display import PLOTLY_MIMETYPE
+from claimscope.paths import KERNEL_NAME, NOTEBOOKS_DIR
+
+NOTEBOOK = NOTEBOOKS_DIR / "troop_figures.ipynb"
+ZELENSKYY = "volodymyr_zelenskyy"
+
+
+def run(tmp_path: Path, **parameters) -> nbformat.NotebookNode:
+    out = tmp_path / "troop_figures.out.ipynb"
+    pm.execute_notebook(
+        str(NOTEBOOK),
+        str(out),
+        parameters=parameters,
+        kernel_name=KERNEL_NAME,
+        cwd=str(tmp_path),
+        progress_bar=False,
+    )
+    return nbformat.read(out, as_version=4)
+
+
+def outputs(nb: nbformat.NotebookNode, mimetype: str) -> list:
+    found = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if mimetype in output.get("data", {}):
+                found.append(output["data"][mimetype])
+    return found
+
+
+def text_with(nb: nbformat.NotebookNode, needle: str) -> str:
+    (match,) = [t for t in outputs(nb, "text/plain") if needle in t]
+    return match
+
+
+def chart(nb: nbformat.NotebookNode, title: str) -> dict:
+    (spec,) = [s for s in outputs(nb, PLOTLY_MIMETYPE) if s["layout"]["title"]["text"] == title]
+    return spec
+
+
+@pytest.mark.integration
+def test_notebook_follows_claimant_filter_and_brigade_size(tmp_path):
+    committed = nbformat.read(NOTEBOOK, as_version=4)
+    default_table = text_with(committed, "Troops (normalised)")
+    assert "6,000–10,000" in default_table
+    assert "Russia" in default_table and "NIS" in default_table
+
+    nb = run(
+        tmp_path,
+        claimant_ids=[ZELENSKYY],
+        unit_overrides={"brigades": [1500, 2500]},
+        title="Zelenskyy only",
+    )
+    table = text_with(nb, "Troops (normalised)")
+    rows = table.splitlines()[1:]
+    assert len(rows) == 1
+    assert rows[0].lstrip().startswith("Volodymyr Zelenskyy")
+    assert "3,000–5,000" in rows[0]
+    assert "6,000–10,000" not in table
+
+    prose = text_with(nb, "per brigade")
+    assert "becomes 3,000–5,000 troops at 1,500–2,500 troops per brigade" in prose
+    assert "No source in this selection denies it." in prose
+
+    spec = chart(nb, "Claimed North Korean troop figures, by source")
+    intervals = [t for t in spec["data"] if t.get("meta", {}).get("role") == "interval"]
+    assert [t["x"] for t in intervals] == [[3000, 5000]]
+    assert "Zelenskyy only" in outputs(nb, "text/plain")[0]
+    units = text_with(nb, "Troops per unit (used)")
+    assert "1,500–2,500" in units
+
+
+@pytest.mark.integration
+def test_notebook_names_an_unknown_claimant(tmp_path):
+    with pytest.raises(pm.PapermillExecutionError) as error:
+        run(tmp_path, claimant_ids=["nobody_at_all"])
+    assert "nobody_at_all" in str(error.value)
+    assert "unknown claimant" in str(error.value)
+
+
+def test_committed_notebook_is_small_and_carries_no_plotly_js():
+    raw = NOTEBOOK.read_bytes()
+    assert len(raw) < 300_000
+    assert b"plotly.js v" not in raw
+    nb = json.loads(raw)
+    assert nb["metadata"]["kernelspec"]["name"] == KERNEL_NAME
+    tagged = [c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", [])]
+    assert len(tagged) == 1
