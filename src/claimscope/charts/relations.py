@@ -24,7 +24,7 @@ LAYOUT_SEED = 7
 MIN_NODE_DISTANCE = 0.5  # in layout units: nodes sit within [-1, 1] on both axes
 LABEL_WIDTH_CHARS = 18
 FALLBACK_COLOUR = "#777777"
-CURVE_POINTS = 21
+CURVE_POINTS = 13
 ARROW_AT = 0.8  # fraction of the way from source to target where the arrow head sits
 
 # Cooperation in blues and greens, conflict in reds and oranges, the rest in greys and purples.

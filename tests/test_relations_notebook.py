@@ -1,0 +1,114 @@
+import nbformat
+import papermill as pm
+import pytest
+
+from claimscope.display import PLOTLY_MIMETYPE
+from claimscope.paths import KERNEL_NAME, NOTEBOOKS_DIR
+
+NOTEBOOK = NOTEBOOKS_DIR / "actor_relations.ipynb"
+
+
+def _outputs(nb):
+    return [o for cell in nb.cells if cell.cell_type == "code" for o in cell.get("outputs", [])]
+
+
+def _chart(nb, name):
+    for output in _outputs(nb):
+        data = output.get("data", {})
+        if f'data-chart="{name}"' in data.get("text/html", ""):
+            return data[PLOTLY_MIMETYPE]
+    raise AssertionError(f"no chart named {name!r} in the notebook outputs")
+
+
+def _network_nodes(spec):
+    return {n for trace in spec["data"] if "customdata" in trace for n in trace["customdata"]}
+
+
+def _run(tmp_path, name, **parameters):
+    out = tmp_path / name
+    pm.execute_notebook(
+        str(NOTEBOOK),
+        str(out),
+        parameters=parameters,
+        kernel_name=KERNEL_NAME,
+        cwd=str(NOTEBOOKS_DIR),
+        progress_bar=False,
+    )
+    return nbformat.read(out, as_version=4)
+
+
+@pytest.mark.integration
+def test_notebook_has_one_parameters_cell_with_plain_defaults():
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    names = [line.split(":")[0] for line in tagged[0].source.splitlines()]
+    assert names == [
+        "data_dir",
+        "documents",
+        "focus_actor",
+        "depth",
+        "relation_types",
+        "min_status",
+        "roll_up_to_states",
+        "title",
+    ]
+    assert "(" not in tagged[0].source  # defaults only: no calls, no derived values
+
+
+@pytest.mark.integration
+def test_notebook_focus_on_north_korea_shows_only_its_neighbourhood(tmp_path):
+    nb = _run(
+        tmp_path,
+        "focus.ipynb",
+        focus_actor="north_korea",
+        depth=1,
+        roll_up_to_states=True,
+        title="North Korea's ties",
+    )
+    texts = [o["data"]["text/plain"] for o in _outputs(nb) if "text/plain" in o.get("data", {})]
+    summary = next(t for t in texts if t.startswith("North Korea's ties"))
+    paragraphs = summary.split("\n\n")[1:]
+    assert len(paragraphs) == 1
+    assert paragraphs[0].startswith("North Korea: ")
+    assert "alliance with Russia (reported)" in summary
+    assert "troop deployment to Russia (alleged)" in summary
+    assert "reported on by South Korea (established)" in summary
+    # Ties between neighbours that do not involve North Korea are not its ties.
+    assert "military aid" not in summary
+    assert "Korean Central News Agency" not in summary  # rolled up; its self-loop dropped
+
+    nodes = _network_nodes(_chart(nb, "relation-network"))
+    assert nodes == {
+        "north_korea",
+        "russia",
+        "ukraine",
+        "south_korea",
+        "united_states",
+        "nato",
+        "china",
+    }
+    matrix = _chart(nb, "relation-matrix")
+    assert "North Korea" in matrix["data"][0]["x"]
+    assert "<script" not in str(matrix)
+
+
+@pytest.mark.integration
+def test_notebook_filters_relation_types_and_status(tmp_path):
+    nb = _run(
+        tmp_path,
+        "conflict.ipynb",
+        relation_types=["armed_conflict", "sanctions"],
+        min_status="established",
+    )
+    network = _chart(nb, "relation-network")
+    ties = {t["meta"]["relation_id"] for t in network["data"] if "relation_id" in t.get("meta", {})}
+    assert ties and all(
+        t["meta"]["relation"] in ("armed_conflict", "sanctions")
+        and t["meta"]["status"] == "established"
+        for t in network["data"]
+        if "relation_id" in t.get("meta", {})
+    )
+    assert "r20" not in ties  # North Korea vs Ukraine is only speculative
+    assert "r11" in ties and "r06" in ties
+    assert "china" not in _network_nodes(network)
