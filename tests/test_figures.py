@@ -339,3 +339,23 @@ def test_describe_method_reports_counts_tolerance_and_qualifiers():
     assert "from 1 document(s)" in text
     assert "by 25% on each side" in text
     assert "exact (1)" in text
+
+
+def test_schema_measures_allows_a_measure_no_claim_uses():
+    schema = {
+        "resources": [
+            {
+                "name": "claims",
+                "schema": {
+                    "fields": [{"name": "measure", "constraints": {"enum": ["present", "killed"]}}]
+                },
+            }
+        ]
+    }
+    known = F.schema_measures(schema)
+    assert known == ["present", "killed"]
+    claims = frame(figure(1500, claim_id="c1"), claim("c2", claim_type="denial", measure=""))
+    kept = F.select_claims(
+        claims, documents=DOCUMENTS, actors=ACTORS, measures=["killed"], known_measures=known
+    )
+    assert list(kept["claim_id"]) == ["c2"]

@@ -186,6 +186,19 @@ def describe_claims(
     return out
 
 
+def schema_measures(schema: dict) -> list[str]:
+    """Return the measures ``datapackage.json`` allows for troop figures.
+
+    >>> schema = {"resources": [{"name": "claims", "schema": {"fields": [
+    ...     {"name": "measure", "constraints": {"enum": ["present", "killed"]}}]}}]}
+    >>> schema_measures(schema)
+    ['present', 'killed']
+    """
+    claims = next(r for r in schema["resources"] if r["name"] == "claims")
+    field = next(f for f in claims["schema"]["fields"] if f["name"] == "measure")
+    return list(field.get("constraints", {}).get("enum", []))
+
+
 def select_claims(
     claims: pd.DataFrame,
     *,
