@@ -1,4 +1,7 @@
 import json
+import os
+import subprocess
+import sys
 from itertools import combinations
 from math import hypot
 
@@ -246,3 +249,26 @@ def test_tie_table_lists_evidence_strongest_first(graph):
         "Bland",
         "k1",
     ]
+
+
+def test_layout_does_not_depend_on_the_hash_seed():
+    # Set iteration order changes with PYTHONHASHSEED; the layout must not.
+    code = (
+        "import networkx as nx\n"
+        "from claimscope.charts.relations import layout_actor_graph\n"
+        "g = nx.MultiDiGraph([('north', 'south'), ('east', 'west'), ('west', 'up'),"
+        " ('up', 'east'), ('solo_a', 'solo_b')])\n"
+        "print(layout_actor_graph(g))\n"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3", "4")
+    }
+    assert len(outputs) == 1
+    assert "'solo_b'" in outputs.pop()

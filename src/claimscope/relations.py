@@ -296,8 +296,9 @@ def filter_relation_graph(
         if focus_actor:
             focus_actor = graph.nodes[focus_actor]["root"]
     if focus_actor:
-        keep = nx.ego_graph(view, focus_actor, radius=depth, undirected=True).nodes
-        view = view.subgraph([n for n in view if n in keep]).copy()
+        keep = set(nx.ego_graph(view, focus_actor, radius=depth, undirected=True))
+        # Remove rather than take a subgraph, which would iterate a set and lose node order.
+        view.remove_nodes_from([n for n in view if n not in keep])
     isolated = [n for n in view if view.degree(n) == 0 and n != focus_actor]
     view.remove_nodes_from(isolated)
     return view

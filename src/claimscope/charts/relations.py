@@ -97,9 +97,17 @@ def layout_actor_graph(graph: nx.MultiDiGraph) -> dict[str, tuple[float, float]]
         if len(component) == 1:
             local = {component[0]: np.zeros(2)}
         else:
-            local = nx.spring_layout(
-                simple.subgraph(component), seed=LAYOUT_SEED, iterations=300, center=(0, 0)
+            # A fresh graph in node order: subgraph views iterate a set, whose order changes
+            # with the hash seed, and the seeded layout depends on the node order.
+            part = nx.Graph()
+            part.add_nodes_from(component)
+            part.add_edges_from(
+                sorted(
+                    (tuple(sorted(e, key=order.__getitem__)) for e in simple.edges(component)),
+                    key=lambda e: (order[e[0]], order[e[1]]),
+                )
             )
+            local = nx.spring_layout(part, seed=LAYOUT_SEED, iterations=300, center=(0, 0))
         points = _fit(np.array([local[n] for n in component], dtype=float)) * width / 2
         for node, point in zip(component, points, strict=True):
             placed[node] = point + np.array([left + width / 2, 0.0])
