@@ -42,3 +42,4 @@ def get_cell(path: Path, row: int, column: str) -> str:
     """Read one cell; ``row`` counts like error messages do (header is row 1)."""
     rows = read_csv(path)
     return rows[row - 1][rows[0].index(column)]
+collect_ignore_glob = ["fixtures/*"]

@@ -1,7 +1,8 @@
 """Command line: a thin wrapper over the library functions.
 
 ``claimscope validate`` is :func:`claimscope.dataset.load_dataset`, ``claimscope locate`` is
-:func:`claimscope.dataset.locate_offsets`; exit status 2 means bad input.
+:func:`claimscope.dataset.locate_offsets`, ``claimscope build`` is
+:func:`claimscope.build.build_reports`. Exit status 2 means bad input, 1 a failed report.
 """
 
 from __future__ import annotations
@@ -10,13 +11,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from claimscope.dataset import DatasetError, load_dataset, locate_offsets
+from claimscope.build import add_build_command
 from claimscope.paths import DATA_DIR
 
 EXIT_BAD_INPUT = 2
 
 
-def _print_problems(error: DatasetError) -> int:
+def _print_problems(error) -> int:
     for problem in error.problems:
         print(problem, file=sys.stderr)
     print(f"invalid: {len(error.problems)} problem(s)", file=sys.stderr)
@@ -24,6 +25,8 @@ def _print_problems(error: DatasetError) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from claimscope.dataset import DatasetError, load_dataset
+
     try:
         dataset = load_dataset(args.data_dir)
     except DatasetError as error:
@@ -36,6 +39,8 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _locate(args: argparse.Namespace) -> int:
+    from claimscope.dataset import DatasetError, locate_offsets
+
     try:
         located = locate_offsets(args.data_dir)
     except DatasetError as error:
@@ -55,16 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=text, description=text)
         sub.add_argument("data_dir", nargs="?", type=Path, default=DATA_DIR, metavar="DATA_DIR")
         sub.set_defaults(func=func)
-    _add_build(commands)
-    return parser
-
-
-def _add_build(commands) -> None:
-    try:
-        from claimscope.build import add_build_command
-    except ImportError:  # the build module arrives with the [build] issue
-        return
     add_build_command(commands)
+    return parser
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,15 +13,14 @@ import csv
 import hashlib
 import io
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from claimscope.files import dataset_version, write_atomic
 from claimscope.paths import DATA_DIR, DATAPACKAGE_NAME
 
 TABLES = ("documents", "actors", "unit_sizes", "claims", "relations")
@@ -556,19 +555,6 @@ def _check_hierarchy(actors: pd.DataFrame, problems: list[Problem]) -> None:
             current = parent.get(current, "")
 
 
-def dataset_version(data_dir: Path | str | None = None) -> str:
-    """Hash every file of the package (schema, tables, sources) into a short version string."""
-    data_dir = Path(data_dir or DATA_DIR)
-    digest = hashlib.sha256()
-    files = [data_dir / DATAPACKAGE_NAME, *(data_dir / f"{t}.csv" for t in TABLES)]
-    files += sorted((data_dir / "sources").glob("*.txt"))
-    for path in files:
-        digest.update(path.relative_to(data_dir).as_posix().encode())
-        digest.update(b"\0")
-        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
-    return digest.hexdigest()[:12]
-
-
 def load_dataset(data_dir: Path | str | None = None) -> Dataset:
     """Load every table, validate it all, and return typed DataFrames.
 
@@ -651,19 +637,3 @@ def locate_offsets(data_dir: Path | str | None = None) -> list[str]:
     writer.writerows(records)
     write_atomic(path, buffer.getvalue().encode("utf-8"))
     return dataset.located
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

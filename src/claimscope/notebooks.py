@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from claimscope.dataset import write_atomic
+from claimscope.files import write_atomic
 from claimscope.paths import KERNEL_NAME, NOTEBOOKS_DIR
 
 REPORT_NOTEBOOKS = ("troop_figures.ipynb", "actor_relations.ipynb")

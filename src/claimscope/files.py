@@ -1,0 +1,56 @@
+"""Content hashes and atomic writes: cheap helpers that import nothing heavy.
+
+The build's nothing-changed path uses only these, so it answers without importing pandas or
+starting a kernel.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+
+def hash_files(root: Path, paths: list[Path]) -> str:
+    """Hash the names (relative to ``root``) and bytes of ``paths``, in sorted order."""
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def hash_tree(root: Path, suffixes: set[str] | None = None) -> str:
+    """Hash every non-hidden file below ``root`` (optionally only those with ``suffixes``)."""
+    files = [
+        p
+        for p in root.rglob("*")
+        if p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(root).parts)
+        and "__pycache__" not in p.parts
+        and (suffixes is None or p.suffix in suffixes)
+    ]
+    return hash_files(root, files)
+
+
+def dataset_version(data_dir: Path) -> str:
+    """Short content hash of a data package: its schema, tables and source texts."""
+    return hash_tree(Path(data_dir))[:12]
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

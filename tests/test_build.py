@@ -1,0 +1,287 @@
+"""The report build: incremental, isolated failures, atomic, offline, checked before it runs."""
+
+from __future__ import annotations
+
+import fcntl
+import re
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import set_cell
+
+from claimscope import build
+from claimscope.build import BuildInputError, build_reports
+from claimscope.cli import main
+from claimscope.dataset import DatasetError
+from claimscope.paths import REPORTS_CONFIG
+
+FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
+pytestmark = pytest.mark.integration
+
+
+def write_config(path: Path, reports: list[dict]) -> Path:
+    for report in reports:
+        report.setdefault("title", report["name"].title())
+        report["notebook"] = str(FIXTURES / report["notebook"])
+    path.write_text(yaml.safe_dump({"reports": reports}), encoding="utf-8")
+    return path
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+@pytest.fixture
+def no_kernel(monkeypatch):
+    """Fail the test if anything tries to execute a notebook."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a kernel was started")
+
+    monkeypatch.setattr(build, "_execute", refuse)
+
+
+@pytest.fixture
+def two_reports(tmp_path) -> Path:
+    return write_config(
+        tmp_path / "reports.yaml",
+        [
+            {"name": "alpha", "notebook": "ok.ipynb", "parameters": {"bars": 2}},
+            {"name": "beta", "notebook": "ok.ipynb", "parameters": {"bars": 5, "label": "b"}},
+        ],
+    )
+
+
+def test_build_then_nothing_changed_skips_all_without_a_kernel(tmp_path, two_reports, monkeypatch):
+    out = tmp_path / "out"
+    first = build_reports(config=two_reports, output_dir=out, quiet=True)
+    assert [r.status for r in first.results] == ["built", "built"]
+    assert first.exit_code == 0
+    before = snapshot(out)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a kernel was started")
+
+    monkeypatch.setattr(build, "_execute", refuse)
+    second = build_reports(config=two_reports, output_dir=out, quiet=True)
+    assert [r.status for r in second.results] == ["skipped", "skipped"]
+    assert snapshot(out) == before
+
+
+def test_changed_parameter_rebuilds_only_that_report(tmp_path, two_reports):
+    out = tmp_path / "out"
+    build_reports(config=two_reports, output_dir=out, quiet=True)
+    alpha = (out / "alpha.html").read_bytes()
+    config = yaml.safe_load(two_reports.read_text())
+    config["reports"][1]["parameters"]["bars"] = 7
+    two_reports.write_text(yaml.safe_dump(config))
+    result = build_reports(config=two_reports, output_dir=out, quiet=True)
+    assert {r.name: r.status for r in result.results} == {"alpha": "skipped", "beta": "built"}
+    assert (out / "alpha.html").read_bytes() == alpha
+    assert '"bars": 7' in (out / "beta.ipynb").read_text()
+
+
+def test_force_rebuilds_everything(tmp_path, two_reports):
+    out = tmp_path / "out"
+    build_reports(config=two_reports, output_dir=out, quiet=True)
+    result = build_reports(config=two_reports, output_dir=out, quiet=True, force=True, jobs=1)
+    assert [r.status for r in result.results] == ["built", "built"]
+
+
+def test_deleted_html_is_rebuilt(tmp_path, two_reports):
+    out = tmp_path / "out"
+    build_reports(config=two_reports, output_dir=out, quiet=True)
+    (out / "beta.html").unlink()
+    result = build_reports(config=two_reports, output_dir=out, quiet=True)
+    assert {r.name: r.status for r in result.results} == {"alpha": "skipped", "beta": "built"}
+
+
+def test_broken_report_fails_alone_and_keeps_its_last_good_html(tmp_path, capsys):
+    out = tmp_path / "out"
+    reports = [
+        {"name": "good", "notebook": "ok.ipynb"},
+        {"name": "flaky", "notebook": "ok.ipynb", "parameters": {"bars": 1}},
+    ]
+    config = write_config(tmp_path / "reports.yaml", [dict(r) for r in reports])
+    build_reports(config=config, output_dir=out, quiet=True)
+    last_good = (out / "flaky.html").read_bytes()
+
+    reports[1]["notebook"] = "broken.ipynb"
+    reports[0]["parameters"] = {"bars": 4}
+    write_config(config, reports)
+    result = build_reports(config=config, output_dir=out, quiet=True)
+    assert result.exit_code == 1
+    status = {r.name: r for r in result.results}
+    assert status["good"].status == "built"
+    assert status["flaky"].status == "failed"
+    assert "report 'flaky' failed in code cell 3" in status["flaky"].error
+    assert "ValueError: deliberately broken for the build tests" in status["flaky"].error
+    assert (out / "flaky.html").read_bytes() == last_good
+    index = (out / "index.html").read_text()
+    assert "STALE: last build failed" in index
+    assert "deliberately broken" in index
+    err = capsys.readouterr().err
+    assert "flaky: FAILED" in err
+
+
+def test_broken_report_exits_1_from_the_cli(tmp_path, capsys):
+    config = write_config(tmp_path / "r.yaml", [{"name": "broken", "notebook": "broken.ipynb"}])
+    code = main(["build", "--config", str(config), "--output", str(tmp_path / "out"), "--quiet"])
+    assert code == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "broken: FAILED" in captured.err
+    assert "0 built, 0 up to date, 1 failed" in captured.err
+
+
+def test_hanging_cell_is_stopped_by_the_timeout(tmp_path):
+    config = write_config(tmp_path / "r.yaml", [{"name": "hang", "notebook": "hanging.ipynb"}])
+    started = time.monotonic()
+    result = build_reports(config=config, output_dir=tmp_path / "out", quiet=True, timeout=3)
+    assert time.monotonic() - started < 60
+    (report,) = result.results
+    assert report.status == "failed"
+    assert "code cell 2 (`import time`)" in report.error
+    assert "TimeoutError" in report.error
+    assert not (tmp_path / "out" / "hang.html").exists()
+
+
+def test_unknown_and_mistyped_parameters_are_refused_before_any_kernel(tmp_path, no_kernel):
+    config = write_config(
+        tmp_path / "r.yaml",
+        [
+            {"name": "typo", "notebook": "ok.ipynb", "parameters": {"barz": 2}},
+            {"name": "mistyped", "notebook": "ok.ipynb", "parameters": {"bars": "2"}},
+            {"name": "boolean", "notebook": "ok.ipynb", "parameters": {"bars": True}},
+        ],
+    )
+    with pytest.raises(BuildInputError) as caught:
+        build_reports(config=config, output_dir=tmp_path / "out", quiet=True)
+    problems = caught.value.problems
+    assert problems[0].startswith("report 'typo': unknown parameter 'barz' (the notebook ")
+    assert "declares: bars, data_dir, label" in problems[0]
+    assert problems[1] == "report 'mistyped': parameter 'bars' must be int, got str '2'"
+    assert problems[2] == "report 'boolean': parameter 'bars' must be int, got bool True"
+    assert not (tmp_path / "out").exists()
+
+
+def test_notebook_without_parameters_cell_is_refused(tmp_path, no_kernel):
+    config = write_config(tmp_path / "r.yaml", [{"name": "np", "notebook": "no_parameters.ipynb"}])
+    with pytest.raises(BuildInputError, match="has no cell tagged `parameters`"):
+        build_reports(config=config, output_dir=tmp_path / "out", quiet=True)
+
+
+def test_bad_config_is_refused(tmp_path, no_kernel):
+    config = tmp_path / "r.yaml"
+    config.write_text("reports:\n  - name: x\n    notebok: ok.ipynb\n")
+    with pytest.raises(BuildInputError) as caught:
+        build_reports(config=config, output_dir=tmp_path / "out")
+    assert "r.yaml: report 'x': unknown key 'notebok'" in caught.value.problems
+    assert "r.yaml: report 'x': `notebook` is required" in caught.value.problems
+
+
+def test_unknown_only_name_is_refused(tmp_path, two_reports, no_kernel):
+    with pytest.raises(BuildInputError, match="no report named 'gamma'"):
+        build_reports(only=["gamma"], config=two_reports, output_dir=tmp_path / "out")
+
+
+def test_bad_dataset_exits_2_and_touches_no_report(tmp_path, two_reports, data_copy, capsys):
+    out = tmp_path / "out"
+    build_reports(config=two_reports, output_dir=out, quiet=True)
+    before = snapshot(out)
+    set_cell(data_copy / "claims.csv", 2, "claim_type", "rebuttal")
+    args = ["build", "--config", str(two_reports), "--output", str(out)]
+    assert main([*args, "--data-dir", str(data_copy)]) == 2
+    err = capsys.readouterr().err
+    assert "claims.csv:2:claim_type: 'rebuttal' is not one of:" in err
+    assert "no report touched" in err
+    assert snapshot(out) == before
+    with pytest.raises(DatasetError):
+        build_reports(config=two_reports, output_dir=out, data_dir=data_copy, force=True)
+    assert snapshot(out) == before
+
+
+def test_data_dir_is_passed_to_the_notebooks(tmp_path, two_reports, data_copy):
+    out = tmp_path / "out"
+    build_reports(
+        config=two_reports, output_dir=out, quiet=True, data_dir=data_copy, only=["alpha"]
+    )
+    executed = (out / "alpha.ipynb").read_text()
+    assert str(data_copy) in executed
+
+
+def test_html_is_offline_with_one_plotly_and_hidden_code(tmp_path, two_reports):
+    from plotly.offline import get_plotlyjs
+
+    out = tmp_path / "out"
+    build_reports(config=two_reports, output_dir=out, quiet=True, only=["beta"])
+    page = (out / "beta.html").read_text(encoding="utf-8")
+    external = re.findall(
+        r"<(?:script|link|img|iframe)[^>]+(?:src|href)=[\"']?(?:https?:)?//", page
+    )
+    assert external == []
+    assert not re.search(r"@import\s+url\(\s*[\"']?(?:https?:)?//", page)
+    assert page.count(get_plotlyjs()[:300]) == 1
+    assert page.count('class="claimscope-chart"') == 1
+    assert "import plotly.graph_objects" not in page  # code hidden
+    assert "Provenance" in page and "Dataset version" in page and "Built (UTC)" in page
+    assert "<th>bars</th><td><code>5</code></td>" in page
+    assert "injected-parameters" not in page
+
+
+def test_titles_are_escaped_in_report_and_index(tmp_path):
+    config = write_config(
+        tmp_path / "r.yaml",
+        [{"name": "x", "notebook": "ok.ipynb", "title": "<script>alert(1)</script>"}],
+    )
+    build_reports(config=config, output_dir=tmp_path / "out", quiet=True)
+    for name in ("x.html", "index.html"):
+        page = (tmp_path / "out" / name).read_text()
+        assert "<script>alert(1)</script>" not in page
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_second_build_waits_for_the_lock(tmp_path, two_reports, capsys):
+    out = tmp_path / "out"
+    build_reports(config=two_reports, output_dir=out, quiet=True)
+    done = threading.Event()
+    with open(out / build.LOCK_NAME, "a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        worker = threading.Thread(
+            target=lambda: (build_reports(config=two_reports, output_dir=out), done.set())
+        )
+        worker.start()
+        time.sleep(1.5)
+        assert not done.is_set()
+        fcntl.flock(held, fcntl.LOCK_UN)
+    worker.join(timeout=60)
+    assert done.is_set()
+    assert "another build is writing to" in capsys.readouterr().out
+
+
+def test_no_temporary_files_are_left_behind(tmp_path, two_reports):
+    out = tmp_path / "out"
+    build_reports(config=two_reports, output_dir=out, quiet=True)
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
+        "alpha.html",
+        "alpha.ipynb",
+        "beta.html",
+        "beta.ipynb",
+        "index.html",
+    ]
+    assert not list(out.rglob("*.tmp"))
+
+
+def test_default_reports_config_lists_the_seed_reports():
+    specs = build.read_config(REPORTS_CONFIG)
+    assert [s.name for s in specs] == [
+        "troop-figures",
+        "actor-relations",
+        "actor-relations-north-korea",
+    ]
+    assert specs[2].parameters["focus_actor"] == "north_korea"
