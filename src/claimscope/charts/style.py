@@ -53,12 +53,19 @@ def hover_text(*lines: tuple[str, object], width: int = 80) -> str:
 
 def base_layout(fig: go.Figure, title: str, height: int = 480) -> go.Figure:
     """Apply the shared layout: plain template, title, font, height, margins."""
+    # A named template would be written out in full (about 9 KB) into every chart of every
+    # notebook and report; these few settings give the same plain look.
     fig.update_layout(
-        template="simple_white",
+        template="none",
+        paper_bgcolor="white",
+        plot_bgcolor="white",
         title={"text": escape_text(title), "x": 0, "xanchor": "left"},
         font={"family": FONT_FAMILY, "size": 13},
         height=height,
         margin={"l": 20, "r": 20, "t": 60, "b": 40},
         hoverlabel={"align": "left"},
     )
+    axes = {"showline": True, "linecolor": "#444", "ticks": "outside", "zeroline": False}
+    fig.update_xaxes(**axes, gridcolor="#eee")
+    fig.update_yaxes(**axes, gridcolor="#eee")
     return fig
