@@ -65,7 +65,13 @@ def base_layout(fig: go.Figure, title: str, height: int = 480) -> go.Figure:
         margin={"l": 20, "r": 20, "t": 60, "b": 40},
         hoverlabel={"align": "left"},
     )
-    axes = {"showline": True, "linecolor": "#444", "ticks": "outside", "zeroline": False}
+    axes = {
+        "showline": True,
+        "linecolor": "#444",
+        "ticks": "outside",
+        "zeroline": False,
+        "automargin": True,
+    }
     fig.update_xaxes(**axes, gridcolor="#eee")
     fig.update_yaxes(**axes, gridcolor="#eee")
     return fig
