@@ -56,3 +56,24 @@ def test_frictionless_validates_the_data_package():
     report = json.loads(result.stdout)
     assert report["valid"], json.dumps(report["tasks"], indent=1)[:3000]
     assert result.returncode == 0
+
+
+def test_readme_data_dictionary_is_generated_from_the_schema():
+    from claimscope.docs import BEGIN, END, render_data_dictionary
+
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split(BEGIN, 1)[1].split(END, 1)[0]
+    package = json.loads((DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
+    assert section == "\n" + render_data_dictionary(package)
+
+
+def test_readme_shows_the_two_commands_first():
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    first_block = readme.split("```sh", 1)[1].split("```", 1)[0]
+    assert first_block.strip().splitlines()[0].startswith("make reports")
+    assert first_block.strip().splitlines()[1].startswith("make test")
+    assert readme.index("make reports") < readme.index("## What a report shows")
+
+
+def test_ci_runs_make_test():
+    assert "make test" in (PROJECT_ROOT / ".ci" / "run").read_text()
