@@ -43,6 +43,7 @@ EXIT_OK, EXIT_REPORT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 DEFAULT_CELL_TIMEOUT_S = 600
 MANIFEST_NAME = ".manifest.json"
 LOCK_NAME = ".build.lock"
+CLAIMS_EXPORT_NAME = "claims.csv"
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 INJECTED_TAG = "injected-parameters"
 _CONFIG_KEYS = {"name", "notebook", "title", "description", "parameters"}
@@ -523,6 +524,7 @@ tr.stale td, tr.failed td {{ background: #fff3f0; }}
 <body>
 <h1>claimscope reports</h1>
 <p>Dataset version <code>{e(dataset.get("version", ""))}</code>: {e(counts)}.</p>
+<p><a href="claims.csv">All claims as a spreadsheet-safe CSV</a></p>
 <table>
 <thead><tr><th>Report</th><th>Parameters</th><th>Status</th><th>Built (UTC)</th>
 <th>Duration</th></tr></thead>
@@ -652,7 +654,8 @@ def build_reports(
                     say(f"{spec.name}: up to date, skipped")
                 else:
                     todo.append((spec, parameters))
-            if todo or not (output_dir / "index.html").is_file():
+            index_missing = not (output_dir / "index.html").is_file()
+            if todo or index_missing or not (output_dir / CLAIMS_EXPORT_NAME).is_file():
                 dataset = dataset or _validate(data_dir)
                 results.update(_run_reports(todo, dataset, output_dir, jobs, timeout, say))
                 for spec, parameters in todo:
@@ -671,6 +674,10 @@ def build_reports(
                     json.dumps(manifest, indent=1, sort_keys=True, default=str).encode(),
                 )
                 index = render_index(all_specs, manifest)
+                # The index links to the export, so the export is written first.
+                from claimscope.export import export_claims
+
+                export_claims(dataset, output_dir / CLAIMS_EXPORT_NAME)
                 write_atomic(output_dir / "index.html", index.encode("utf-8"))
     ordered = [results[spec.name] for spec, _ in plans]
     result = BuildResult(ordered, output_dir, elapsed())

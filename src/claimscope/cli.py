@@ -2,7 +2,8 @@
 
 ``claimscope validate`` is :func:`claimscope.dataset.load_dataset`, ``claimscope locate`` is
 :func:`claimscope.dataset.locate_offsets`, ``claimscope build`` is
-:func:`claimscope.build.build_reports`. Exit status 2 means bad input, 1 a failed report.
+:func:`claimscope.build.build_reports`, ``claimscope export`` is
+:func:`claimscope.export.export_claims`. Exit status 2 means bad input, 1 a failed report.
 """
 
 from __future__ import annotations
@@ -49,6 +50,19 @@ def _locate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    from claimscope.dataset import DatasetError, load_dataset
+    from claimscope.export import export_claims
+
+    try:
+        dataset = load_dataset(args.data_dir)
+    except DatasetError as error:
+        return _print_problems(error)
+    count = export_claims(dataset, args.output)
+    print(f"wrote {count} claim(s) to {args.output}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``claimscope`` command."""
     parser = argparse.ArgumentParser(prog="claimscope", description=__doc__.splitlines()[0])
@@ -60,6 +74,13 @@ def build_parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=text, description=text)
         sub.add_argument("data_dir", nargs="?", type=Path, default=DATA_DIR, metavar="DATA_DIR")
         sub.set_defaults(func=func)
+    text = "write every claim, with names and titles, as a spreadsheet-safe CSV"
+    sub = commands.add_parser("export", help=text, description=text)
+    sub.add_argument("output", type=Path, metavar="OUT.csv", help="the CSV to write")
+    sub.add_argument(
+        "--data-dir", type=Path, default=DATA_DIR, help=f"dataset folder (default {DATA_DIR})"
+    )
+    sub.set_defaults(func=_export)
     add_build_command(commands)
     return parser
 
