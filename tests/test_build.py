@@ -285,3 +285,11 @@ def test_default_reports_config_lists_the_seed_reports():
         "actor-relations-north-korea",
     ]
     assert specs[2].parameters["focus_actor"] == "north_korea"
+
+
+def test_build_leaves_the_working_directory_alone(tmp_path, two_reports):
+    import os
+
+    before = os.getcwd()
+    build_reports(config=two_reports, output_dir=tmp_path / "out", quiet=True, jobs=2)
+    assert os.getcwd() == before

@@ -352,7 +352,9 @@ def _execute(spec: ReportSpec, parameters: dict, executed: Path, timeout: int) -
             str(executed),
             parameters=parameters,
             kernel_name=KERNEL_NAME,
-            cwd=str(spec.notebook.parent),
+            # Not papermill's `cwd`: it changes the whole process's directory, which parallel
+            # builds in threads would leave wrong. The kernel alone starts in the notebook's folder.
+            resources={"metadata": {"path": str(spec.notebook.parent)}},
             execution_timeout=timeout,
             progress_bar=False,
             log_output=False,
