@@ -44,6 +44,12 @@ STANCE_LABELS: dict[str, str] = {
 
 QUALIFIERS = ("exact", "approximately", "at_least", "up_to", "range")
 
+#: Most rows a report's table shows; a last row says how many were left out. A browser gets
+#: sluggish long before 100,000 rows, and nobody reads them on a page.
+TABLE_ROWS = 200
+#: Most figures "what the sources say" describes one by one; the rest are counted.
+PROSE_FIGURES = 25
+
 #: The Admiralty (NATO) grading scales the curator's grades use.
 SOURCE_RELIABILITY: dict[str, str] = {
     "A": "Completely reliable",
@@ -394,20 +400,19 @@ def count_stances(stances: pd.DataFrame, actors: pd.DataFrame | None = None) -> 
         stance of ``STANCE_ORDER`` and ``total``, most claims first.
     """
     order = {} if actors is None else {a: i for i, a in enumerate(actors["actor_id"])}
-    rows = []
-    for claimant_id, group in stances.groupby("claimant_id", sort=True):
-        counts = group["stance"].value_counts()
-        row = {"claimant_id": claimant_id, "claimant_name": group["claimant_name"].iloc[0]}
-        row.update({s: int(counts.get(s, 0)) for s in STANCE_ORDER})
-        row["total"] = len(group)
-        row["_order"] = order.get(claimant_id, len(order))
-        rows.append(row)
     columns = ["claimant_id", "claimant_name", *STANCE_ORDER, "total"]
-    if not rows:
+    if stances.empty:
         return pd.DataFrame(columns=columns)
-    frame = pd.DataFrame(rows).sort_values(
-        ["total", "_order", "claimant_id"], ascending=[False, True, True]
-    )
+    # One groupby, not a Python loop per claimant: thousands of claimants take seconds otherwise.
+    by_claimant = stances.groupby("claimant_id", sort=True)
+    counts = stances.groupby(["claimant_id", "stance"]).size().unstack(fill_value=0)
+    frame = counts.reindex(columns=list(STANCE_ORDER), fill_value=0).astype("int64")
+    frame.insert(0, "claimant_name", by_claimant["claimant_name"].first())
+    frame["total"] = by_claimant.size().astype("int64")
+    frame = frame.reset_index()
+    frame.columns.name = None
+    frame["_order"] = [order.get(c, len(order)) for c in frame["claimant_id"]]
+    frame = frame.sort_values(["total", "_order", "claimant_id"], ascending=[False, True, True])
     return frame[columns].reset_index(drop=True)
 
 
@@ -439,24 +444,53 @@ def format_interval(low: object, high: object, is_low_open: bool, is_high_open: 
     return f"{format_troops(low)}–{format_troops(high)}"
 
 
-def tabulate_claims(figures: pd.DataFrame, stances: pd.DataFrame) -> pd.DataFrame:
+def cap_rows(
+    frame: pd.DataFrame, limit: int | None, noun: str = "rows", *, total: int | None = None
+) -> pd.DataFrame:
+    """Keep the first ``limit`` rows; when some are left out, a last row says how many.
+
+    The note goes in the first column, the other cells stay empty, so the table itself tells
+    the reader it is not complete. ``total`` is the number of rows before any were dropped,
+    when the caller built only the first ``limit`` (default: ``len(frame)``).
+
+    >>> cap_rows(pd.DataFrame({"a": ["x", "y", "z"], "b": [1, 2, 3]}), 2, "claims")["a"].tolist()
+    ['x', 'y', '… 1 more claims not shown (the first 2 of 3 are)']
+    """
+    total = len(frame) if total is None else total
+    if limit is None or total <= limit:
+        return frame
+    note = {column: "" for column in frame.columns}
+    note[frame.columns[0]] = (
+        f"… {total - limit:,} more {noun} not shown (the first {limit:,} of {total:,} are)"
+    )
+    shown = frame.iloc[:limit].astype(object)
+    return pd.concat([shown, pd.DataFrame([note], columns=frame.columns)], ignore_index=True)
+
+
+def tabulate_claims(
+    figures: pd.DataFrame, stances: pd.DataFrame, *, limit: int | None = TABLE_ROWS
+) -> pd.DataFrame:
     """Build the report's summary table: every figure, then every other stance, one row each.
 
     Args:
         figures: Output of ``normalise_figures``.
         stances: Output of ``list_stances`` (its figure claims are taken from ``figures``).
+        limit: Most claims shown; a last row counts the rest. None shows every claim.
 
     Returns:
         A table of display strings with reader-facing column names.
     """
     others = stances[~stances["claim_id"].isin(figures["claim_id"])]
+    total = len(figures) + len(others)
+    if limit is not None and total > limit:
+        figures, others = figures.iloc[:limit], others.iloc[: max(0, limit - len(figures))]
     rows = []
-    for _, f in figures.iterrows():
+    for f in figures.to_dict("records"):
         interval = format_interval(
             f["troops_low"], f["troops_high"], f["is_low_open"], f["is_high_open"]
         )
         rows.append(_table_row(f, f["stated_figure"], interval))
-    for _, s in others.iterrows():
+    for s in others.to_dict("records"):
         rows.append(_table_row(s, "", ""))
     columns = [
         "Claimant",
@@ -472,10 +506,11 @@ def tabulate_claims(figures: pd.DataFrame, stances: pd.DataFrame) -> pd.DataFram
         "Quote",
         "Claim",
     ]
-    return pd.DataFrame(rows, columns=columns)
+    table = pd.DataFrame(rows, columns=columns)
+    return cap_rows(table, limit, "claims", total=total)
 
 
-def _table_row(claim: pd.Series, stated: str, interval: str) -> list[str]:
+def _table_row(claim: dict, stated: str, interval: str) -> list[str]:
     return [
         claim["claimant_name"],
         STANCE_LABELS.get(claim["stance"], ""),
@@ -502,8 +537,17 @@ def _missing(value: object) -> bool:
     return value is None or bool(pd.isna(value))
 
 
-def _join_names(names: list[str]) -> str:
+def _join_names(names: list[str], limit: int | None = None) -> str:
+    """Join names as prose; beyond ``limit`` names, count the rest instead of listing them.
+
+    >>> _join_names(["A", "B", "C"])
+    'A, B and C'
+    >>> _join_names(["A", "B", "C", "D"], limit=2)
+    'A, B and 2 others'
+    """
     names = list(dict.fromkeys(names))
+    if limit is not None and len(names) > limit:
+        return ", ".join(names[:limit]) + f" and {len(names) - limit:,} others"
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + " and " + names[-1]
@@ -516,6 +560,7 @@ def summarise_figures(
     *,
     unit_overrides: Mapping[str, Sequence[int]] | None = None,
     tolerance: float = 0.1,
+    limit: int | None = PROSE_FIGURES,
 ) -> list[str]:
     """Write "what the sources say" as plain sentences, from the data alone.
 
@@ -525,6 +570,8 @@ def summarise_figures(
         unit_sizes: The ``unit_sizes`` table (the dataset's sizes, before overrides).
         unit_overrides: The overrides the figures were normalised with.
         tolerance: The tolerance the figures were normalised with.
+        limit: Most figures described one by one (and most unit conversions); a sentence
+            counts the rest. None describes every figure.
 
     Returns:
         Paragraphs: the range per measure with the highest and lowest source, each figure with
@@ -536,7 +583,7 @@ def summarise_figures(
         paragraphs.append("No source in this selection gives a troop figure.")
     for measure, group in figures.groupby("measure", sort=True):
         paragraphs.append(_summarise_measure(measure, group))
-    for _, f in figures.iterrows():
+    for f in _head(figures, limit).to_dict("records"):
         interval = format_interval(
             f["troops_low"], f["troops_high"], f["is_low_open"], f["is_high_open"]
         )
@@ -549,11 +596,12 @@ def summarise_figures(
             + (f" ({where})" if where else "")
             + f"; {sounds}; graded {f['grade'] or 'ungraded'}."
         )
+    paragraphs += _left_out(len(figures), limit, "figures", "the table lists them")
     bare = stances[(stances["stance"] == "asserts") & (stances["claim_type"] != FIGURE_TYPE)]
     if not bare.empty:
         names = list(dict.fromkeys(bare["claimant_name"]))
         verb = "asserts" if len(names) == 1 else "assert"
-        paragraphs.append(f"{_join_names(names)} {verb} the deployment without a number.")
+        paragraphs.append(f"{_join_names(names, limit)} {verb} the deployment without a number.")
     for stance, verb_one, verb_many, none in (
         (
             "denies",
@@ -580,14 +628,28 @@ def summarise_figures(
             continue
         names = list(dict.fromkeys(rows["claimant_name"]))
         places = sorted({x for x in rows["location"] if x})
+        if limit is not None and len(places) > limit:
+            places = [*places[:limit], f"{len(places) - limit:,} other places"]
         where = f" (where stated: {', '.join(places)})" if places else ""
         verb = verb_one if len(names) == 1 else verb_many
         grades = ", ".join(sorted(set(rows["grade"]) - {""}))
         paragraphs.append(
-            f"{_join_names(names)} {verb}{where}" + (f"; graded {grades}." if grades else ".")
+            f"{_join_names(names, limit)} {verb}{where}"
+            + (f"; graded {grades}." if grades else ".")
         )
-    paragraphs += _summarise_units(figures, unit_sizes, unit_overrides, tolerance)
+    paragraphs += _summarise_units(figures, unit_sizes, unit_overrides, tolerance, limit)
     return paragraphs
+
+
+def _head(frame: pd.DataFrame, limit: int | None) -> pd.DataFrame:
+    return frame if limit is None else frame.iloc[:limit]
+
+
+def _left_out(total: int, limit: int | None, noun: str, where: str) -> list[str]:
+    """A sentence counting what a capped list left out, or nothing when nothing was."""
+    if limit is None or total <= limit:
+        return []
+    return [f"… and {total - limit:,} more {noun} ({total:,} in all; {where})."]
 
 
 def _summarise_measure(measure: str, group: pd.DataFrame) -> str:
@@ -616,11 +678,12 @@ def _summarise_units(
     unit_sizes: pd.DataFrame,
     unit_overrides: Mapping[str, Sequence[int]] | None,
     tolerance: float,
+    limit: int | None = None,
 ) -> list[str]:
     dataset_sizes = resolve_unit_sizes(unit_sizes)
     out = []
     in_units = figures[figures["unit"] != "troops"]
-    for _, f in in_units.iterrows():
+    for f in _head(in_units, limit).to_dict("records"):
         unit = f["unit"]
         used = (int(f["unit_low"]), int(f["unit_high"]))
         interval = format_interval(
@@ -648,6 +711,7 @@ def _summarise_units(
         else:
             text += " (the dataset’s assumption; a report can override it)."
         out.append(text)
+    out += _left_out(len(in_units), limit, "figures stated in units", "converted the same way")
     if (figures["qualifier"] == "approximately").any():
         out.append(f"Figures stated as approximate are widened by {tolerance:.0%} on each side.")
     return out

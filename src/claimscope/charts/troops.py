@@ -45,6 +45,24 @@ AXIS_HEADROOM = 1.2
 SAME_DAY_SPREAD = pd.Timedelta(hours=8)
 #: Half-width of the timeline's date axis when all claims fall within a few days.
 MIN_DATE_PAD = pd.Timedelta(days=7)
+#: Above this many claims the figures-by-source chart shows one row per claimant, and at most
+#: this many claimants (those with most claims): a row per claim stops being readable, and a
+#: trace per claim makes a page of megabytes that a browser draws for minutes.
+SOURCE_ROWS = 60
+#: Above this many figures the timeline shows the median and range per day and measure.
+TIMELINE_POINTS = 150
+#: Most claimants the stance chart shows one by one; the rest are summed in one bar.
+STANCE_ACTORS = 40
+#: Colours of the measures in the aggregated timeline (claimants are too many to colour).
+MEASURE_COLOURS = {
+    "present": "#3B5B92",
+    "planned": "#7E7DCD",
+    "in_combat": "#B03A2E",
+    "casualties": "#D4A017",
+    "killed": "#222A2A",
+    "wounded": "#E48F72",
+    "captured": "#2E8B57",
+}
 
 
 def _colour(colours: dict[str, str], actor_id: str) -> str:
@@ -109,6 +127,7 @@ def plot_figures_by_source(
     colours: dict[str, str],
     *,
     title: str = "Claimed North Korean troop figures, by source",
+    limit: int = SOURCE_ROWS,
 ) -> go.Figure:
     """Draw each claim as a row: its troop interval on the left, its stance in a lane on the right.
 
@@ -123,8 +142,12 @@ def plot_figures_by_source(
         stances: Output of ``claimscope.figures.list_stances``.
         colours: ``actor_colours`` of the full actors table.
         title: Chart title.
+        limit: Above this many claims, draw one row per claimant instead (see
+            :func:`plot_sources_by_claimant`).
     """
     others = stances[~stances["claim_id"].isin(figures["claim_id"])]
+    if len(figures) + len(others) > limit:
+        return plot_sources_by_claimant(figures, stances, colours, title=title, limit=limit)
     rows = [*(r for _, r in figures.iterrows()), *(r for _, r in others.iterrows())]
     fig = make_subplots(
         rows=1,
@@ -252,6 +275,189 @@ def plot_figures_by_source(
     return fig
 
 
+def aggregate_by_claimant(figures: pd.DataFrame, stances: pd.DataFrame) -> pd.DataFrame:
+    """Sum up each claimant's claims: figure count and span, median figure, count per stance.
+
+    Returns:
+        One row per claimant, most claims first (then claimant id): ``claimant_id``,
+        ``claimant_name``, ``claims``, ``figures``, ``low`` (lowest closed lower bound; NA when
+        every figure's lower bound is open), ``high`` (highest closed upper bound; NA when any
+        upper bound is open), ``is_low_open``, ``is_high_open``, ``median`` (median stated
+        figure) and one count column per stance of ``STANCE_ORDER``.
+    """
+    others = stances[~stances["claim_id"].isin(figures["claim_id"])]
+    claims = pd.concat(
+        [
+            figures[["claimant_id", "claimant_name", "stance"]],
+            others[["claimant_id", "claimant_name", "stance"]],
+        ]
+    )
+    counts = pd.crosstab(claims["claimant_id"], claims["stance"]).reindex(
+        columns=list(STANCE_ORDER), fill_value=0
+    )
+    out = pd.DataFrame(index=counts.index)
+    out["claimant_name"] = claims.groupby("claimant_id")["claimant_name"].first()
+    out["claims"] = counts.sum(axis=1)
+    by = figures.groupby("claimant_id")
+    out["figures"] = by.size().reindex(out.index, fill_value=0)
+    low = figures["troops_low"].where(~figures["is_low_open"]).astype("Float64")
+    high = figures["troops_high"].where(~figures["is_high_open"]).astype("Float64")
+    out["low"] = low.groupby(figures["claimant_id"]).min().reindex(out.index)
+    out["high"] = high.groupby(figures["claimant_id"]).max().reindex(out.index)
+    out["is_low_open"] = by["is_low_open"].all().reindex(out.index, fill_value=False)
+    out["is_high_open"] = by["is_high_open"].any().reindex(out.index, fill_value=False)
+    stated = figures["troops_stated"].astype("Float64")
+    out["median"] = stated.groupby(figures["claimant_id"]).median().reindex(out.index)
+    for stance in STANCE_ORDER:
+        out[stance] = counts[stance]
+    out = out.reset_index(names="claimant_id")
+    return out.sort_values(["claims", "claimant_id"], ascending=[False, True], kind="stable")
+
+
+def plot_sources_by_claimant(
+    figures: pd.DataFrame,
+    stances: pd.DataFrame,
+    colours: dict[str, str],
+    *,
+    title: str = "Claimed North Korean troop figures, by source",
+    limit: int = SOURCE_ROWS,
+) -> go.Figure:
+    """Draw one row per claimant: the span of its figures, their median, its stances counted.
+
+    The aggregate of :func:`plot_figures_by_source` for selections too large to draw claim by
+    claim. The line runs from the claimant's lowest closed lower bound to its highest closed
+    upper bound (dashed to the axis edge where a bound is open); the diamond is its median
+    stated figure; the stance lane counts its claims per stance. At most ``limit`` claimants,
+    those with most claims, are drawn; the title says how many claims and claimants are
+    behind the chart and how many were left out.
+    """
+    summary = aggregate_by_claimant(figures, stances)
+    shown = summary.iloc[:limit]
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        shared_yaxes=True,
+        column_widths=[0.74, 0.26],
+        horizontal_spacing=0.03,
+        subplot_titles=("Troops (◆ median stated figure)", "Stance (claims)"),
+    )
+    axis_max = _axis_max(figures)
+    lane = [STANCE_LABELS[s] for s in STANCE_ORDER]
+    for y, row in enumerate(shown.to_dict("records")):
+        colour = _colour(colours, row["claimant_id"])
+        name = escape_text(row["claimant_name"])
+        counts = [(s, int(row[s])) for s in STANCE_ORDER if row[s]]
+        span = _span_text(row)
+        hover = hover_text(
+            ("Claimant", row["claimant_name"]),
+            ("Claims", row["claims"]),
+            ("Figures", row["figures"]),
+            ("Troops", span),
+            ("Stances", ", ".join(f"{STANCE_LABELS[s]} {n:,}" for s, n in counts)),
+        )
+        if row["figures"]:
+            start = 0.0 if row["is_low_open"] else float(row["low"])
+            end = axis_max if row["is_high_open"] or pd.isna(row["high"]) else float(row["high"])
+            open_end = row["is_low_open"] or row["is_high_open"]
+            fig.add_trace(
+                go.Scatter(
+                    x=[start, end, float(row["median"])],
+                    y=[y, y, y],
+                    mode="lines+markers+text",
+                    line={"color": colour, "width": 4, "dash": "dash" if open_end else "solid"},
+                    marker={"symbol": ["line-ns", "line-ns", "diamond"], "size": [14, 14, 13]},
+                    marker_color=colour,
+                    text=["", "", escape_text(f"{row['figures']:,} figures: {span}")],
+                    textposition="top center",
+                    textfont={"color": colour},
+                    name=name,
+                    showlegend=False,
+                    hovertext=[hover] * 3,
+                    hoverinfo="text",
+                    meta={"claimant_id": row["claimant_id"], "role": "span"},
+                ),
+                row=1,
+                col=1,
+            )
+        else:
+            note = ", ".join(f"{STANCE_LABELS[s]} {n:,}" for s, n in counts) + " — no figure"
+            fig.add_trace(
+                go.Scatter(
+                    x=[0],
+                    y=[y],
+                    mode="text",
+                    text=[escape_text(note)],
+                    textposition="middle right",
+                    textfont={"color": colour},
+                    showlegend=False,
+                    hovertext=[hover],
+                    hoverinfo="text",
+                    meta={"claimant_id": row["claimant_id"], "role": "no_figure"},
+                ),
+                row=1,
+                col=1,
+            )
+        fig.add_trace(
+            go.Scatter(
+                x=[STANCE_LABELS[s] for s, _ in counts],
+                y=[y] * len(counts),
+                mode="markers+text",
+                marker={
+                    "symbol": [STANCE_SYMBOLS[s] for s, _ in counts],
+                    "size": 14,
+                    "color": colour,
+                    "line": {"color": colour, "width": 2},
+                },
+                text=[f"{n:,}" for _, n in counts],
+                textposition="middle right",
+                showlegend=False,
+                hovertext=[hover] * len(counts),
+                hoverinfo="text",
+                meta={"claimant_id": row["claimant_id"], "role": "stance"},
+            ),
+            row=1,
+            col=2,
+        )
+    left_out = len(summary) - len(shown)
+    note = (
+        f"{int(summary['claims'].sum()):,} claims by {len(summary):,} claimants, one row each"
+        + (
+            f"; the {len(shown):,} with most claims shown, {left_out:,} left out"
+            if left_out
+            else ""
+        )
+    )
+    base_layout(fig, f"{title} — {note}", height=160 + 30 * max(len(shown), 1))
+    fig.update_yaxes(
+        tickvals=list(range(len(shown))),
+        ticktext=[escape_text(n) for n in shown["claimant_name"]],
+        range=[len(shown) - 0.5, -0.7],
+        showgrid=True,
+        automargin=True,
+        row=1,
+        col=1,
+    )
+    fig.update_xaxes(range=[0, axis_max], title_text="troops", tickformat=",d", row=1, col=1)
+    fig.update_xaxes(
+        type="category",
+        categoryorder="array",
+        categoryarray=lane,
+        range=[-0.5, len(lane) - 0.5],
+        row=1,
+        col=2,
+    )
+    fig.update_layout(showlegend=False)
+    return fig
+
+
+def _span_text(row: dict) -> str:
+    if not row["figures"]:
+        return ""
+    low = "open" if row["is_low_open"] else f"{int(row['low']):,}"
+    high = "open" if row["is_high_open"] or pd.isna(row["high"]) else f"{int(row['high']):,}"
+    return f"{low} to {high}, median {int(round(float(row['median']))):,}"
+
+
 def spread_same_day(dates: pd.Series) -> pd.Series:
     """Shift claims that share a date a few hours apart, centred on the date, in row order."""
     dates = pd.to_datetime(dates)
@@ -265,6 +471,7 @@ def plot_figures_timeline(
     colours: dict[str, str],
     *,
     title: str = "Claimed troop figures over time",
+    limit: int = TIMELINE_POINTS,
 ) -> go.Figure:
     """Draw each figure's interval against the date it was claimed, by claimant and measure.
 
@@ -276,7 +483,11 @@ def plot_figures_timeline(
         figures: Output of ``claimscope.figures.normalise_figures``.
         colours: ``actor_colours`` of the full actors table.
         title: Chart title.
+        limit: Above this many figures, draw the median and range per day and measure
+            instead (see :func:`plot_timeline_by_day`).
     """
+    if len(figures) > limit:
+        return plot_timeline_by_day(figures, title=title)
     fig = go.Figure()
     axis_max = _axis_max(figures)
     when = spread_same_day(figures["claimed_on"]) if len(figures) else figures["claimed_on"]
@@ -342,11 +553,85 @@ def plot_figures_timeline(
     return fig
 
 
+def plot_timeline_by_day(
+    figures: pd.DataFrame, *, title: str = "Claimed troop figures over time"
+) -> go.Figure:
+    """Draw, per day and measure, the median stated figure with a bar from lowest to highest.
+
+    The aggregate of :func:`plot_figures_timeline` for selections too large to draw figure by
+    figure. Colour and marker give the measure; hover gives the day's count, median and range.
+    """
+    fig = go.Figure()
+    frame = pd.DataFrame(
+        {
+            "day": pd.to_datetime(figures["claimed_on"]).dt.normalize(),
+            "measure": figures["measure"],
+            "stated": figures["troops_stated"].astype("float64"),
+        }
+    )
+    days = (
+        frame.groupby(["measure", "day"])["stated"]
+        .agg(["count", "median", "min", "max"])
+        .reset_index()
+    )
+    for measure, group in days.groupby("measure", sort=True):
+        label = str(measure).replace("_", " ")
+        fig.add_trace(
+            go.Scatter(
+                x=[_date(d) for d in group["day"]],
+                y=group["median"].round(1).tolist(),
+                mode="markers",
+                marker={
+                    "symbol": MEASURE_SYMBOLS.get(measure, "circle"),
+                    "size": 8,
+                    "color": MEASURE_COLOURS.get(measure, FALLBACK_COLOUR),
+                },
+                error_y={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": (group["max"] - group["median"]).round(1).tolist(),
+                    "arrayminus": (group["median"] - group["min"]).round(1).tolist(),
+                    "thickness": 1,
+                    "width": 0,
+                },
+                name=escape_text(label),
+                hovertext=[
+                    hover_text(
+                        ("Date", _date(d)),
+                        ("Measure", label),
+                        ("Figures", f"{n:,}"),
+                        ("Median", f"{round(m):,}"),
+                        ("Range", f"{round(lo):,} to {round(hi):,}"),
+                    )
+                    for d, n, m, lo, hi in zip(
+                        group["day"],
+                        group["count"],
+                        group["median"],
+                        group["min"],
+                        group["max"],
+                        strict=True,
+                    )
+                ],
+                hoverinfo="text",
+                meta={"measure": measure, "role": "daily"},
+            )
+        )
+    note = f"{len(figures):,} figures, median per day and measure (bars: lowest to highest)"
+    base_layout(fig, f"{title} — {note}", height=480)
+    fig.update_xaxes(type="date", title_text="date claimed", tickformat="%d %b %Y")
+    fig.update_yaxes(
+        range=[0, _axis_max(figures)], title_text="troops", tickformat=",d", rangemode="tozero"
+    )
+    fig.update_layout(legend={"title": {"text": "Measure"}})
+    return fig
+
+
 def plot_stance_by_actor(
     counts: pd.DataFrame,
     colours: dict[str, str],
     *,
     title: str = "Who asserts, denies, cannot verify or confirms the deployment",
+    limit: int = STANCE_ACTORS,
 ) -> go.Figure:
     """Draw stacked horizontal bars: for each actor, its claims per stance.
 
@@ -354,10 +639,18 @@ def plot_stance_by_actor(
     as in every other chart.
 
     Args:
-        counts: Output of ``claimscope.figures.count_stances``.
+        counts: Output of ``claimscope.figures.count_stances`` (most claims first).
         colours: ``actor_colours`` of the full actors table.
         title: Chart title.
+        limit: Most claimants drawn one by one; the others are summed in a last bar, and the
+            title says how many.
     """
+    if len(counts) > limit:
+        rest = counts.iloc[limit:]
+        other = {"claimant_id": "", "claimant_name": f"{len(rest):,} other claimants"}
+        other.update({s: int(rest[s].sum()) for s in (*STANCE_ORDER, "total")})
+        counts = pd.concat([counts.iloc[:limit], pd.DataFrame([other])], ignore_index=True)
+        title = f"{title} — the {limit:,} claimants with most claims, then the other {len(rest):,}"
     fig = go.Figure()
     positions = list(range(len(counts)))
     for stance in STANCE_ORDER:
