@@ -77,14 +77,17 @@ def show_figure(fig: go.Figure, name: str) -> None:
 
 
 def escape_text(value: object) -> str:
-    """Escape untrusted text for HTML; ``None`` and NA become the empty string.
+    """Escape untrusted text for HTML and for plotly; ``None`` and NA become the empty string.
+
+    Quotes become numeric references: safe inside attributes too, and the only kind plotly
+    decodes besides ``&lt;``, ``&gt;`` and ``&amp;`` (it would show ``&quot;`` literally).
 
     >>> escape_text('<img src=x onerror="alert(1)">')
-    '&lt;img src=x onerror=&quot;alert(1)&quot;&gt;'
+    '&lt;img src=x onerror=&#34;alert(1)&#34;&gt;'
     """
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
-    return html.escape(str(value), quote=True)
+    return html.escape(str(value), quote=True).replace("&quot;", "&#34;")
 
 
 def paragraphs_bundle(paragraphs: list[str], heading: str | None = None) -> dict[str, str]:
