@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 
 from claimscope.charts.style import actor_colours, base_layout, hover_text
 from claimscope.display import escape_text
+from claimscope.figures import TABLE_ROWS, cap_rows
 from claimscope.relations import STATUSES, load_relation_scale, score_actor_pairs
 
 LAYOUT_SEED = 7
@@ -26,6 +27,12 @@ LABEL_WIDTH_CHARS = 18
 FALLBACK_COLOUR = "#777777"
 CURVE_POINTS = 13
 ARROW_AT = 0.8  # fraction of the way from source to target where the arrow head sits
+#: Most actors the network and the matrix draw: those with most ties. Hundreds of nodes are a
+#: hairball, the layout's overlap removal is quadratic, and the matrix grows as the square.
+NETWORK_ACTORS = 40
+MATRIX_ACTORS = 40
+#: Most ties the network draws between those actors, firmest first (each tie is a trace).
+NETWORK_TIES = 150
 
 # Cooperation in blues and greens, conflict in reds and oranges, the rest in greys and purples.
 RELATION_COLOURS = {
@@ -227,8 +234,51 @@ def _node_hover(graph: nx.MultiDiGraph, node: str, data: dict, names: dict[str, 
     return hover_text(*lines)
 
 
+def select_busiest(
+    graph: nx.MultiDiGraph, limit: int | None, tie_limit: int | None = None
+) -> tuple[nx.MultiDiGraph, str]:
+    """Keep the ``limit`` actors with most ties and at most ``tie_limit`` ties among them.
+
+    Actors are ranked by their number of ties (then node order) and keep their node order;
+    ties are kept firmest status first, then by relation id. Returns the graph (``graph``
+    itself when nothing is cut) and a note saying what was left out ("" when nothing was).
+
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_edges_from([("a", "b", "r1"), ("a", "c", "r2"), ("d", "e", "r3")])
+    ['r1', 'r2', 'r3']
+    >>> view, note = select_busiest(g, 3)
+    >>> list(view), note
+    (['a', 'b', 'c'], 'the 3 actors with most ties of 5')
+    """
+    cut_nodes = limit is not None and graph.number_of_nodes() > limit
+    if cut_nodes:
+        order = {node: i for i, node in enumerate(graph)}
+        ranked = sorted(graph, key=lambda n: (-graph.degree(n), order[n]))
+        keep = set(ranked[:limit])
+        view = graph.copy()
+        view.remove_nodes_from([n for n in graph if n not in keep])
+    else:
+        view = graph
+    notes = (
+        [f"the {limit:,} actors with most ties of {graph.number_of_nodes():,}"] if cut_nodes else []
+    )
+    ties = view.number_of_edges()
+    if tie_limit is not None and ties > tie_limit:
+        edges = sorted(
+            view.edges(keys=True, data="status"), key=lambda e: (STATUSES.index(e[3]), e[2])
+        )
+        view = view.copy() if view is graph else view
+        view.remove_edges_from([(s, t, k) for s, t, k, _ in edges[tie_limit:]])
+        notes.append(f"the {tie_limit:,} firmest of their {ties:,} ties")
+    return view, "; ".join(notes)
+
+
 def plot_relation_network(
-    graph: nx.MultiDiGraph, actors: pd.DataFrame, title: str = "Who is tied to whom"
+    graph: nx.MultiDiGraph,
+    actors: pd.DataFrame,
+    title: str = "Who is tied to whom",
+    limit: int | None = NETWORK_ACTORS,
+    tie_limit: int | None = NETWORK_TIES,
 ) -> go.Figure:
     """Draw the actor graph: actors by kind, ties coloured by type and styled by status.
 
@@ -236,12 +286,16 @@ def plot_relation_network(
         graph: A (filtered) graph from :mod:`claimscope.relations`.
         actors: The full actors table, for colours that match every other chart, and names.
         title: Chart title.
+        limit: Most actors drawn, those with most ties (see :func:`select_busiest`).
+        tie_limit: Most ties drawn among them, firmest first. The title says what was cut.
 
     Returns:
         A figure with one trace per tie (line plus an arrow head near the target; hover lists
         the evidence quotes), legend-only traces for each relation type and status shown, and
         one node trace per actor kind (``customdata`` holds the actor ids).
     """
+    graph, cut = select_busiest(graph, limit, tie_limit)
+    title = f"{title} — {cut}" if cut else title
     positions = layout_actor_graph(graph)
     names = _names(graph, actors)
     colours = actor_colours(actors)
@@ -354,14 +408,19 @@ def _add_edge_legend(fig: go.Figure, graph: nx.MultiDiGraph) -> None:
 
 
 def plot_relation_matrix(
-    graph: nx.MultiDiGraph, title: str = "Cooperation (+) and conflict (−) between actors"
+    graph: nx.MultiDiGraph,
+    title: str = "Cooperation (+) and conflict (−) between actors",
+    limit: int | None = MATRIX_ACTORS,
 ) -> go.Figure:
     """Draw the actors × actors heat map of each pair's signed cooperation-conflict score.
 
     The matrix is symmetric (a pair's score sums its ties in both directions); cells of pairs
     with no tie are empty, so "no tie" differs from a neutral 0. The colour scale diverges
-    around 0: blue for cooperation, red for conflict. Hover lists the pair's ties.
+    around 0: blue for cooperation, red for conflict. Hover lists the pair's ties. At most
+    ``limit`` actors are drawn, those with most ties; the title says so.
     """
+    graph, cut = select_busiest(graph, limit)
+    title = f"{title} — {cut}" if cut else title
     pairs = score_actor_pairs(graph)
     paired = set(pairs["actor_a"]) | set(pairs["actor_b"])
     nodes = [n for n in graph if n in paired]
@@ -418,8 +477,10 @@ def plot_relation_matrix(
     return fig
 
 
-def build_actor_table(summary: pd.DataFrame) -> pd.DataFrame:
+def build_actor_table(summary: pd.DataFrame, limit: int | None = TABLE_ROWS) -> pd.DataFrame:
     """Turn :func:`claimscope.relations.summarise_actors` output into a table for show_table.
+
+    At most ``limit`` actors are listed; a last row counts the others.
 
     >>> row = {"name": "A", "kind": "state", "ties": 1, "ties_by_type": {"alliance": 1},
     ...        "ties_by_status": {"reported": 1}, "score": 5.55, "claims_made": ("c1",),
@@ -431,7 +492,9 @@ def build_actor_table(summary: pd.DataFrame) -> pd.DataFrame:
     def counts(value: dict) -> str:
         return ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in value.items())
 
-    return pd.DataFrame(
+    total = len(summary)
+    summary = summary.iloc[:limit] if limit is not None else summary
+    table = pd.DataFrame(
         {
             "Actor": summary["name"],
             "Kind": summary["kind"].str.replace("_", " "),
@@ -444,10 +507,14 @@ def build_actor_table(summary: pd.DataFrame) -> pd.DataFrame:
             "Denials": summary["denials"].map(", ".join),
         }
     ).reset_index(drop=True)
+    return cap_rows(table, limit, "actors", total=total)
 
 
-def build_tie_table(graph: nx.MultiDiGraph) -> pd.DataFrame:
-    """List every tie of the graph with its status, score and evidence, strongest first."""
+def build_tie_table(graph: nx.MultiDiGraph, limit: int | None = TABLE_ROWS) -> pd.DataFrame:
+    """List every tie of the graph with its status, score and evidence, strongest first.
+
+    At most ``limit`` ties are listed; a last row counts the others.
+    """
     rows = []
     for source, target, key, data in graph.edges(keys=True, data=True):
         rows.append(
@@ -466,4 +533,5 @@ def build_tie_table(graph: nx.MultiDiGraph) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=columns)
     rank = frame["Status"].map(STATUSES.index)
     ordered = frame.assign(_rank=rank).sort_values(["_rank", "Tie"], kind="stable")
-    return ordered.drop(columns="_rank").reset_index(drop=True)
+    table = ordered.drop(columns="_rank").reset_index(drop=True)
+    return cap_rows(table, limit, "ties")
