@@ -272,6 +272,7 @@ def test_no_temporary_files_are_left_behind(tmp_path, two_reports):
         "alpha.ipynb",
         "beta.html",
         "beta.ipynb",
+        "claims.csv",
         "index.html",
     ]
     assert not list(out.rglob("*.tmp"))
