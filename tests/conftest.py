@@ -6,9 +6,10 @@ import csv
 import shutil
 from pathlib import Path
 
+import nbformat
 import pytest
 
-from claimscope.paths import DATA_DIR
+from claimscope.paths import DATA_DIR, KERNEL_NAME
 
 
 @pytest.fixture
@@ -17,6 +18,25 @@ def data_copy(tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(DATA_DIR, target)
     return target
+
+
+def run_notebook(notebook: Path, out: Path, **parameters) -> nbformat.NotebookNode:
+    """Execute ``notebook`` with papermill into ``out`` and return the executed notebook.
+
+    The kernel starts in the notebook's folder, as in the build; the test process's working
+    directory is left alone.
+    """
+    import papermill
+
+    papermill.execute_notebook(
+        str(notebook),
+        str(out),
+        parameters=parameters,
+        kernel_name=KERNEL_NAME,
+        resources={"metadata": {"path": str(notebook.parent)}},
+        progress_bar=False,
+    )
+    return nbformat.read(out, as_version=4)
 
 
 def read_csv(path: Path) -> list[list[str]]:
@@ -42,4 +62,6 @@ def get_cell(path: Path, row: int, column: str) -> str:
     """Read one cell; ``row`` counts like error messages do (header is row 1)."""
     rows = read_csv(path)
     return rows[row - 1][rows[0].index(column)]
+
+
 collect_ignore_glob = ["fixtures/*"]

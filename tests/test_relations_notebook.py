@@ -1,9 +1,9 @@
 import nbformat
-import papermill as pm
 import pytest
+from conftest import run_notebook
 
 from claimscope.display import PLOTLY_MIMETYPE
-from claimscope.paths import KERNEL_NAME, NOTEBOOKS_DIR
+from claimscope.paths import NOTEBOOKS_DIR
 
 NOTEBOOK = NOTEBOOKS_DIR / "actor_relations.ipynb"
 
@@ -25,16 +25,7 @@ def _network_nodes(spec):
 
 
 def _run(tmp_path, name, **parameters):
-    out = tmp_path / name
-    pm.execute_notebook(
-        str(NOTEBOOK),
-        str(out),
-        parameters=parameters,
-        kernel_name=KERNEL_NAME,
-        cwd=str(NOTEBOOKS_DIR),
-        progress_bar=False,
-    )
-    return nbformat.read(out, as_version=4)
+    return run_notebook(NOTEBOOK, tmp_path / name, **parameters)
 
 
 @pytest.mark.integration

@@ -8,6 +8,7 @@ from pathlib import Path
 import nbformat
 import papermill as pm
 import pytest
+from conftest import run_notebook
 
 from claimscope.display import PLOTLY_MIMETYPE
 from claimscope.paths import KERNEL_NAME, NOTEBOOKS_DIR
@@ -17,16 +18,7 @@ ZELENSKYY = "volodymyr_zelenskyy"
 
 
 def run(tmp_path: Path, **parameters) -> nbformat.NotebookNode:
-    out = tmp_path / "troop_figures.out.ipynb"
-    pm.execute_notebook(
-        str(NOTEBOOK),
-        str(out),
-        parameters=parameters,
-        kernel_name=KERNEL_NAME,
-        cwd=str(tmp_path),
-        progress_bar=False,
-    )
-    return nbformat.read(out, as_version=4)
+    return run_notebook(NOTEBOOK, tmp_path / "troop_figures.out.ipynb", **parameters)
 
 
 def outputs(nb: nbformat.NotebookNode, mimetype: str) -> list:
