@@ -266,9 +266,7 @@ def test_non_utf8_source(data_copy):
 
 def test_non_utf8_csv_names_row_and_column(data_copy):
     path = data_copy / "actors.csv"
-    path.write_bytes(
-        path.read_bytes().replace(b"Zelenskyy", "Zelensk\xff".encode("latin-1"))
-    )
+    path.write_bytes(path.read_bytes().replace(b"Zelenskyy", "Zelensk\xff".encode("latin-1")))
     (problem,) = problems_of(data_copy)
     assert problem.startswith("actors.csv:11:name: not valid UTF-8: byte 0xff")
 
