@@ -40,6 +40,10 @@ locate: setup
 notebooks: setup
 	$(BIN)/python -m claimscope.notebooks
 
+## Regenerate the README screenshot (docs/screenshot-troop-figures.png) with headless Chromium
+screenshot: setup
+	$(BIN)/python docs/make_screenshot.py
+
 ## Open JupyterLab on notebooks/ with the claimscope kernel
 lab: setup
 	$(BIN)/jupyter lab --notebook-dir=notebooks
@@ -61,4 +65,4 @@ clean:
 help:
 	@awk '/^## /{sub(/^## /,""); doc=$$0; next} /^[a-z][a-z-]*:/{if (doc) {split($$0,a,":"); printf "  make %-10s %s\n", a[1], doc}; doc=""}' $(MAKEFILE_LIST)
 
-.PHONY: setup reports test validate locate notebooks lab bench lint clean help
+.PHONY: setup reports test validate locate notebooks screenshot lab bench lint clean help
