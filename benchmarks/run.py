@@ -1,0 +1,621 @@
+"""Benchmarks of claimscope's report build; `make bench` runs this and writes RESULTS.md.
+
+What it measures (issue #7), each in fresh subprocesses so imports and kernels count:
+
+1. **Build vs the naive loop**, alternating in the same run: the default reports built by a
+   shell loop of ``papermill`` then ``jupyter nbconvert --to html --no-input`` per report;
+   ``claimscope build --force`` cold into an empty folder; ``claimscope build`` with nothing
+   changed. Medians over ``--repeat`` rounds and the ratio to the naive loop.
+2. **Scale**: synthetic datasets (``benchmarks/synthetic.py``) of 10 to 100,000 claims: load and
+   validate time, each report's build time (``--data-dir``) and HTML size.
+3. **Report weight**: bytes of each default report and the index, plotly.js counted once.
+4. **Profile of a cold build**: kernel start, imports, execution per cell, HTML conversion.
+
+    .venv/bin/python benchmarks/run.py --repeat 3 --sizes 10 1000 10000 100000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+RESULTS = ROOT / "benchmarks" / "RESULTS.md"
+KERNEL = "claimscope"
+SIZES = (10, 1_000, 10_000, 100_000)
+SCALE_REPORTS = ("troop-figures", "actor-relations")
+SEED = 7
+
+TARGET_COLD_RATIO = 0.5
+TARGET_NOTHING_CHANGED_S = 0.5
+TARGET_VALIDATE_S = 3.0
+TARGET_VALIDATE_CLAIMS = 100_000
+TARGET_REPORT_S = 20.0
+TARGET_REPORT_BYTES = 10_000_000
+NOISY = "**no: other work was running (load above 0.5), so timings are noisy**"
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import synthetic  # noqa: E402
+
+
+def log(message: str) -> None:
+    """Progress on stderr, so a long run shows where it is."""
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def run_timed(command: list[str] | str, **kwargs) -> float:
+    """Run a command (a list, or a string for bash) and return its wall time; fail loudly."""
+    shell = isinstance(command, str)
+    start = time.perf_counter()
+    done = subprocess.run(
+        ["bash", "-c", command] if shell else command,
+        capture_output=True,
+        text=True,
+        cwd=kwargs.pop("cwd", ROOT),
+        **kwargs,
+    )
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        shown = command if shell else shlex.join(command)
+        raise RuntimeError(f"{shown} exited {done.returncode}:\n{done.stdout}\n{done.stderr}")
+    return seconds
+
+
+# --- machine ------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, str]:
+    """Cores, memory, load and the versions that matter."""
+    import nbconvert
+    import pandas
+    import papermill
+    import plotly
+
+    mem_kb = 0
+    with open("/proc/meminfo", encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("MemTotal:"):
+                mem_kb = int(line.split()[1])
+    return {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "cores": str(os.cpu_count()),
+        "memory": f"{mem_kb / 1024**2:.1f} GiB",
+        "cpu": _cpu_model(),
+        "python": platform.python_version(),
+        "papermill": papermill.__version__,
+        "nbconvert": nbconvert.__version__,
+        "plotly": plotly.__version__,
+        "pandas": pandas.__version__,
+    }
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def load_average() -> tuple[float, float, float]:
+    """The 1, 5 and 15 minute load averages (how busy the machine was)."""
+    return os.getloadavg()
+
+
+# --- 1. build against the naive loop ------------------------------------------------------
+
+
+def naive_script(out_dir: Path, data_dir: Path | None = None) -> str:
+    """The shell loop a user would write: papermill then nbconvert, per report of reports.yaml."""
+    config = yaml.safe_load((ROOT / "reports.yaml").read_text(encoding="utf-8"))
+    lines = ["set -euo pipefail"]
+    for report in config["reports"]:
+        notebook = (ROOT / report["notebook"]).resolve()
+        parameters = dict(report.get("parameters") or {})
+        if data_dir is not None:
+            parameters["data_dir"] = str(data_dir)
+        executed = out_dir / f"{report['name']}.ipynb"
+        command = [
+            str(BIN / "papermill"),
+            str(notebook),
+            str(executed),
+            "-k",
+            KERNEL,
+            "--cwd",
+            str(notebook.parent),
+            "--no-progress-bar",
+        ]
+        if parameters:
+            command += ["-y", json.dumps(parameters)]
+        lines.append(shlex.join(command))
+        lines.append(
+            shlex.join(
+                [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)]
+            )
+        )
+    return "\n".join(lines)
+
+
+def claimscope(*args: str) -> list[str]:
+    """The ``claimscope`` command line with ``args``."""
+    return [str(BIN / "claimscope"), *args]
+
+
+def bench_build(repeat: int, jobs: int | None) -> dict:
+    """Alternate naive loop, cold build and nothing-changed build, ``repeat`` rounds."""
+    naive, cold, unchanged = [], [], []
+    jobs_args = ["-j", str(jobs)] if jobs else []
+    with tempfile.TemporaryDirectory(prefix="claimscope-bench-") as tmp:
+        for round_ in range(1, repeat + 1):
+            naive_dir = Path(tmp) / f"naive-{round_}"
+            naive_dir.mkdir()
+            naive.append(run_timed(naive_script(naive_dir)))
+            log(f"round {round_}: naive loop {naive[-1]:.2f} s")
+            cold_dir = Path(tmp) / f"cold-{round_}"
+            cold.append(
+                run_timed(
+                    claimscope("build", "--force", "--quiet", "--output", str(cold_dir), *jobs_args)
+                )
+            )
+            log(f"round {round_}: cold build {cold[-1]:.2f} s")
+            unchanged.append(nothing_changed(cold_dir))
+            log(f"round {round_}: nothing changed {unchanged[-1]:.3f} s")
+        last = Path(tmp) / f"cold-{repeat}"
+        weight = report_weight(last)
+        profile = profile_build(last, Path(tmp) / f"naive-{repeat}")
+    return {
+        "naive": naive,
+        "cold": cold,
+        "unchanged": unchanged,
+        "weight": weight,
+        "profile": profile,
+    }
+
+
+def nothing_changed(out_dir: Path, attempts: int = 3) -> float:
+    """Time ``claimscope build`` on an up-to-date folder; it must rebuild nothing.
+
+    When the code or data changed since the cold build (someone edited the tree meanwhile),
+    the run rebuilt reports and its time is not a nothing-changed time: run again.
+    """
+    for _ in range(attempts):
+        start = time.perf_counter()
+        done = subprocess.run(
+            claimscope("build", "--output", str(out_dir)), capture_output=True, text=True, cwd=ROOT
+        )
+        seconds = time.perf_counter() - start
+        if done.returncode != 0:
+            raise RuntimeError(f"nothing-changed build exited {done.returncode}: {done.stderr}")
+        if " 0 built, " in done.stdout:
+            return seconds
+        log("nothing-changed build rebuilt something (the tree changed); running it again")
+    raise RuntimeError("the tree kept changing: no nothing-changed build could be timed")
+
+
+# --- 3. report weight -----------------------------------------------------------------------
+
+
+def plotly_js_bytes() -> int:
+    """Bytes of plotly.js as the build embeds it."""
+    from plotly.offline import get_plotlyjs
+
+    return len(get_plotlyjs().replace("</script", "<\\/script").encode("utf-8"))
+
+
+def report_weight(out_dir: Path) -> dict:
+    """Bytes of each report and the index; what a reader downloads with plotly.js cached once."""
+    plotly_bytes = plotly_js_bytes()
+    rows = []
+    for page in sorted(out_dir.glob("*.html")):
+        size = page.stat().st_size
+        embeds = page.read_bytes().count(b"plotly.js v") if page.name != "index.html" else 0
+        own = size - plotly_bytes * min(embeds, 1)
+        rows.append({"file": page.name, "bytes": size, "plotly_embedded": embeds, "own": own})
+    return {
+        "plotly_js": plotly_bytes,
+        "pages": rows,
+        "total_raw": sum(r["bytes"] for r in rows),
+        "total_plotly_once": sum(r["own"] for r in rows) + plotly_bytes,
+    }
+
+
+# --- 4. profile of a cold build -------------------------------------------------------------
+
+
+_KERNEL_START = """
+import time
+from jupyter_client.manager import start_new_kernel
+t = time.perf_counter()
+km, kc = start_new_kernel(kernel_name="claimscope")
+print(time.perf_counter() - t)
+kc.stop_channels()
+km.shutdown_kernel(now=True)
+"""
+
+_IMPORTS = """
+import time
+t = time.perf_counter()
+import pandas, plotly.graph_objects, networkx  # noqa
+third = time.perf_counter() - t
+from claimscope import figures, relations, display  # noqa
+from claimscope.charts import troops, relations as rel_charts, style  # noqa
+print(third, time.perf_counter() - t)
+"""
+
+_NBFORMAT = """
+import sys, time
+if sys.argv[1] == "blocked":
+    sys.modules["rfc3987_syntax"] = None  # jsonschema treats it as not installed
+t = time.perf_counter()
+import nbformat  # noqa
+print(time.perf_counter() - t)
+"""
+
+_CLI_IMPORTS = """
+import time
+t = time.perf_counter()
+import claimscope.cli  # noqa
+cli = time.perf_counter() - t
+import claimscope.dataset  # noqa
+print(cli, time.perf_counter() - t - cli)
+"""
+
+_CONVERT = """
+import json, sys, time
+from pathlib import Path
+t = time.perf_counter()
+from claimscope.build import ReportSpec, convert_to_html
+imported = time.perf_counter() - t
+spec = ReportSpec(name="x", notebook=Path(sys.argv[1]), title="t")
+t = time.perf_counter()
+convert_to_html(Path(sys.argv[1]), spec, {}, [])
+first = time.perf_counter() - t
+t = time.perf_counter()
+convert_to_html(Path(sys.argv[1]), spec, {}, [])
+print(json.dumps([imported, first, time.perf_counter() - t]))
+"""
+
+
+def _python(code: str, *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    return done.stdout.strip().splitlines()[-1]
+
+
+def profile_build(out_dir: Path, naive_dir: Path) -> dict:
+    """Where a cold build's time goes, from papermill's own timings and separate probes."""
+    from statistics import median
+
+    manifest = json.loads((out_dir / ".manifest.json").read_text(encoding="utf-8"))
+    reports = {}
+    for name, entry in manifest["reports"].items():
+        nb = json.loads((out_dir / f"{name}.ipynb").read_text(encoding="utf-8"))
+        cells = [
+            (c["metadata"].get("papermill", {}).get("duration") or 0.0, c["source"])
+            for c in nb["cells"]
+            if c["cell_type"] == "code"
+        ]
+        papermill_total = nb["metadata"].get("papermill", {}).get("duration") or 0.0
+        executing = sum(d for d, _ in cells)
+        reports[name] = {
+            "total": entry.get("seconds", 0.0),
+            "papermill": papermill_total,
+            "cells": executing,
+            "slowest_cells": sorted(
+                ((round(d, 3), _first_line(s)) for d, s in cells), reverse=True
+            )[:3],
+            "kernel_and_overhead": papermill_total - executing,
+            "conversion": entry.get("seconds", 0.0) - papermill_total,
+        }
+    kernel = median(float(_python(_KERNEL_START)) for _ in range(3))
+    third, ours = (float(x) for x in _python(_IMPORTS).split())
+    sample = next(iter(manifest["reports"]))
+    imported, first, second = json.loads(_python(_CONVERT, str(out_dir / f"{sample}.ipynb")))
+    cli = median(run_timed(claimscope("--help")) for _ in range(3))
+    nbformat_import = median(float(_python(_NBFORMAT, "as-installed")) for _ in range(3))
+    nbformat_blocked = median(float(_python(_NBFORMAT, "blocked")) for _ in range(3))
+    cli_import, dataset_import = (float(x) for x in _python(_CLI_IMPORTS).split())
+    return {
+        "nbformat_import": nbformat_import,
+        "nbformat_import_without_rfc3987_syntax": nbformat_blocked,
+        "cli_import": cli_import,
+        "dataset_import": dataset_import,
+        "reports": reports,
+        "kernel_start": kernel,
+        "imports_third_party": third,
+        "imports_total": ours,
+        "convert_import": imported,
+        "convert_first": first,
+        "convert_again": second,
+        "cli_start": cli,
+    }
+
+
+def _first_line(source: str | list[str]) -> str:
+    text = "".join(source) if isinstance(source, list) else source
+    line = next((ln for ln in text.splitlines() if ln.strip()), "")
+    return line[:60]
+
+
+# --- 2. scale ---------------------------------------------------------------------------------
+
+
+_LOAD = """
+import json, sys, time
+t = time.perf_counter()
+from claimscope.dataset import load_dataset
+imported = time.perf_counter() - t
+t = time.perf_counter()
+ds = load_dataset(sys.argv[1])
+print(json.dumps([imported, time.perf_counter() - t, len(ds.claims)]))
+"""
+
+
+def bench_scale(sizes: list[int], keep: Path | None) -> list[dict]:
+    """Generate each size, time its validation and each report's build, weigh its HTML."""
+    rows = []
+    base = keep or Path(tempfile.mkdtemp(prefix="claimscope-scale-"))
+    try:
+        for size in sizes:
+            data_dir = base / f"data-{size}"
+            start = time.perf_counter()
+            counts = synthetic.generate(data_dir, size, seed=SEED)
+            generated = time.perf_counter() - start
+            imported, validate, claims = json.loads(_python(_LOAD, str(data_dir)))
+            assert claims == size
+            log(f"{size} claims: generated in {generated:.1f} s, validated in {validate:.2f} s")
+            row = {"claims": size, "counts": counts, "import": imported, "validate": validate}
+            for report in SCALE_REPORTS:
+                out_dir = base / f"out-{size}-{report}"
+                command = claimscope(
+                    "build",
+                    "--force",
+                    "--quiet",
+                    "--data-dir",
+                    str(data_dir),
+                    "--output",
+                    str(out_dir),
+                    "--only",
+                    report,
+                )
+                try:
+                    wall = run_timed(command)
+                    manifest = json.loads((out_dir / ".manifest.json").read_text())
+                    entry = manifest["reports"][report]
+                    html = (out_dir / f"{report}.html").stat().st_size
+                    row[report] = {"wall": wall, "report": entry["seconds"], "html": html}
+                except RuntimeError as exc:
+                    row[report] = {"error": str(exc).strip().splitlines()[-1][:200]}
+                log(f"{size} claims: {report} {row[report]}")
+            rows.append(row)
+    finally:
+        if keep is None:
+            shutil.rmtree(base, ignore_errors=True)
+    return rows
+
+
+# --- RESULTS.md ---------------------------------------------------------------------------
+
+
+def _verdict(ok: bool) -> str:
+    return "**met**" if ok else "**MISSED**"
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1e6:.2f} MB"
+
+
+def render(info: dict, load: dict, build: dict | None, scale: list[dict], args) -> str:
+    """Write RESULTS.md."""
+    before, after = load["before"], load["after"]
+    busy = max(before[0], after[0]) > 0.5
+    out = [
+        "# Benchmark results",
+        "",
+        "Written by `make bench` (`benchmarks/run.py`); re-run it to refresh. Timings are wall "
+        "times of whole commands run as subprocesses.",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| Date | {info['date']} |",
+        f"| Machine | {info['cores']} cores ({info['cpu']}), {info['memory']} memory |",
+        f"| Versions | python {info['python']}, papermill {info['papermill']}, nbconvert "
+        f"{info['nbconvert']}, plotly {info['plotly']}, pandas {info['pandas']} |",
+        f"| Load average (1/5/15 min) | before {before[0]:.2f}/{before[1]:.2f}/{before[2]:.2f}, "
+        f"after {after[0]:.2f}/{after[1]:.2f}/{after[2]:.2f} |",
+        f"| Machine idle? | {NOISY if busy else 'yes (load below 0.5 before and after)'} |",
+        f"| Options | `--repeat {args.repeat}` `--sizes {' '.join(map(str, args.sizes))}`"
+        + (f" `--jobs {args.jobs}`" if args.jobs else "")
+        + " |",
+        "",
+    ]
+    if build:
+        out += _render_build(build, args.repeat)
+    if scale:
+        out += _render_scale(scale)
+    return "\n".join(out) + "\n"
+
+
+def _render_build(build: dict, repeat: int) -> list[str]:
+    naive, cold, unchanged = (statistics.median(build[k]) for k in ("naive", "cold", "unchanged"))
+    ratio = cold / naive
+    fmt = ", ".join
+    out = [
+        "## 1. Build against the naive loop",
+        "",
+        f"The three default reports, {repeat} alternating rounds; medians. Naive loop: "
+        "`papermill` then `jupyter nbconvert --to html --no-input` per report, in one shell.",
+        "",
+        "| Build | Median | Runs | Ratio to naive | Target |",
+        "|---|---:|---|---:|---|",
+        f"| naive loop | {naive:.2f} s | {fmt(f'{x:.2f}' for x in build['naive'])} | 1.00 | |",
+        f"| `claimscope build --force` (cold) | {cold:.2f} s | "
+        f"{fmt(f'{x:.2f}' for x in build['cold'])} | {ratio:.2f} | ≤ {TARGET_COLD_RATIO}× "
+        f"naive: {_verdict(ratio <= TARGET_COLD_RATIO)} |",
+        f"| `claimscope build` (nothing changed) | {unchanged:.3f} s | "
+        f"{fmt(f'{x:.3f}' for x in build['unchanged'])} | {unchanged / naive:.3f} | "
+        f"< {TARGET_NOTHING_CHANGED_S} s: {_verdict(unchanged < TARGET_NOTHING_CHANGED_S)} |",
+        "",
+    ]
+    weight = build["weight"]
+    out += [
+        "## 3. Report weight",
+        "",
+        f"plotly.js as embedded: {weight['plotly_js']:,} bytes. *Own* bytes are the page "
+        "without its embedded plotly.js.",
+        "",
+        "| Page | Bytes | plotly.js embedded | Own bytes |",
+        "|---|---:|---:|---:|",
+    ]
+    for page in weight["pages"]:
+        out.append(
+            f"| {page['file']} | {page['bytes']:,} | {page['plotly_embedded']} | {page['own']:,} |"
+        )
+    out += [
+        f"| **all pages, plotly.js counted once** | | | **{weight['total_plotly_once']:,}** |",
+        f"| all pages as written (plotly.js in each) | {weight['total_raw']:,} | | |",
+        "",
+    ]
+    out += _render_profile(build["profile"], cold)
+    return out
+
+
+def _render_profile(profile: dict, cold: float) -> list[str]:
+    out = [
+        "## 4. Where a cold build spends its time",
+        "",
+        "Per report, from the build's manifest and papermill's timings in the executed notebook "
+        "(reports run in parallel kernels, so they overlap):",
+        "",
+        "| Report | Total | Kernel start + papermill overhead | Executing cells | "
+        "Conversion to HTML | Slowest cells |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for name, r in profile["reports"].items():
+        slow = "; ".join(f"{d:.2f} s `{s}`" for d, s in r["slowest_cells"])
+        out.append(
+            f"| {name} | {r['total']:.2f} s | {r['kernel_and_overhead']:.2f} s | "
+            f"{r['cells']:.2f} s | {r['conversion']:.2f} s | {slow} |"
+        )
+    out += [
+        "",
+        "Separate probes (fresh processes):",
+        "",
+        "| Step | Seconds |",
+        "|---|---:|",
+        f"| `claimscope --help` (CLI start: Python and its imports) | {profile['cli_start']:.2f} |",
+        f"| start a `claimscope` kernel and wait until ready | {profile['kernel_start']:.2f} |",
+        f"| import pandas, plotly, networkx | {profile['imports_third_party']:.2f} |",
+        f"| ... plus every claimscope module a report imports | {profile['imports_total']:.2f} |",
+        f"| import nbconvert and the build's converter | {profile['convert_import']:.2f} |",
+        f"| convert one executed report to HTML (first / again) | {profile['convert_first']:.2f} / "
+        f"{profile['convert_again']:.2f} |",
+        f"| import nbformat (papermill and nbconvert need it) | {profile['nbformat_import']:.2f} |",
+        "| ... the same with the optional `rfc3987_syntax` hidden from jsonschema | "
+        f"{profile['nbformat_import_without_rfc3987_syntax']:.2f} |",
+        f"| import `claimscope.cli` (includes claimscope.build) | {profile['cli_import']:.2f} |",
+        f"| ... then `claimscope.dataset` (pandas, numpy) | {profile['dataset_import']:.2f} |",
+        f"| whole cold build (median, section 1) | {cold:.2f} |",
+        "",
+    ]
+    return out
+
+
+def _render_scale(scale: list[dict]) -> list[str]:
+    out = [
+        "## 2. Scale",
+        "",
+        "Synthetic datasets from `benchmarks/synthetic.py` (seed "
+        f"{SEED}): documents of 200 claims, one actor per 50 claims (at most "
+        f"{synthetic.MAX_ACTORS:,}), one relation per 10 claims. Validate: `load_dataset` in a "
+        "fresh process, imports excluded. Report: execute and convert as the manifest records "
+        "it; wall: the whole `claimscope build --force --only REPORT --data-dir ...` command.",
+        "",
+        "| Claims | Actors | Relations | Validate | troop-figures report (wall) | HTML | "
+        "actor-relations report (wall) | HTML |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in scale:
+        cells = [
+            f"{row['claims']:,}",
+            f"{row['counts']['actors']:,}",
+            f"{row['counts']['relations']:,}",
+            f"{row['validate']:.2f} s",
+        ]
+        for report in SCALE_REPORTS:
+            r = row[report]
+            if "error" in r:
+                cells += [f"failed: {r['error']}", ""]
+            else:
+                cells += [f"{r['report']:.1f} s ({r['wall']:.1f} s)", _mb(r["html"])]
+        out.append("| " + " | ".join(cells) + " |")
+    out.append("")
+    largest = max(scale, key=lambda r: r["claims"])
+    if largest["claims"] >= TARGET_VALIDATE_CLAIMS:
+        ok = largest["validate"] < TARGET_VALIDATE_S
+        out.append(
+            f"- Validate {largest['claims']:,} claims in under {TARGET_VALIDATE_S:.0f} s: "
+            f"{largest['validate']:.2f} s, {_verdict(ok)}."
+        )
+        for report in SCALE_REPORTS:
+            r = largest[report]
+            if "error" in r:
+                out.append(f"- {report} on {largest['claims']:,} claims: **MISSED** (failed).")
+                continue
+            ok = r["report"] < TARGET_REPORT_S and r["html"] < TARGET_REPORT_BYTES
+            out.append(
+                f"- {report} on {largest['claims']:,} claims under {TARGET_REPORT_S:.0f} s and "
+                f"{TARGET_REPORT_BYTES / 1e6:.0f} MB: {r['report']:.1f} s, {_mb(r['html'])}, "
+                f"{_verdict(ok)}."
+            )
+    else:
+        out.append(f"- Largest size run: {largest['claims']:,} claims; the targets are at 100,000.")
+    out.append("")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmarks and write RESULTS.md (or the file given with --output)."""
+    parser = argparse.ArgumentParser(description="claimscope benchmarks (issue #7)")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds of the build comparison")
+    parser.add_argument("--sizes", type=int, nargs="*", default=list(SIZES), help="claims")
+    parser.add_argument("--jobs", type=int, default=None, help="parallel kernels for the build")
+    parser.add_argument("--skip-build", action="store_true", help="skip sections 1, 3 and 4")
+    parser.add_argument("--keep", type=Path, default=None, help="keep scale data and reports here")
+    parser.add_argument("--output", type=Path, default=RESULTS, help="results file")
+    parser.add_argument("--json", type=Path, default=None, help="also write raw numbers here")
+    args = parser.parse_args(argv)
+    info = machine()
+    load = {"before": load_average()}
+    log(f"machine: {info}; load {load['before']}")
+    build = None if args.skip_build else bench_build(args.repeat, args.jobs)
+    scale = bench_scale(args.sizes, args.keep) if args.sizes else []
+    load["after"] = load_average()
+    args.output.write_text(render(info, load, build, scale, args), encoding="utf-8")
+    if args.json:
+        args.json.write_text(
+            json.dumps({"machine": info, "load": load, "build": build, "scale": scale}, indent=1)
+        )
+    log(f"wrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
