@@ -14,6 +14,7 @@ import hashlib
 import io
 import itertools
 import json
+import numbers
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -40,6 +41,11 @@ class Problem:
     row: int | str
     column: str
     message: str
+
+    def __post_init__(self) -> None:
+        # Rows often come from numpy arrays: keep them plain ints so they sort and serialise.
+        if isinstance(self.row, numbers.Integral) and not isinstance(self.row, int):
+            object.__setattr__(self, "row", int(self.row))
 
     def __str__(self) -> str:
         return f"{self.file}:{self.row}:{self.column}: {self.message}"
@@ -151,7 +157,7 @@ def _column_at(header: str, prefix: str) -> str:
     try:
         names = next(csv.reader([header.strip("\r\ufeff")]))
         index = len(next(csv.reader([prefix]), [""])) - 1
-        return names[index] if 0 <= index < len(names) else "-"
+        return (names[index].strip() or "-") if 0 <= index < len(names) else "-"
     except (csv.Error, StopIteration):
         return "-"
 
@@ -207,7 +213,7 @@ def _check_header(
             ok = False
     duplicated = {n for n in header if header.count(n) > 1}
     for name in sorted(duplicated):
-        problems.append(Problem(file, 1, name, "column appears more than once"))
+        problems.append(Problem(file, 1, name or "-", "column appears more than once"))
         ok = False
     return ok
 
@@ -387,10 +393,16 @@ def _load_texts(data_dir: Path, documents: pd.DataFrame, problems: list[Problem]
         if not doc["path"] or not doc["doc_id"]:
             continue
         path = data_dir / doc["path"]
-        if not path.is_file():
+        try:
+            raw = path.read_bytes() if path.is_file() else None
+        except OSError as exc:  # a name too long, a permission denied: a located problem too
+            problems.append(
+                Problem("documents.csv", row, "path", f"cannot read {doc['path']}: {exc.strerror}")
+            )
+            continue
+        if raw is None:
             problems.append(Problem("documents.csv", row, "path", f"file not found: {doc['path']}"))
             continue
-        raw = path.read_bytes()
         digest = hashlib.sha256(raw).hexdigest()
         if doc["sha256"] and digest != doc["sha256"]:
             problems.append(

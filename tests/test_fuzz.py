@@ -1,0 +1,286 @@
+"""Fuzzing the loader: whatever a CSV holds, ``load_dataset`` loads it or explains why.
+
+Hypothesis mutates a small valid copy of the dataset: cells replaced by hostile text, rows
+dropped, duplicated or cut short, other delimiters, line ends, encodings, byte-order marks and
+stray bytes. The loader must then either succeed or raise :class:`DatasetError` whose every
+problem is located in a known file, at a row (an int from 1, or ``-``), with a column and a
+message: never any other exception.
+
+The examples are derandomized so CI is reproducible; ``CLAIMSCOPE_FUZZ=deep`` runs more.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import read_csv, write_csv
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from claimscope.dataset import TABLES, DatasetError, load_dataset, split_list
+from claimscope.paths import DATA_DIR, DATAPACKAGE_NAME
+
+TABLE_FILES = tuple(f"{name}.csv" for name in TABLES)
+KNOWN_FILES = {DATAPACKAGE_NAME, *TABLE_FILES}
+KEEP_CLAIMS = 8
+
+settings.register_profile(
+    "claimscope-fuzz",
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile(
+    "claimscope-fuzz-deep", parent=settings.get_profile("claimscope-fuzz"), max_examples=3000
+)
+PROFILE = (
+    "claimscope-fuzz-deep" if os.environ.get("CLAIMSCOPE_FUZZ") == "deep" else "claimscope-fuzz"
+)
+
+SPECIAL_CELLS = [
+    "",
+    " ",
+    '"',
+    '""',
+    ",",
+    ";",
+    "\n",
+    "\r\n",
+    "\0",
+    "\ufeff",
+    "-1",
+    "+1",
+    "-0",
+    "0",
+    "1.5",
+    "1e999",
+    "nan",
+    "inf",
+    "9" * 18,
+    "9" * 19,
+    "9" * 40,
+    "-" + "9" * 18,
+    "١٢٣",  # Arabic-Indic digits: a regex \d matches them
+    "１２",  # full-width digits
+    "2024-10-23",
+    "2024-02-30",
+    "0001-01-01",
+    "9999-12-31",
+    "2024-13-01",
+    "23/10/2024",
+    " 2024-10-23 ",
+    "sources/missing.txt",
+    "sources/../datapackage.json",
+    "sources/" + "x" * 300 + ".txt",
+    "x" * 300,
+    '=HYPERLINK("http://x")',
+    "a;b;;c",
+    "c001;c999",
+]
+NUMBERS = ["-1", "0", "+3", " 7 ", "1e3", "3.0", "9" * 18, "9" * 19, "٣", "0x10"]
+DATES = ["2024-10-23", "2024-10-24", "2024-02-29", "2023-02-29", "1900-01-01", "20241023"]
+PATHS = [
+    "sources/" + "x" * 300 + ".txt",  # a name longer than the file system allows
+    "sources/" + "y/" * 3000 + "z.txt",  # a path longer than the file system allows
+    "sources/a\0.txt",
+    "sources/missing.txt",
+    "sources",
+    "sources/../datapackage.json",
+    "/dev/null",
+    "",
+]
+# Values that aim at what a column's checks look at, so rare paths are reached often enough.
+COLUMN_VALUES = {
+    "path": PATHS,
+    "sha256": ["0" * 64, "A" * 64, hashlib.sha256(b"").hexdigest()],
+    "quote": ["North Korean troops", "Kim Jong Un", " ", "\n", "troops"],
+    "published_on": DATES,
+    "claimed_on": DATES,
+    **dict.fromkeys(("start", "end", "value_low", "value_high", "info_credibility"), NUMBERS),
+    **dict.fromkeys(("troops_low", "troops_high"), NUMBERS),
+}
+HOSTILE_ALPHABET = st.sampled_from(list("\",;\t\n\r\0 \ufeff\\'=+-@x9é€\u2028"))
+ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "latin-1", "cp1252"]
+
+
+@pytest.fixture(scope="module")
+def small_dataset(tmp_path_factory) -> Path:
+    """A valid copy of the dataset with its first few claims and the relations they support."""
+    target = tmp_path_factory.mktemp("fuzz") / "data"
+    shutil.copytree(DATA_DIR, target)
+    claims = read_csv(target / "claims.csv")[: KEEP_CLAIMS + 1]
+    write_csv(target / "claims.csv", claims)
+    kept = {row[0] for row in claims[1:]}
+    relations = read_csv(target / "relations.csv")
+    column = relations[0].index("claim_ids")
+    small = [relations[0]]
+    for row in relations[1:]:
+        ids = [i for i in split_list(row[column]) if i in kept]
+        if ids:
+            row[column] = ";".join(ids)
+            small.append(row)
+    write_csv(target / "relations.csv", small)
+    counts = load_dataset(target).counts()
+    assert counts["claims"] == KEEP_CLAIMS and counts["relations"] >= 1
+    return target
+
+
+def ids_of(data: Path) -> list[str]:
+    """Every key in the small dataset, so mutations can also make plausible references."""
+    return [row[0] for name in TABLE_FILES for row in read_csv(data / name)[1:]]
+
+
+def cell_values(ids: list[str]) -> Callable[[str], st.SearchStrategy[str]]:
+    """Return the strategy for a new value of the column named ``column``."""
+    general = st.one_of(
+        st.text(max_size=30),
+        st.text(HOSTILE_ALPHABET, max_size=12),
+        st.sampled_from(SPECIAL_CELLS),
+        st.sampled_from(ids),
+    )
+
+    def values(column: str) -> st.SearchStrategy[str]:
+        aimed = COLUMN_VALUES.get(column)
+        return st.one_of(st.sampled_from(aimed), general) if aimed else general
+
+    return values
+
+
+def mutate_rows(
+    data: st.DataObject, rows: list[list[str]], values: Callable[[str], st.SearchStrategy[str]]
+) -> list[list[str]]:
+    """Apply a few row and cell mutations; row 0 is the header and may be hit too."""
+    for _ in range(data.draw(st.integers(1, 4), label="mutations")):
+        if not rows:
+            break
+        header = len(rows) == 1 or data.draw(st.sampled_from([False] * 5 + [True]))
+        r = 0 if header else data.draw(st.integers(1, len(rows) - 1), label="row")
+        kind = data.draw(
+            st.sampled_from(["cell", "cell", "cell", "drop", "dup", "cut", "extend", "empty"]),
+            label="kind",
+        )
+        if kind == "cell" and rows[r]:
+            c = data.draw(st.integers(0, len(rows[r]) - 1), label="column")
+            column = rows[0][c] if rows[0] and c < len(rows[0]) else ""
+            rows[r][c] = data.draw(values(column), label="value")
+        elif kind == "drop":
+            del rows[r]
+        elif kind == "dup":
+            rows.insert(r, list(rows[r]))
+        elif kind == "cut":
+            rows[r] = rows[r][: data.draw(st.integers(0, len(rows[r])), label="keep")]
+        elif kind == "extend":
+            rows[r] = [*rows[r], data.draw(values(""), label="extra")]
+        elif kind == "empty":
+            rows = rows[:r]
+    return rows
+
+
+def encode_rows(data: st.DataObject, rows: list[list[str]]) -> bytes:
+    """Write rows as a CSV the way some other program might have, then maybe damage bytes.
+
+    Half the files are plain UTF-8 CSV, so that mutated cells reach the checks past parsing.
+    """
+    if data.draw(st.booleans(), label="plain"):
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows(rows)
+        return buffer.getvalue().encode("utf-8")
+    delimiter = data.draw(st.sampled_from([",", ",", ",", ";", "\t"]), label="delimiter")
+    ending = data.draw(st.sampled_from(["\n", "\r\n", "\r"]), label="line ending")
+    quoting = data.draw(st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]), label="quoting")
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator=ending, quoting=quoting).writerows(rows)
+    encoding = data.draw(st.sampled_from(ENCODINGS), label="encoding")
+    raw = buffer.getvalue().encode(encoding, errors="replace")
+    if data.draw(st.booleans(), label="bom"):
+        raw = data.draw(st.sampled_from([b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"])) + raw
+    if data.draw(st.booleans(), label="damage bytes"):
+        at = data.draw(st.integers(0, len(raw)), label="at")
+        if data.draw(st.booleans(), label="truncate"):
+            raw = raw[:at]
+        else:
+            raw = raw[:at] + data.draw(st.binary(min_size=1, max_size=4), label="bytes") + raw[at:]
+    return raw
+
+
+def load_or_locate(data_dir: Path) -> None:
+    """Load ``data_dir``; a refusal must be a located DatasetError, nothing else."""
+    try:
+        load_dataset(data_dir)
+    except DatasetError as error:
+        assert_located(error)
+
+
+def assert_located(error: DatasetError) -> None:
+    assert error.problems, "a DatasetError names at least one problem"
+    for problem in error.problems:
+        assert problem.file in KNOWN_FILES, problem
+        assert (type(problem.row) is int and problem.row >= 1) or problem.row == "-", problem
+        assert isinstance(problem.column, str) and problem.column, problem
+        assert isinstance(problem.message, str) and problem.message, problem
+        assert str(problem).startswith(f"{problem.file}:{problem.row}:{problem.column}: ")
+
+
+@settings(parent=settings.get_profile(PROFILE))
+@given(data=st.data())
+def test_loader_never_crashes_on_mutated_csvs(small_dataset, data):
+    values = cell_values(ids_of(small_dataset))
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / "data"
+        shutil.copytree(small_dataset, target)
+        names = data.draw(
+            st.lists(st.sampled_from(TABLE_FILES), min_size=1, max_size=3, unique=True),
+            label="tables",
+        )
+        for name in names:
+            path = target / name
+            rows = mutate_rows(data, read_csv(path), values)
+            path.write_bytes(encode_rows(data, rows))
+        load_or_locate(target)
+
+
+AIMED = [
+    (name, column, value)
+    for name in TABLE_FILES
+    for column, values in COLUMN_VALUES.items()
+    if column in read_csv(DATA_DIR / name)[0]
+    for value in values
+]
+
+
+@pytest.mark.parametrize(("name", "column", "value"), AIMED, ids=[repr(a)[:60] for a in AIMED])
+def test_loader_never_crashes_on_each_aimed_value(small_dataset, tmp_path, name, column, value):
+    """Every aimed value in the first record of every table that has its column, exhaustively.
+
+    Random draws reach a given (table, column, value) rarely; these are the ones most likely
+    to find a crash, so each is tried once for sure.
+    """
+    target = tmp_path / "data"
+    shutil.copytree(small_dataset, target)
+    rows = read_csv(target / name)
+    rows[1][rows[0].index(column)] = value
+    write_csv(target / name, rows)
+    load_or_locate(target)
+
+
+def test_the_fuzzer_starts_from_valid_data_and_its_mutations_are_refused(small_dataset, tmp_path):
+    """The property is not vacuous: the base loads, and a plain mutation is refused."""
+    assert load_dataset(small_dataset).counts()["claims"] == KEEP_CLAIMS
+    target = tmp_path / "data"
+    shutil.copytree(small_dataset, target)
+    path = target / "claims.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))
+    with pytest.raises(DatasetError) as caught:
+        load_dataset(target)
+    assert_located(caught.value)
+    assert caught.value.problems[0].file == "claims.csv"
