@@ -178,7 +178,7 @@ def bench_build(repeat: int, jobs: int | None) -> dict:
             log(f"round {round_}: nothing changed {unchanged[-1]:.3f} s")
         last = Path(tmp) / f"cold-{repeat}"
         weight = report_weight(last)
-        profile = profile_build(last, Path(tmp) / f"naive-{repeat}")
+        profile = profile_build(Path(tmp) / "profiled", jobs)
     return {
         "naive": naive,
         "cold": cold,
@@ -299,45 +299,33 @@ def _python(code: str, *args: str) -> str:
     return done.stdout.strip().splitlines()[-1]
 
 
-def profile_build(out_dir: Path, naive_dir: Path) -> dict:
-    """Where a cold build's time goes, from papermill's own timings and separate probes."""
+def profile_build(out_dir: Path, jobs: int | None) -> dict:
+    """Where a cold build's time goes: a timeline of its steps, and separate import probes."""
     from statistics import median
 
-    manifest = json.loads((out_dir / ".manifest.json").read_text(encoding="utf-8"))
-    reports = {}
-    for name, entry in manifest["reports"].items():
-        nb = json.loads((out_dir / f"{name}.ipynb").read_text(encoding="utf-8"))
-        cells = [
-            (c["metadata"].get("papermill", {}).get("duration") or 0.0, c["source"])
-            for c in nb["cells"]
-            if c["cell_type"] == "code"
-        ]
-        papermill_total = nb["metadata"].get("papermill", {}).get("duration") or 0.0
-        executing = sum(d for d, _ in cells)
-        reports[name] = {
-            "total": entry.get("seconds", 0.0),
-            "papermill": papermill_total,
-            "cells": executing,
-            "slowest_cells": sorted(
-                ((round(d, 3), _first_line(s)) for d, s in cells), reverse=True
-            )[:3],
-            "kernel_and_overhead": papermill_total - executing,
-            "conversion": entry.get("seconds", 0.0) - papermill_total,
-        }
+    command = [sys.executable, str(ROOT / "benchmarks" / "profile_build.py"), str(out_dir)]
+    done = subprocess.run(
+        command + (["--jobs", str(jobs)] if jobs else []),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
+    timeline = json.loads(done.stdout.strip().splitlines()[-1])
     kernel = median(float(_python(_KERNEL_START)) for _ in range(3))
     third, ours = (float(x) for x in _python(_IMPORTS).split())
-    sample = next(iter(manifest["reports"]))
+    sample = next(iter(timeline["statuses"]))
     imported, first, second = json.loads(_python(_CONVERT, str(out_dir / f"{sample}.ipynb")))
     cli = median(run_timed(claimscope("--help")) for _ in range(3))
     nbformat_import = median(float(_python(_NBFORMAT, "as-installed")) for _ in range(3))
     nbformat_blocked = median(float(_python(_NBFORMAT, "blocked")) for _ in range(3))
     cli_import, dataset_import = (float(x) for x in _python(_CLI_IMPORTS).split())
     return {
+        "timeline": timeline,
         "nbformat_import": nbformat_import,
         "nbformat_import_without_rfc3987_syntax": nbformat_blocked,
         "cli_import": cli_import,
         "dataset_import": dataset_import,
-        "reports": reports,
         "kernel_start": kernel,
         "imports_third_party": third,
         "imports_total": ours,
@@ -346,12 +334,6 @@ def profile_build(out_dir: Path, naive_dir: Path) -> dict:
         "convert_again": second,
         "cli_start": cli,
     }
-
-
-def _first_line(source: str | list[str]) -> str:
-    text = "".join(source) if isinstance(source, list) else source
-    line = next((ln for ln in text.splitlines() if ln.strip()), "")
-    return line[:60]
 
 
 # --- 2. scale ---------------------------------------------------------------------------------
@@ -498,40 +480,59 @@ def _render_build(build: dict, repeat: int) -> list[str]:
 
 
 def _render_profile(profile: dict, cold: float) -> list[str]:
+    timeline = profile["timeline"]
     out = [
         "## 4. Where a cold build spends its time",
         "",
-        "Per report, from the build's manifest and papermill's timings in the executed notebook "
-        "(reports run in parallel kernels, so they overlap):",
+        f"One more cold build, in-process with timers around the build's own steps "
+        f"(`benchmarks/profile_build.py`): {timeline['total']:.2f} s in all, of which "
+        f"{timeline['import_build']:.2f} s importing `claimscope.build`. Times are seconds "
+        "since the process started; reports run in parallel kernels (one per core), so "
+        "their steps overlap.",
         "",
-        "| Report | Total | Kernel start + papermill overhead | Executing cells | "
-        "Conversion to HTML | Slowest cells |",
-        "|---|---:|---:|---:|---:|---|",
+        "| Step | Report | From | To | Seconds |",
+        "|---|---|---:|---:|---:|",
     ]
-    for name, r in profile["reports"].items():
-        slow = "; ".join(f"{d:.2f} s `{s}`" for d, s in r["slowest_cells"])
+    for event in timeline["events"]:
         out.append(
-            f"| {name} | {r['total']:.2f} s | {r['kernel_and_overhead']:.2f} s | "
-            f"{r['cells']:.2f} s | {r['conversion']:.2f} s | {slow} |"
+            f"| {event['step']} | {event['report']} | {event['start']:.2f} | "
+            f"{event['end']:.2f} | {event['end'] - event['start']:.2f} |"
         )
     out += [
         "",
-        "Separate probes (fresh processes):",
+        "Each execution, split with papermill's own timestamps:",
+        "",
+        "| Report | Kernel start and papermill overhead | Running the cells | "
+        "Kernel shutdown, writing |",
+        "|---|---:|---:|---:|",
+    ]
+    for phase in timeline["phases"]:
+        overhead = phase["before_first_cell"] + phase["papermill_between_cells"]
+        out.append(
+            f"| {phase['report']} | {overhead:.2f} | {phase['cells']:.2f} | "
+            f"{phase['after_last_cell']:.2f} |"
+        )
+    out += [
+        "",
+        "Separate probes (fresh processes, medians of 3 where it says so):",
         "",
         "| Step | Seconds |",
         "|---|---:|",
-        f"| `claimscope --help` (CLI start: Python and its imports) | {profile['cli_start']:.2f} |",
-        f"| start a `claimscope` kernel and wait until ready | {profile['kernel_start']:.2f} |",
+        f"| `claimscope --help` (CLI start: Python and its imports), median | "
+        f"{profile['cli_start']:.2f} |",
+        f"| import `claimscope.cli` (includes claimscope.build) | {profile['cli_import']:.2f} |",
+        f"| ... then `claimscope.dataset` (pandas, numpy) | {profile['dataset_import']:.2f} |",
+        f"| import nbformat (papermill and nbconvert need it), median | "
+        f"{profile['nbformat_import']:.2f} |",
+        "| ... the same with the optional `rfc3987_syntax` hidden from jsonschema, median | "
+        f"{profile['nbformat_import_without_rfc3987_syntax']:.2f} |",
+        f"| start a `claimscope` kernel and wait until ready, median | "
+        f"{profile['kernel_start']:.2f} |",
         f"| import pandas, plotly, networkx | {profile['imports_third_party']:.2f} |",
         f"| ... plus every claimscope module a report imports | {profile['imports_total']:.2f} |",
         f"| import nbconvert and the build's converter | {profile['convert_import']:.2f} |",
         f"| convert one executed report to HTML (first / again) | {profile['convert_first']:.2f} / "
         f"{profile['convert_again']:.2f} |",
-        f"| import nbformat (papermill and nbconvert need it) | {profile['nbformat_import']:.2f} |",
-        "| ... the same with the optional `rfc3987_syntax` hidden from jsonschema | "
-        f"{profile['nbformat_import_without_rfc3987_syntax']:.2f} |",
-        f"| import `claimscope.cli` (includes claimscope.build) | {profile['cli_import']:.2f} |",
-        f"| ... then `claimscope.dataset` (pandas, numpy) | {profile['dataset_import']:.2f} |",
         f"| whole cold build (median, section 1) | {cold:.2f} |",
         "",
     ]
