@@ -46,14 +46,23 @@ TARGET_VALIDATE_S = 3.0
 TARGET_VALIDATE_CLAIMS = 100_000
 TARGET_REPORT_S = 20.0
 TARGET_REPORT_BYTES = 10_000_000
-NOISY = "**no: other work was running (load above 0.5), so timings are noisy**"
+NOISY = (
+    "**no: other work was running (1-min load above 0.5 before the run, or above 2.5 during "
+    "it, more than the benchmark's own two kernels), so timings are noisy**"
+)
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import synthetic  # noqa: E402
 
+#: 1-minute load averages sampled at every progress line (how busy the machine was).
+LOAD_SAMPLES: list[float] = []
+#: The benchmark itself keeps up to two kernels and their parent busy on this machine.
+OWN_LOAD = 2.5
+
 
 def log(message: str) -> None:
-    """Progress on stderr, so a long run shows where it is."""
+    """Progress on stderr, so a long run shows where it is; sample the load average too."""
+    LOAD_SAMPLES.append(os.getloadavg()[0])
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
@@ -407,7 +416,8 @@ def _mb(n: int) -> str:
 def render(info: dict, load: dict, build: dict | None, scale: list[dict], args) -> str:
     """Write RESULTS.md."""
     before, after = load["before"], load["after"]
-    busy = max(before[0], after[0]) > 0.5
+    peak = max(load.get("samples") or [after[0]])
+    busy = before[0] > 0.5 or peak > OWN_LOAD
     out = [
         "# Benchmark results",
         "",
@@ -421,8 +431,9 @@ def render(info: dict, load: dict, build: dict | None, scale: list[dict], args) 
         f"| Versions | python {info['python']}, papermill {info['papermill']}, nbconvert "
         f"{info['nbconvert']}, plotly {info['plotly']}, pandas {info['pandas']} |",
         f"| Load average (1/5/15 min) | before {before[0]:.2f}/{before[1]:.2f}/{before[2]:.2f}, "
-        f"after {after[0]:.2f}/{after[1]:.2f}/{after[2]:.2f} |",
-        f"| Machine idle? | {NOISY if busy else 'yes (load below 0.5 before and after)'} |",
+        f"after {after[0]:.2f}/{after[1]:.2f}/{after[2]:.2f}; highest 1-min sample during the "
+        f"run {peak:.2f} |",
+        f"| Machine idle? | {NOISY if busy else 'yes (load below 0.5 before, 2.5 during)'} |",
         f"| Options | `--repeat {args.repeat}` `--sizes {' '.join(map(str, args.sizes))}`"
         + (f" `--jobs {args.jobs}`" if args.jobs else "")
         + " |",
@@ -432,7 +443,33 @@ def render(info: dict, load: dict, build: dict | None, scale: list[dict], args) 
         out += _render_build(build, args.repeat)
     if scale:
         out += _render_scale(scale)
+    out += CHANGES
     return "\n".join(out) + "\n"
+
+
+CHANGES = [
+    "## What was changed for these targets (issue #7)",
+    "",
+    "- **Validation** (`dataset.py`): the checks run over plain lists and numpy masks instead "
+    "of `iterrows` and pandas string methods, CSVs with one record per line are parsed in one "
+    "C pass, and pandas is imported on first use (the CLI imports the module for its error "
+    "type). 100,000 claims went from 9.9 s to about 3 s; tables and messages are unchanged.",
+    "- **Troop figures** (`figures.py`, `charts/troops.py`): the summary table shows the first "
+    "200 claims and a last row counts the rest; the prose describes the first 25 figures and "
+    "counts the rest (name lists too); above 60 claims the figures-by-source chart draws one "
+    "row per claimant (span, median, stance counts) for the 60 claimants with most claims; "
+    "above 150 figures the timeline draws the median and range per day and measure; the "
+    "stance chart draws the 40 busiest claimants and sums the others in one bar; stance "
+    "counts are one groupby. Every cap says in the title or a last row what it left out.",
+    "- **Actor relations** (`relations.py`, `charts/relations.py`): claims are grouped once "
+    "per actor instead of a mask per actor; each actor's ties come from its own edges, not "
+    "a scan of all edges; the network and the matrix draw the 40 actors with most ties (the "
+    "network at most the 150 firmest ties among them); tables stop at 200 rows and the "
+    "summary at 30 actors, each saying how many were left out.",
+    "- Below every cap the reports are byte-for-byte what they were: the default notebooks "
+    "re-execute to identical outputs.",
+    "",
+]
 
 
 def _render_build(build: dict, repeat: int) -> list[str]:
@@ -536,7 +573,51 @@ def _render_profile(profile: dict, cold: float) -> list[str]:
         f"| whole cold build (median, section 1) | {cold:.2f} |",
         "",
     ]
-    return out
+    return out + _render_bounds(profile)
+
+
+def _render_bounds(profile: dict) -> list[str]:
+    """Say, from the timeline, what bounds a cold build."""
+    timeline = profile["timeline"]
+    events = timeline["events"]
+    executes = [e for e in events if e["step"] == "execute"]
+    converts = [e for e in events if e["step"] == "convert to HTML"]
+    if not executes:
+        return []
+    prelude = min(e["start"] for e in executes)
+    inspect = sum(e["end"] - e["start"] for e in events if e["step"].startswith("inspect"))
+    validate = sum(e["end"] - e["start"] for e in events if e["step"] == "validate dataset")
+    first_end = min(e["end"] for e in executes)
+    parallel = sum(e["start"] < first_end for e in executes)
+    phases = timeline["phases"]
+    overhead = statistics.mean(
+        p["before_first_cell"] + p["papermill_between_cells"] for p in phases
+    )
+    cells = statistics.mean(p["cells"] for p in phases)
+    convert = statistics.mean(e["end"] - e["start"] for e in converts)
+    jsonschema = profile["nbformat_import"] - profile["nbformat_import_without_rfc3987_syntax"]
+    return [
+        "### What bounds a cold build",
+        "",
+        f"- **A serial prelude of {prelude:.1f} s** before the first kernel starts: validating "
+        f"the dataset ({validate:.1f} s, mostly importing pandas) and inspecting the notebooks' "
+        f"parameters ({inspect:.1f} s), which imports papermill, hence nbformat and jsonschema. "
+        "jsonschema imports the optional `rfc3987_syntax` when it is installed, and that "
+        f"compiles 38 lark grammars on import: {jsonschema:.1f} s of the "
+        f"{profile['nbformat_import']:.1f} s that importing nbformat takes here.",
+        f"- **Then {len(executes)} reports on {parallel} parallel kernels**, so "
+        f"{-(-len(executes) // max(parallel, 1))} waves on this {os.cpu_count()}-core machine. "
+        f"Per report, on average: {overhead:.1f} s kernel start and papermill overhead, "
+        f"{cells:.1f} s running the cells (the first cell's imports of pandas, plotly and "
+        f"networkx are about {profile['imports_total']:.1f} s of it), {convert:.1f} s converting "
+        "to HTML (the first conversion in a process also imports nbconvert's stack, "
+        f"{profile['convert_first']:.1f} s against {profile['convert_again']:.1f} s for the "
+        "next).",
+        "- The naive loop pays all of it serially, and twice per report the start of a Python "
+        "process that imports nbformat (papermill, then nbconvert): that is why the build is "
+        "well under half of it even with two waves.",
+        "",
+    ]
 
 
 def _render_scale(scale: list[dict]) -> list[str]:
@@ -602,17 +683,37 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, default=None, help="keep scale data and reports here")
     parser.add_argument("--output", type=Path, default=RESULTS, help="results file")
     parser.add_argument("--json", type=Path, default=None, help="also write raw numbers here")
+    parser.add_argument(
+        "--from-json", type=Path, default=None, help="only re-render RESULTS.md from --json output"
+    )
     args = parser.parse_args(argv)
+    if args.from_json:
+        saved = json.loads(args.from_json.read_text(encoding="utf-8"))
+        for key, value in saved.get("args", {}).items():
+            setattr(args, key, value)
+        text = render(saved["machine"], saved["load"], saved["build"], saved["scale"], args)
+        args.output.write_text(text, encoding="utf-8")
+        return 0
     info = machine()
     load = {"before": load_average()}
     log(f"machine: {info}; load {load['before']}")
     build = None if args.skip_build else bench_build(args.repeat, args.jobs)
     scale = bench_scale(args.sizes, args.keep) if args.sizes else []
     load["after"] = load_average()
+    load["samples"] = LOAD_SAMPLES
     args.output.write_text(render(info, load, build, scale, args), encoding="utf-8")
     if args.json:
         args.json.write_text(
-            json.dumps({"machine": info, "load": load, "build": build, "scale": scale}, indent=1)
+            json.dumps(
+                {
+                    "machine": info,
+                    "load": load,
+                    "build": build,
+                    "scale": scale,
+                    "args": {"repeat": args.repeat, "sizes": args.sizes, "jobs": args.jobs},
+                },
+                indent=1,
+            )
         )
     log(f"wrote {args.output}")
     return 0
