@@ -77,3 +77,13 @@ def test_readme_shows_the_two_commands_first():
 
 def test_ci_runs_make_test():
     assert "make test" in (PROJECT_ROOT / ".ci" / "run").read_text()
+
+
+def test_code_is_ruff_clean():
+    ruff = Path(sys.executable).with_name("ruff")
+    paths = ["src", "tests", "benchmarks", "notebooks", "docs"]
+    for command in (["check"], ["format", "--check"]):
+        result = subprocess.run(
+            [str(ruff), *command, *paths], cwd=PROJECT_ROOT, capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
