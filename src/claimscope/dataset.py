@@ -312,7 +312,9 @@ def _type_column(
     else:
         good = present
         cells = list(values)
-        for i in np.flatnonzero(~present):
+        # Only whitespace-only cells need blanking; empty ones (most of a sparse column) are.
+        filled = np.fromiter(map(bool, values), dtype=bool, count=count)
+        for i in np.flatnonzero(filled & ~present):
             cells[i] = ""
         typed = pd.Series(cells, index=index, dtype=str)
 
