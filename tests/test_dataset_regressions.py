@@ -65,3 +65,24 @@ def test_unreadable_source_path_is_a_located_problem_not_a_crash(data_copy, path
         p.startswith(f"documents.csv:2:path: cannot read {path}: File name too long")
         for p in problems
     ), problems
+
+
+def test_non_ascii_digits_are_not_integers(data_copy):
+    row = 2 + [r[0] for r in read_csv(data_copy / "claims.csv")[1:]].index("c014")
+    set_cell(data_copy / "claims.csv", row, "value_low", "١٥٠٠")
+    with pytest.raises(DatasetError) as caught:
+        load_dataset(data_copy)
+    assert [str(p) for p in caught.value.problems] == [
+        f"claims.csv:{row}:value_low: '١٥٠٠' is not an integer (at most 18 digits)",
+        f"claims.csv:{row}:value_low: a troop_figure claim needs a value_low",
+    ]
+
+
+@pytest.mark.parametrize("path", ["/etc/hostname", "sources/../../../etc/hostname"])
+def test_source_paths_outside_the_package_are_never_read(data_copy, path):
+    set_cell(data_copy / "documents.csv", 2, "path", path)
+    with pytest.raises(DatasetError) as caught:
+        load_dataset(data_copy)
+    messages = [str(p) for p in caught.value.problems]
+    assert f"documents.csv:2:path: {path!r} is outside data/sources" in messages
+    assert not any("sha256" in m and "has sha256" in m for m in messages)

@@ -30,9 +30,10 @@ if TYPE_CHECKING:
 
 TABLES = ("documents", "actors", "unit_sizes", "claims", "relations")
 LIST_SEPARATOR = ";"
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_INTEGER = re.compile(r"[+-]?\d+")
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+# ASCII digits only: "٣" is a digit to Python's \d and int(), never to a spreadsheet or reader.
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
 
 
 @dataclass(frozen=True, order=True)
@@ -282,9 +283,9 @@ def _type_column(
         report(~present, "required value is empty")
 
     if kind == "integer":
-        # str.isdecimal is the regex's \d (Unicode category Nd) without a sign, and much
-        # cheaper; only the cells it rejects go through the regex.
-        ok = np.fromiter(map(str.isdecimal, stripped), dtype=bool, count=count)
+        # ASCII decimal digits without a sign, much cheaper than the regex; only the cells
+        # this rejects go through it.
+        ok = np.fromiter(map(_is_ascii_decimal, stripped), dtype=bool, count=count)
         for i in np.flatnonzero(present & ~ok):
             ok[i] = _INTEGER.fullmatch(stripped[i]) is not None
         ok &= np.fromiter(map(len, stripped), dtype=np.int64, count=count) <= 18
@@ -415,10 +416,29 @@ def _check_foreign_keys(
                 )
 
 
+def _is_ascii_decimal(text: str) -> bool:
+    return text.isascii() and text.isdecimal()
+
+
+def _inside(data_dir: Path, relative: str) -> bool:
+    """Whether ``relative`` names a file inside ``data_dir`` (no absolute path, no ``..``)."""
+    try:
+        (data_dir / relative).resolve().relative_to(data_dir.resolve())
+    except (ValueError, OSError):
+        return False
+    return not Path(relative).is_absolute()
+
+
 def _load_texts(data_dir: Path, documents: pd.DataFrame, problems: list[Problem]) -> dict[str, str]:
     texts: dict[str, str] = {}
     for row, doc in documents.iterrows():
         if not doc["path"] or not doc["doc_id"]:
+            continue
+        if not _inside(data_dir, doc["path"]):
+            # Never read (or hash into a message) a file outside the data package.
+            problems.append(
+                Problem("documents.csv", row, "path", f"{doc['path']!r} is outside data/sources")
+            )
             continue
         path = data_dir / doc["path"]
         try:
