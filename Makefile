@@ -26,7 +26,7 @@ reports: setup
 
 ## Run the whole test suite: unit, integration, nbval over notebooks/, browser checks
 test: setup
-	$(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg
+	$(BIN)/python -m pytest tests src notebooks --doctest-modules --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg
 
 ## Check the dataset and print every problem
 validate: setup

@@ -91,9 +91,8 @@ class Dataset:
     def counts(self) -> dict[str, int]:
         """Return the number of rows of each table.
 
-        >>> ds = load_dataset()  # doctest: +SKIP
-        >>> ds.counts()["documents"]  # doctest: +SKIP
-        1
+        >>> load_dataset().counts()["documents"] >= 1
+        True
         """
         return {name: len(df) for name, df in self.tables.items()}
 

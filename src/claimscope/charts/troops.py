@@ -107,6 +107,17 @@ def _axis_max(figures: pd.DataFrame) -> float:
     return float(values.max()) * AXIS_HEADROOM if len(values) else 1.0
 
 
+def _label_position(x: float, axis_max: float) -> str:
+    """Place a label so it stays inside the plot: rightwards near the left edge, and so on.
+
+    >>> _label_position(500, 12000), _label_position(6000, 12000), _label_position(11000, 12000)
+    ('top right', 'top center', 'top left')
+    """
+    if x < axis_max / 3:
+        return "top right"
+    return "top left" if x > 2 * axis_max / 3 else "top center"
+
+
 def _interval_ends(row: pd.Series, axis_max: float) -> tuple[float, float, str, str, str]:
     """Return start, end, start symbol, end symbol and dash of an interval's line.
 
@@ -199,7 +210,7 @@ def plot_figures_by_source(
                     mode="markers+text",
                     marker={"symbol": "diamond", "size": 13, "color": colour},
                     text=[escape_text(label)],
-                    textposition="top center",
+                    textposition=_label_position(float(row["troops_stated"]), axis_max),
                     textfont={"color": colour},
                     legendgroup=group,
                     showlegend=False,
