@@ -284,7 +284,8 @@ def _type_column(
     if kind == "integer":
         # ASCII decimal digits without a sign, much cheaper than the regex; only the cells
         # this rejects go through it.
-        ok = np.fromiter(map(_is_ascii_decimal, stripped), dtype=bool, count=count)
+        ok = np.fromiter(map(str.isdecimal, stripped), dtype=bool, count=count)
+        ok &= np.fromiter(map(str.isascii, stripped), dtype=bool, count=count)
         for i in np.flatnonzero(present & ~ok):
             ok[i] = _INTEGER.fullmatch(stripped[i]) is not None
         ok &= np.fromiter(map(len, stripped), dtype=np.int64, count=count) <= 18
@@ -413,10 +414,6 @@ def _check_foreign_keys(
                         f"{value!r} is not a {ref_column} in {ref_file}",
                     )
                 )
-
-
-def _is_ascii_decimal(text: str) -> bool:
-    return text.isascii() and text.isdecimal()
 
 
 def _inside(data_dir: Path, relative: str) -> bool:
