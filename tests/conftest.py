@@ -39,6 +39,18 @@ def run_notebook(notebook: Path, out: Path, **parameters) -> nbformat.NotebookNo
     return nbformat.read(out, as_version=4)
 
 
+@pytest.fixture(scope="session")
+def chromium():
+    """Headless Debian Chromium, one for the session; a missing browser fails, never skips."""
+    from browser import BrowserMissing, launch_chromium
+
+    try:
+        with launch_chromium() as browser:
+            yield browser
+    except BrowserMissing as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
 def read_csv(path: Path) -> list[list[str]]:
     """Read a CSV as rows of strings (header first)."""
     with open(path, newline="", encoding="utf-8") as handle:

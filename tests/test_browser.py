@@ -14,7 +14,7 @@ import struct
 from pathlib import Path
 
 import pytest
-from browser import BrowserMissing, chart_problems, launch_chromium, notebook_charts, open_page
+from browser import chart_problems, notebook_charts, open_page
 
 from claimscope.build import build_reports, read_config
 from claimscope.paths import PROJECT_ROOT
@@ -35,15 +35,6 @@ def site(tmp_path_factory) -> Path:
     result = build_reports(output_dir=out, quiet=True)
     assert result.exit_code == 0, [r.error for r in result.results if r.error]
     return out
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    try:
-        with launch_chromium() as browser:
-            yield browser
-    except BrowserMissing as exc:
-        pytest.fail(str(exc), pytrace=False)
 
 
 @pytest.fixture(scope="module")

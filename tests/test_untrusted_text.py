@@ -16,7 +16,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from browser import BrowserMissing, launch_chromium, open_page
+from browser import open_page
 from conftest import read_csv, set_cell, write_csv
 
 from claimscope.build import build_reports, read_config
@@ -224,15 +224,6 @@ def hostile_site(tmp_path_factory) -> Path:
     result = build_reports(data_dir=data_dir, output_dir=out, quiet=True)
     assert result.exit_code == 0, [r.error for r in result.results if r.error]
     return out
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    try:
-        with launch_chromium() as browser:
-            yield browser
-    except BrowserMissing as exc:
-        pytest.fail(str(exc), pytrace=False)
 
 
 @pytest.mark.parametrize("name", REPORTS)

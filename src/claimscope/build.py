@@ -246,25 +246,23 @@ def _file_hash(path: Path) -> str | None:
 # --- execution and conversion ----------------------------------------------------------------
 
 
+def _git(*args: str) -> str:
+    return subprocess.run(
+        ["git", "-C", str(PROJECT_ROOT), *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=10,
+    ).stdout.strip()
+
+
 def _git_commit() -> str:
     try:
-        out = subprocess.run(
-            ["git", "-C", str(PROJECT_ROOT), "rev-parse", "--short=12", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=10,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "-C", str(PROJECT_ROOT), "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=10,
-        ).stdout.strip()
-        return out + (" (with uncommitted changes)" if dirty else "")
+        commit = _git("rev-parse", "--short=12", "HEAD")
+        dirty = _git("status", "--porcelain", "--untracked-files=no")
     except (OSError, subprocess.SubprocessError):
         return "not a git checkout"
+    return commit + (" (with uncommitted changes)" if dirty else "")
 
 
 def _failed_cell(executed: Path) -> str:
@@ -486,13 +484,13 @@ def _build_lock(output_dir: Path, say: Callable[[str], None]) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _provenance(dataset: Dataset, parameters: dict) -> list[tuple[str, str]]:
+def _provenance(dataset: Dataset, commit: str, parameters: dict) -> list[tuple[str, str]]:
     counts = ", ".join(f"{n} {name}" for name, n in dataset.counts().items())
     return [
         ("Dataset version", dataset.version),
         ("Dataset", counts),
         ("claimscope", claimscope.__version__),
-        ("Git commit", _git_commit()),
+        ("Git commit", commit),
         ("Parameters", json.dumps(parameters, ensure_ascii=False, sort_keys=True)),
         ("Built (UTC)", datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")),
     ]
@@ -713,11 +711,13 @@ def _run_reports(
     say: Callable[..., None],
 ) -> dict[str, ReportResult]:
     """Execute and convert ``todo`` in up to ``jobs`` parallel kernels."""
+    commit = _git_commit() if todo else ""
 
     def run(item: tuple[ReportSpec, dict]) -> ReportResult:
         spec, parameters = item
         say(f"{spec.name}: started")
-        result = _build_one(spec, parameters, output_dir, timeout, _provenance(dataset, parameters))
+        provenance = _provenance(dataset, commit, parameters)
+        result = _build_one(spec, parameters, output_dir, timeout, provenance)
         if result.status == "failed":
             say(f"{spec.name}: FAILED after {result.seconds:.1f} s: {result.error}", failure=True)
         else:

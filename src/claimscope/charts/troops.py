@@ -107,6 +107,25 @@ def _axis_max(figures: pd.DataFrame) -> float:
     return float(values.max()) * AXIS_HEADROOM if len(values) else 1.0
 
 
+def _no_figure_trace(
+    y: str, note: str, colour: str, hover: str, meta: dict, legendgroup: str | None = None
+) -> go.Scatter:
+    """The text that fills a row whose claim (or claimant) states no figure."""
+    return go.Scatter(
+        x=[0],
+        y=[y],
+        mode="text",
+        text=[escape_text(note)],
+        textposition="middle right",
+        textfont={"color": colour},
+        legendgroup=legendgroup,
+        showlegend=False,
+        hovertext=[hover],
+        hoverinfo="text",
+        meta={**meta, "role": "no_figure"},
+    )
+
+
 def _label_position(x: float, axis_max: float) -> str:
     """Place a label so it stays inside the plot: rightwards near the left edge, and so on.
 
@@ -225,18 +244,8 @@ def plot_figures_by_source(
             what = " ".join(x for x in (row["activity"], row["location"]) if x)
             note = STANCE_LABELS[row["stance"]] + (f" {what}" if what else "") + " — no figure"
             fig.add_trace(
-                go.Scatter(
-                    x=[0],
-                    y=[y],
-                    mode="text",
-                    text=[escape_text(note)],
-                    textposition="middle right",
-                    textfont={"color": colour},
-                    legendgroup=group,
-                    showlegend=False,
-                    hovertext=[hover],
-                    hoverinfo="text",
-                    meta={"claim_id": row["claim_id"], "role": "no_figure"},
+                _no_figure_trace(
+                    y, note, colour, hover, {"claim_id": row["claim_id"]}, legendgroup=group
                 ),
                 row=1,
                 col=1,
@@ -393,18 +402,7 @@ def plot_sources_by_claimant(
         else:
             note = ", ".join(f"{STANCE_LABELS[s]} {n:,}" for s, n in counts) + " — no figure"
             fig.add_trace(
-                go.Scatter(
-                    x=[0],
-                    y=[y],
-                    mode="text",
-                    text=[escape_text(note)],
-                    textposition="middle right",
-                    textfont={"color": colour},
-                    showlegend=False,
-                    hovertext=[hover],
-                    hoverinfo="text",
-                    meta={"claimant_id": row["claimant_id"], "role": "no_figure"},
-                ),
+                _no_figure_trace(y, note, colour, hover, {"claimant_id": row["claimant_id"]}),
                 row=1,
                 col=1,
             )
