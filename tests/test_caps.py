@@ -13,7 +13,7 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from claimscope import figures
+from claimscope import display, figures
 from claimscope.charts import relations as rel_charts
 from claimscope.charts import troops
 from claimscope.charts.style import actor_colours
@@ -46,14 +46,14 @@ def big(tmp_path_factory: pytest.TempPathFactory):
 
 def test_cap_rows_leaves_a_short_table_alone_and_counts_what_it_drops() -> None:
     frame = pd.DataFrame({"Name": ["a", "b", "c"], "N": [1, 2, 3]})
-    assert figures.cap_rows(frame, 3) is frame
-    assert figures.cap_rows(frame, None) is frame
-    capped = figures.cap_rows(frame, 2, "claims")
+    assert display.cap_rows(frame, 3) is frame
+    assert display.cap_rows(frame, None) is frame
+    capped = display.cap_rows(frame, 2, "claims")
     assert capped["Name"].tolist()[:2] == ["a", "b"]
     assert capped["Name"].iloc[-1] == "… 1 more claims not shown (the first 2 of 3 are)"
     assert capped["N"].iloc[-1] == ""
     # A caller that built only the first rows passes the true total.
-    assert "9,998 more" in figures.cap_rows(frame.iloc[:2], 2, total=10_000)["Name"].iloc[-1]
+    assert "9,998 more" in display.cap_rows(frame.iloc[:2], 2, total=10_000)["Name"].iloc[-1]
 
 
 def test_summary_table_shows_the_first_claims_and_says_how_many_are_left_out(big) -> None:

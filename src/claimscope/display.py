@@ -19,6 +19,9 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 CHART_CLASS = "claimscope-chart"
+#: Most rows a report's table shows; a last row says how many were left out. A browser gets
+#: sluggish long before 100,000 rows, and nobody reads them on a page.
+TABLE_ROWS = 200
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
 _SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -125,3 +128,26 @@ def show_table(frame: pd.DataFrame, caption: str | None = None) -> None:
     from IPython.display import display
 
     display(table_bundle(frame, caption), raw=True)
+
+
+def cap_rows(
+    frame: pd.DataFrame, limit: int | None, noun: str = "rows", *, total: int | None = None
+) -> pd.DataFrame:
+    """Keep the first ``limit`` rows; when some are left out, a last row says how many.
+
+    The note goes in the first column, the other cells stay empty, so the table itself tells
+    the reader it is not complete. ``total`` is the number of rows before any were dropped,
+    when the caller built only the first ``limit`` (default: ``len(frame)``).
+
+    >>> cap_rows(pd.DataFrame({"a": ["x", "y", "z"], "b": [1, 2, 3]}), 2, "claims")["a"].tolist()
+    ['x', 'y', '… 1 more claims not shown (the first 2 of 3 are)']
+    """
+    total = len(frame) if total is None else total
+    if limit is None or total <= limit:
+        return frame
+    note = {column: "" for column in frame.columns}
+    note[frame.columns[0]] = (
+        f"… {total - limit:,} more {noun} not shown (the first {limit:,} of {total:,} are)"
+    )
+    shown = frame.iloc[:limit].astype(object)
+    return pd.concat([shown, pd.DataFrame([note], columns=frame.columns)], ignore_index=True)

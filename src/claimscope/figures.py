@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import pandas as pd
 
 from claimscope.dataset import split_list
+from claimscope.display import TABLE_ROWS, cap_rows
 
 FIGURE_TYPE = "troop_figure"
 
@@ -44,9 +45,6 @@ STANCE_LABELS: dict[str, str] = {
 
 QUALIFIERS = ("exact", "approximately", "at_least", "up_to", "range")
 
-#: Most rows a report's table shows; a last row says how many were left out. A browser gets
-#: sluggish long before 100,000 rows, and nobody reads them on a page.
-TABLE_ROWS = 200
 #: Most figures "what the sources say" describes one by one; the rest are counted.
 PROSE_FIGURES = 25
 
@@ -442,29 +440,6 @@ def format_interval(low: object, high: object, is_low_open: bool, is_high_open: 
     if int(low) == int(high):
         return format_troops(low)
     return f"{format_troops(low)}–{format_troops(high)}"
-
-
-def cap_rows(
-    frame: pd.DataFrame, limit: int | None, noun: str = "rows", *, total: int | None = None
-) -> pd.DataFrame:
-    """Keep the first ``limit`` rows; when some are left out, a last row says how many.
-
-    The note goes in the first column, the other cells stay empty, so the table itself tells
-    the reader it is not complete. ``total`` is the number of rows before any were dropped,
-    when the caller built only the first ``limit`` (default: ``len(frame)``).
-
-    >>> cap_rows(pd.DataFrame({"a": ["x", "y", "z"], "b": [1, 2, 3]}), 2, "claims")["a"].tolist()
-    ['x', 'y', '… 1 more claims not shown (the first 2 of 3 are)']
-    """
-    total = len(frame) if total is None else total
-    if limit is None or total <= limit:
-        return frame
-    note = {column: "" for column in frame.columns}
-    note[frame.columns[0]] = (
-        f"… {total - limit:,} more {noun} not shown (the first {limit:,} of {total:,} are)"
-    )
-    shown = frame.iloc[:limit].astype(object)
-    return pd.concat([shown, pd.DataFrame([note], columns=frame.columns)], ignore_index=True)
 
 
 def tabulate_claims(

@@ -17,8 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from claimscope.charts.style import actor_colours, base_layout, hover_text
-from claimscope.display import escape_text
-from claimscope.figures import TABLE_ROWS, cap_rows
+from claimscope.display import TABLE_ROWS, cap_rows, escape_text
 from claimscope.relations import STATUSES, load_relation_scale, score_actor_pairs
 
 LAYOUT_SEED = 7
