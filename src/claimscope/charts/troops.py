@@ -107,6 +107,28 @@ def _axis_max(figures: pd.DataFrame) -> float:
     return float(values.max()) * AXIS_HEADROOM if len(values) else 1.0
 
 
+def _lay_out_rows_and_lane(fig: go.Figure, ticks: list[str], axis_max: float, lane: list) -> None:
+    """Axes shared by both forms of the figures chart: one row per tick, then the stance lane."""
+    fig.update_yaxes(
+        tickvals=list(range(len(ticks))),
+        ticktext=ticks,
+        range=[len(ticks) - 0.5, -0.7],
+        showgrid=True,
+        automargin=True,
+        row=1,
+        col=1,
+    )
+    fig.update_xaxes(range=[0, axis_max], title_text="troops", tickformat=",d", row=1, col=1)
+    fig.update_xaxes(
+        type="category",
+        categoryorder="array",
+        categoryarray=lane,
+        range=[-0.5, len(lane) - 0.5],
+        row=1,
+        col=2,
+    )
+
+
 def _no_figure_trace(
     y: str, note: str, colour: str, hover: str, meta: dict, legendgroup: str | None = None
 ) -> go.Scatter:
@@ -273,24 +295,7 @@ def plot_figures_by_source(
         )
     ticks = [f"{escape_text(r['claimant_name'])} · {_date(r['claimed_on'])}" for r in rows]
     base_layout(fig, title, height=160 + 44 * max(len(rows), 1))
-    fig.update_yaxes(
-        tickvals=list(range(len(rows))),
-        ticktext=ticks,
-        range=[len(rows) - 0.5, -0.7],
-        showgrid=True,
-        automargin=True,
-        row=1,
-        col=1,
-    )
-    fig.update_xaxes(range=[0, axis_max], title_text="troops", tickformat=",d", row=1, col=1)
-    fig.update_xaxes(
-        type="category",
-        categoryorder="array",
-        categoryarray=lane,
-        range=[-0.5, len(lane) - 0.5],
-        row=1,
-        col=2,
-    )
+    _lay_out_rows_and_lane(fig, ticks, axis_max, lane)
     fig.update_layout(legend={"title": {"text": "Claimant"}, "traceorder": "grouped"})
     return fig
 
@@ -437,24 +442,8 @@ def plot_sources_by_claimant(
         )
     )
     base_layout(fig, f"{title} — {note}", height=160 + 30 * max(len(shown), 1))
-    fig.update_yaxes(
-        tickvals=list(range(len(shown))),
-        ticktext=[escape_text(n) for n in shown["claimant_name"]],
-        range=[len(shown) - 0.5, -0.7],
-        showgrid=True,
-        automargin=True,
-        row=1,
-        col=1,
-    )
-    fig.update_xaxes(range=[0, axis_max], title_text="troops", tickformat=",d", row=1, col=1)
-    fig.update_xaxes(
-        type="category",
-        categoryorder="array",
-        categoryarray=lane,
-        range=[-0.5, len(lane) - 0.5],
-        row=1,
-        col=2,
-    )
+    ticks = [escape_text(n) for n in shown["claimant_name"]]
+    _lay_out_rows_and_lane(fig, ticks, axis_max, lane)
     fig.update_layout(showlegend=False)
     return fig
 
