@@ -366,7 +366,7 @@ import numpy, pandas  # noqa: F401
 import claimscope.dataset as D
 
 steps = {}
-for name in ("_read_rows", "_columns", "_type_column", "_check_foreign_keys", "_load_texts",
+for name in ("_read_rows", "_type_column", "_check_foreign_keys", "_load_texts",
              "_check_quotes", "_check_claims", "_check_relations", "_check_hierarchy"):
     original = getattr(D, name)
     def timed(*args, _f=original, _n=name, **kwargs):
@@ -383,8 +383,7 @@ print(json.dumps(steps))
 """
 
 VALIDATE_STEP_NAMES = {
-    "_read_rows": "parse the CSVs (csv module)",
-    "_columns": "split records into columns",
+    "_read_rows": "decode and parse the CSVs into columns",
     "_type_column": "type and check every column against the schema",
     "_check_foreign_keys": "foreign keys",
     "_load_texts": "read and hash the source texts",

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from claimscope.csvread import CsvSyntaxError, CsvTable, read_csv_text
 from claimscope.files import dataset_version, write_atomic
 from claimscope.paths import DATA_DIR, DATAPACKAGE_NAME
 
@@ -164,48 +165,24 @@ def _column_at(header: str, prefix: str) -> str:
         return "-"
 
 
-def _read_rows(
-    path: Path, file: str, problems: list[Problem]
-) -> tuple[list[str], list[int], list[list[str]]] | None:
-    """Parse a CSV strictly: header, line number of each record, and records."""
+def _read_rows(path: Path, file: str, problems: list[Problem]) -> CsvTable | None:
+    """Parse a CSV strictly into columns, or say (in ``problems``) why it cannot be."""
     if not path.is_file():
         problems.append(Problem(file, "-", "-", f"file not found: {path}"))
         return None
     text = _decode(path.read_bytes(), file, problems)
     if text is None:
         return None
-    # Fast path: when every record sits on its own line (no blank lines, no line breaks in
-    # quoted cells), record i is on line i + 1 and the C parser does the whole job.
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
-        one_per_line = all(rows) and len(rows) == len(io.StringIO(text, newline="").readlines())
-    except csv.Error:
-        one_per_line = False  # the loop below finds the line and says what is wrong
-    if one_per_line and rows:
-        header = [h.strip() for h in rows[0]]
-        return header, list(range(2, len(rows) + 1)), rows[1:]
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    header: list[str] | None = None
-    lines: list[int] = []
-    records: list[list[str]] = []
-    next_line = 1
-    try:
-        for record in reader:
-            start, next_line = next_line, reader.line_num + 1
-            if not record:  # a blank line
-                continue
-            if header is None:
-                header = [h.strip() for h in record]
-                continue
-            lines.append(start)
-            records.append(record)
-    except csv.Error as exc:
-        problems.append(Problem(file, next_line, "-", f"cannot parse CSV: {exc}"))
+        table = read_csv_text(text)
+    except CsvSyntaxError as exc:
+        problems.append(Problem(file, exc.line, "-", f"cannot parse CSV: {exc}"))
         return None
-    if header is None:
+    if table.header is None:
         problems.append(Problem(file, 1, "-", "file is empty: no header row"))
         return None
-    return header, lines, records
+    table.header = [name.strip() for name in table.header]
+    return table
 
 
 def _check_header(
@@ -228,24 +205,6 @@ def _check_header(
         problems.append(Problem(file, 1, name or "-", "column appears more than once"))
         ok = False
     return ok
-
-
-def _columns(
-    header: list[str], lines: list[int], records: list[list[str]], file: str, problems: list
-) -> dict[str, tuple[str, ...]] | None:
-    """Return each column's cells as a list, or None (and say why) when a row's width is off."""
-    width = len(header)
-    bad = False
-    uneven = set(map(len, records)) != {width}
-    for line, record in zip(lines, records, strict=True) if uneven else ():
-        if len(record) != width:
-            problems.append(
-                Problem(file, line, "-", f"has {len(record)} fields; the header has {width}")
-            )
-            bad = True
-    if bad:
-        return None
-    return dict(zip(header, zip(*records, strict=True), strict=True))
 
 
 def _type_column(
@@ -354,19 +313,21 @@ def _load_table(
     resource = resource_schema(package, name)
     file = resource.get("path", f"{name}.csv")
     fields = resource["schema"]["fields"]
-    parsed = _read_rows(data_dir / file, file, problems)
-    if parsed is None:
+    table = _read_rows(data_dir / file, file, problems)
+    if table is None:
         return None
-    header, lines, records = parsed
-    if not _check_header(header, fields, file, problems):
+    if not _check_header(table.header, fields, file, problems):
         return None
-    if not records:
+    if not table.lines:
         problems.append(Problem(file, 2, "-", "table has a header but no rows"))
         return None
-    raw = _columns(header, lines, records, file, problems)
-    if raw is None:
+    width = len(table.header)
+    for line, count in table.ragged:
+        problems.append(Problem(file, line, "-", f"has {count} fields; the header has {width}"))
+    if table.columns is None:
         return None
-    index = pd.Index(lines, name="row")
+    raw = dict(zip(table.header, table.columns, strict=True))
+    index = pd.Index(table.lines, name="row")
     typed = pd.DataFrame(
         {
             spec["name"]: _type_column(raw[spec["name"]], index, spec, file, problems)
@@ -724,14 +685,13 @@ def locate_offsets(data_dir: Path | str | None = None) -> list[str]:
         return []
     claims = dataset.claims
     path = dataset.data_dir / resource_schema(dataset.schema, "claims")["path"]
-    header, _, records = _read_rows(path, path.name, [])
-    position = {name: i for i, name in enumerate(header)}
-    for record, start, end in zip(records, claims["start"], claims["end"], strict=True):
-        record[position["start"]] = str(start)
-        record[position["end"]] = str(end)
+    table = _read_rows(path, path.name, [])
+    columns = dict(zip(table.header, table.columns, strict=True))
+    columns["start"] = list(map(str, claims["start"]))
+    columns["end"] = list(map(str, claims["end"]))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(records)
+    writer.writerow(table.header)
+    writer.writerows(zip(*(columns[name] for name in table.header), strict=True))
     write_atomic(path, buffer.getvalue().encode("utf-8"))
     return dataset.located

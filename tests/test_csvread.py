@@ -1,0 +1,173 @@
+"""The fast CSV path reads exactly what the strict csv module reads, or declines.
+
+The oracle is Python's ``csv`` module in strict mode, called here directly. Hypothesis writes
+CSV texts from fields that are quoted or not, with quotes, delimiters, line ends and other
+control characters inside, then sometimes breaks them (a character inserted or removed).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from claimscope.csvread import (
+    CsvSyntaxError,
+    _read_fast,
+    _read_strict,
+    read_csv_text,
+)
+from claimscope.dataset import TABLES
+from claimscope.paths import DATA_DIR
+
+ALPHABET = ["a", "b", "é", " ", ",", '"', "\n", "\r", "\r\n", ";", "#", "\t", "\x0c", "\x1a",
+            "\x0b", "\u2028", "\x85", "\ufeff", "\x00", "'"]  # fmt: skip
+
+
+def oracle(text: str) -> list[list[str]]:
+    """Records as the strict csv module reads them (raises csv.Error)."""
+    return list(csv.reader(io.StringIO(text, newline=""), strict=True))
+
+
+def quote(value: str) -> str:
+    return '"' + value.replace('"', '""') + '"'
+
+
+@st.composite
+def csv_texts(draw) -> str:
+    width = draw(st.integers(1, 4))
+    cell = st.lists(st.sampled_from(ALPHABET), max_size=5).map("".join)
+    rows = []
+    for _ in range(draw(st.integers(1, 5))):
+        # Mostly the header's width; sometimes one more or one less.
+        row_width = max(1, width + draw(st.sampled_from([0, 0, 0, 0, -1, 1])))
+        fields = [
+            quote(value) if draw(st.booleans()) else value
+            for value in draw(st.lists(cell, min_size=row_width, max_size=row_width))
+        ]
+        rows.append(",".join(fields))
+    ending = draw(st.sampled_from(["\n", "\r\n"]))
+    text = ending.join(rows) + draw(st.sampled_from([ending, ""]))
+    edit = draw(st.sampled_from(["none", "none", "insert", "delete"]))
+    if edit != "none" and text:
+        at = draw(st.integers(0, len(text) - 1))
+        if edit == "insert":
+            text = text[:at] + draw(st.sampled_from(ALPHABET)) + text[at:]
+        else:
+            text = text[:at] + text[at + 1 :]
+    return text
+
+
+def assert_same_as_oracle(text: str, table) -> None:
+    records = oracle(text)
+    assert all(records), "the fast path took a text with blank lines"
+    assert len(records) == len(io.StringIO(text, newline="").readlines())
+    header, *rows = records
+    assert table.header == header
+    assert list(table.lines) == list(range(2, len(records) + 1))
+    assert {len(row) for row in rows} <= {len(header)}
+    expected = [list(column) for column in zip(*rows, strict=True)] if rows else []
+    assert table.columns == (expected or [[] for _ in header])
+    assert table.ragged == []
+
+
+@settings(max_examples=1500, deadline=None, derandomize=True, database=None)
+@given(csv_texts())
+def test_fast_path_reads_what_csv_reads_or_declines(text):
+    table = _read_fast(text)
+    if table is not None:
+        assert_same_as_oracle(text, table)
+
+
+@settings(max_examples=500, deadline=None, derandomize=True, database=None)
+@given(csv_texts())
+def test_reader_agrees_with_csv_on_every_text(text):
+    try:
+        records = [r for r in oracle(text) if r]
+    except csv.Error:
+        with pytest.raises(CsvSyntaxError):
+            read_csv_text(text)
+        return
+    table = read_csv_text(text)
+    if not records:
+        assert table.header is None
+        return
+    assert table.header == records[0]
+    assert len(table.lines) == len(records) - 1
+    width = len(records[0])
+    assert [count for _, count in table.ragged] == [len(r) for r in records[1:] if len(r) != width]
+    if not table.ragged:
+        assert [list(row) for row in zip(*table.columns, strict=True)] == records[1:]
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_project_tables_take_the_fast_path(name):
+    text = (DATA_DIR / f"{name}.csv").read_text(encoding="utf-8-sig")
+    table = _read_fast(text)
+    assert table is not None
+    assert_same_as_oracle(text, table)
+
+
+def test_fast_path_reads_crlf_and_a_missing_final_newline():
+    text = 'id,quote\r\nc1,"a, ""b"""\r\nc2,plain'
+    table = _read_fast(text)
+    assert table is not None
+    assert table.columns == [["c1", "c2"], ['a, "b"', "plain"]]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'id,quote\nc1,"two\nlines"\n',  # a quoted line break
+        'id,quote\nc1,"closed"then\n',  # text after a closing quote
+        'id,quote\nc1,mid"quoted"\n',  # a quote opening mid-cell
+        'id,quote\nc1, "spaced"\n',  # a space before the opening quote
+        "id,quote\rc1,x\r",  # lone carriage returns
+        "id,quote\n\nc1,x\n",  # a blank line
+        "id,quote\nc1\n",  # a short record
+        "id,quote\nc1,x,y\n",  # a long record
+        "id,quote\nc1,x\x00\n",  # a NUL
+        "\ufeffid,quote\nc1,x\n",  # a second byte-order mark
+        'id,quote\nc1,"unclosed\n',
+    ],
+)
+def test_fast_path_declines_what_it_cannot_prove(text):
+    assert _read_fast(text) is None
+
+
+def test_strict_path_names_the_line_of_a_stray_quote():
+    with pytest.raises(CsvSyntaxError) as error:
+        read_csv_text('id,quote\nc1,x\nc2,"closed"then\n')
+    assert error.value.line == 3
+    assert "',' expected after '\"'" in str(error.value)
+
+
+def test_strict_path_numbers_records_by_their_first_line():
+    table = read_csv_text('id,quote\n\nc1,"two\nlines"\nc2,x\n')
+    assert list(table.lines) == [3, 5]
+    assert table.columns == [["c1", "c2"], ["two\nlines", "x"]]
+
+
+def test_ragged_records_are_listed_with_their_lines():
+    table = read_csv_text("id,quote\nc1\nc2,x\nc3,x,y\n")
+    assert table.columns is None
+    assert table.ragged == [(2, 1), (4, 3)]
+
+
+def test_a_field_over_the_csv_limit_is_refused_as_csv_refuses_it():
+    old = csv.field_size_limit(20)
+    try:
+        text = "id,quote\nc1," + "x" * 30 + "\n"
+        assert _read_fast(text) is None
+        with pytest.raises(CsvSyntaxError, match="field larger than field limit"):
+            read_csv_text(text)
+    finally:
+        csv.field_size_limit(old)
+
+
+def test_strict_reader_is_the_oracle_on_a_plain_text():
+    text = "id,quote\nc1,x\n"
+    assert _read_strict(text).columns == _read_fast(text).columns == [["c1"], ["x"]]
