@@ -104,15 +104,16 @@ def _read_fast(text: str) -> CsvTable | None:
     import pandas as pd
 
     try:
+        # Bytes parse faster than a text stream, which pandas would encode chunk by chunk.
         frame = pd.read_csv(
-            io.StringIO(body),
+            io.BytesIO(body.encode("utf-8")),
+            encoding="utf-8",
             header=None,
             dtype=object,
             na_filter=False,
             skip_blank_lines=False,
             quoting=csv.QUOTE_MINIMAL,
             engine="c",
-            low_memory=False,
         )
     except ValueError:  # pandas' ParserError among them
         return None
