@@ -8,8 +8,8 @@ memory.
 
 So :func:`read_csv_text` first tries pandas' C parser, which returns each column's strings
 together (repeated values shared). It does so only on a text whose every quote it has checked
-first, where the two parsers cannot disagree: one record per line, each quoted field standing
-alone between delimiters, every record as wide as the header. Any other text goes through the
+first, where the two parsers cannot disagree: each quoted field standing alone between
+delimiters, no blank line, every record as wide as the header. Any other text goes through the
 strict loop, which finds the line and says what is wrong. ``tests/test_csvread.py`` compares
 the two on generated texts.
 """
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -82,24 +83,26 @@ def _read_fast(text: str) -> CsvTable | None:
         body = body.replace("\r\n", "\n")
     if not body.endswith("\n"):
         body += "\n"
-    if body[0] == "\n" or "\n\n" in body:
-        return None  # blank lines: csv skips them but still counts them
-    line_count = body.count("\n")
+    # Each quoted field becomes one mark: what is left has a line per record.
     masked = _QUOTED_FIELD.sub(_MARK, body)
     if '"' in masked:
         return None  # a quote that does not open or close a field
-    if masked.count("\n") != line_count:
-        return None  # a quoted field runs over a line end: records and lines differ
     after_delimiter = masked.count("," + _MARK) + masked.count("\n" + _MARK) + (masked[0] == _MARK)
     if masked.count(_MARK) != after_delimiter:
         return None  # a quoted field opening in the middle of a cell
+    if masked[0] == "\n" or "\n\n" in masked:
+        return None  # blank lines: csv skips them but still counts them
+    records = masked.count("\n")
+    multiline = records != body.count("\n")
+    if multiline and "\r" in text:
+        return None  # csv keeps a quoted CRLF as it is; the body has it as LF
     limit = csv.field_size_limit()
-    if len(body) > limit and max(map(len, body.split("\n"))) > limit:
+    if len(body) > limit and not multiline and max(map(len, body.split("\n"))) > limit:
         return None  # a field may exceed the limit: the strict reader says so
     width = masked.count(",", 0, masked.index("\n")) + 1
     # No record is wider than the header (pandas raises on one), so equal totals mean
     # no record is narrower either.
-    if masked.count(",") != (width - 1) * line_count:
+    if masked.count(",") != (width - 1) * records:
         return None
     import pandas as pd
 
@@ -117,14 +120,32 @@ def _read_fast(text: str) -> CsvTable | None:
         )
     except ValueError:  # pandas' ParserError among them
         return None
-    if frame.shape != (line_count, width):
+    if frame.shape != (records, width):
         return None
     cells = [frame[j].tolist() for j in range(width)]
+    lines: Sequence[int] = range(2, records + 1)
+    if multiline:
+        if len(body) > limit and any(max(map(len, column)) > limit for column in cells):
+            return None
+        lines = _record_lines(cells, records)
     return CsvTable(
         header=[column[0] for column in cells],
-        lines=range(2, line_count + 1),
+        lines=lines,
         columns=[column[1:] for column in cells],
     )
+
+
+def _record_lines(cells: list[list[str]], records: int) -> list[int]:
+    """The line each record after the header starts on, counting line breaks inside cells."""
+    import numpy as np
+
+    spans = np.ones(records, dtype=np.int64)
+    for column in cells:
+        if "\n" in "".join(column):
+            spans += np.fromiter(
+                map(str.count, column, itertools.repeat("\n")), dtype=np.int64, count=records
+            )
+    return (1 + np.cumsum(spans)[:-1]).tolist()
 
 
 def _read_strict(text: str) -> CsvTable:
