@@ -740,7 +740,7 @@ def _render_scale(scale: list[dict]) -> list[str]:
         if strict is not None:
             out += [
                 f"  With that fast path switched off, so that the strict `csv` loop reads every "
-                f"table (what a file with a line break inside a quoted cell gets), the same "
+                f"table (what a table with a blank line or a quoted CRLF gets), the same "
                 f"{largest['claims']:,} claims validate in {strict:.2f} s.",
                 "",
             ]
