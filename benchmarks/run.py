@@ -714,7 +714,8 @@ def _render_scale(scale: list[dict]) -> list[str]:
         ok = largest["validate"] < TARGET_VALIDATE_S
         out.append(
             f"- Validate {largest['claims']:,} claims in under {TARGET_VALIDATE_S:.0f} s: "
-            f"{largest['validate']:.2f} s, {_verdict(ok)}."
+            f"{largest['validate']:.2f} s (median of "
+            f"{', '.join(f'{t:.2f}' for t in largest.get('validate_runs', []))}), {_verdict(ok)}."
         )
         steps = largest.get("validate_steps")
         if steps:
