@@ -503,13 +503,13 @@ CHANGES = [
     "masks instead of `iterrows` and pandas string methods, and pandas is imported on first "
     "use (the CLI imports the module for its error type). A CSV is parsed by pandas' C parser "
     "when `csvread.py` has first proved that it and the strict `csv` module cannot read the "
-    "text two ways (every quote opens or closes a field, one record per line, every record as "
-    "wide as the header); any other text goes through the strict `csv` loop, which names the "
+    "text two ways (every quote opens or closes a field, no blank line, every record as wide as "
+    "the header); any other text goes through the strict `csv` loop, which names the "
     "line. The C parser returns each column's strings side by side in memory, repeated values "
     "shared, so each later pass over a column is three to five times cheaper than over the "
     "`csv` module's two million scattered strings. `tests/test_csvread.py` checks the fast "
     "path against the `csv` module on generated texts. 100,000 claims went from 9.9 s to "
-    "3.4 s, then to about 1.4 s; tables and messages are unchanged.",
+    "3.4 s, then to 1.4-1.7 s; tables and messages are unchanged.",
     "- **Troop figures** (`figures.py`, `charts/troops.py`): the summary table shows the first "
     "200 claims and a last row counts the rest; the prose describes the first 25 figures and "
     "counts the rest (name lists too); above 60 claims the figures-by-source chart draws one "
