@@ -159,6 +159,50 @@ def _label_position(x: float, axis_max: float) -> str:
     return "top left" if x > 2 * axis_max / 3 else "top center"
 
 
+def _source_grid(troops_title: str, stance_title: str) -> go.Figure:
+    """The two panels every figures-by-source chart shares: troops, then the stance lane."""
+    return make_subplots(
+        rows=1,
+        cols=2,
+        shared_yaxes=True,
+        column_widths=[0.74, 0.26],
+        horizontal_spacing=0.03,
+        subplot_titles=(troops_title, stance_title),
+    )
+
+
+def _interval_trace(
+    row: pd.Series,
+    xy: tuple[list, list],
+    symbols: tuple[str, str],
+    dash: str,
+    colour: str,
+    hover: str,
+    size: tuple[int, int],
+    legend: dict,
+) -> go.Scatter:
+    """One claim's interval as a line between its two end markers, either way up.
+
+    ``size`` is the line width and the marker size; ``legend`` the trace's legend keys.
+    """
+    return go.Scatter(
+        x=xy[0],
+        y=xy[1],
+        mode="lines+markers",
+        line={"color": colour, "width": size[0], "dash": dash},
+        marker={
+            "symbol": list(symbols),
+            "size": size[1],
+            "color": colour,
+            "line": {"color": colour, "width": 2},
+        },
+        **legend,
+        hovertext=[hover, hover],
+        hoverinfo="text",
+        meta={"claim_id": row["claim_id"], "role": "interval"},
+    )
+
+
 def _interval_ends(row: pd.Series, axis_max: float) -> tuple[float, float, str, str, str]:
     """Return start, end, start symbol, end symbol and dash of an interval's line.
 
@@ -201,14 +245,7 @@ def plot_figures_by_source(
     if len(figures) + len(others) > limit:
         return plot_sources_by_claimant(figures, stances, colours, title=title, limit=limit)
     rows = [*(r for _, r in figures.iterrows()), *(r for _, r in others.iterrows())]
-    fig = make_subplots(
-        rows=1,
-        cols=2,
-        shared_yaxes=True,
-        column_widths=[0.74, 0.26],
-        horizontal_spacing=0.03,
-        subplot_titles=("Troops (◆ stated figure)", "Stance"),
-    )
+    fig = _source_grid("Troops (◆ stated figure)", "Stance")
     axis_max = _axis_max(figures)
     lane = [STANCE_LABELS[s] for s in STANCE_ORDER]
     figure_ids = set(figures["claim_id"])
@@ -222,23 +259,19 @@ def plot_figures_by_source(
         if row["claim_id"] in figure_ids:
             start, end, sym_start, sym_end, dash = _interval_ends(row, axis_max)
             fig.add_trace(
-                go.Scatter(
-                    x=[start, end],
-                    y=[y, y],
-                    mode="lines+markers",
-                    line={"color": colour, "width": 4, "dash": dash},
-                    marker={
-                        "symbol": [sym_start, sym_end],
-                        "size": 14,
-                        "color": colour,
-                        "line": {"color": colour, "width": 2},
+                _interval_trace(
+                    row,
+                    ([start, end], [y, y]),
+                    (sym_start, sym_end),
+                    dash,
+                    colour,
+                    hover,
+                    size=(4, 14),
+                    legend={
+                        "name": escape_text(row["claimant_name"]),
+                        "legendgroup": group,
+                        "showlegend": first,
                     },
-                    name=escape_text(row["claimant_name"]),
-                    legendgroup=group,
-                    showlegend=first,
-                    hovertext=[hover, hover],
-                    hoverinfo="text",
-                    meta={"claim_id": row["claim_id"], "role": "interval"},
                 ),
                 row=1,
                 col=1,
@@ -358,14 +391,7 @@ def plot_sources_by_claimant(
     """
     summary = aggregate_by_claimant(figures, stances)
     shown = summary.iloc[:limit]
-    fig = make_subplots(
-        rows=1,
-        cols=2,
-        shared_yaxes=True,
-        column_widths=[0.74, 0.26],
-        horizontal_spacing=0.03,
-        subplot_titles=("Troops (◆ median stated figure)", "Stance (claims)"),
-    )
+    fig = _source_grid("Troops (◆ median stated figure)", "Stance (claims)")
     axis_max = _axis_max(figures)
     lane = [STANCE_LABELS[s] for s in STANCE_ORDER]
     for y, row in enumerate(shown.to_dict("records")):
@@ -498,22 +524,15 @@ def plot_figures_timeline(
         sym_end = {"triangle-right": "triangle-up", "line-ns": "line-ew"}[sym_end]
         key = (row["claimant_id"], row["measure"])
         fig.add_trace(
-            go.Scatter(
-                x=[x, x],
-                y=[start, end],
-                mode="lines+markers",
-                line={"color": colour, "width": 3, "dash": dash},
-                marker={
-                    "symbol": [sym_start, sym_end],
-                    "size": 13,
-                    "color": colour,
-                    "line": {"color": colour, "width": 2},
-                },
-                legendgroup=row["claimant_id"],
-                showlegend=False,
-                hovertext=[hover, hover],
-                hoverinfo="text",
-                meta={"claim_id": row["claim_id"], "role": "interval"},
+            _interval_trace(
+                row,
+                ([x, x], [start, end]),
+                (sym_start, sym_end),
+                dash,
+                colour,
+                hover,
+                size=(3, 13),
+                legend={"legendgroup": row["claimant_id"], "showlegend": False},
             )
         )
         fig.add_trace(
