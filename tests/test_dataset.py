@@ -165,18 +165,35 @@ def test_duplicate_id(data_copy):
     )
 
 
-def test_dangling_foreign_key(data_copy):
-    set_cell(data_copy / "claims.csv", 2, "claimant_id", "atlantis")
-    assert problems_of(data_copy) == [
-        "claims.csv:2:claimant_id: 'atlantis' is not a actor_id in actors.csv"
-    ]
-
-
-def test_dangling_claim_id_in_relations(data_copy):
-    set_cell(data_copy / "relations.csv", 2, "claim_ids", "c001;c999")
-    assert problems_of(data_copy) == [
-        "relations.csv:2:claim_ids: 'c999' is not a claim_id in claims.csv"
-    ]
+@pytest.mark.parametrize(
+    ("file", "column", "value", "problem"),
+    [
+        ("claims.csv", "claimant_id", "atlantis", "'atlantis' is not a actor_id in actors.csv"),
+        ("relations.csv", "claim_ids", "c001;c999", "'c999' is not a claim_id in claims.csv"),
+        (
+            "documents.csv",
+            "published_on",
+            "23/10/2024",
+            "'23/10/2024' is not a date in the form YYYY-MM-DD",
+        ),
+        (
+            "claims.csv",
+            "claimed_on",
+            "2024-02-30",
+            "'2024-02-30' is not a date in the form YYYY-MM-DD",
+        ),
+        (
+            "claims.csv",
+            "claimed_on",
+            "2024-11-01",
+            "2024-11-01 is after the document's published_on 2024-10-23",
+        ),
+    ],
+    ids=["dangling-foreign-key", "dangling-claim-id", "bad-date", "impossible-date", "late-claim"],
+)
+def test_one_bad_cell_is_the_one_problem(data_copy, file, column, value, problem):
+    set_cell(data_copy / file, 2, column, value)
+    assert problems_of(data_copy) == [f"{file}:2:{column}: {problem}"]
 
 
 def test_quote_not_at_offsets(data_copy):
@@ -221,27 +238,6 @@ def test_low_above_high(data_copy):
     assert f"claims.csv:{row}:value_low: value_low 7000 is above value_high 6000" in problems_of(
         data_copy
     )
-
-
-def test_bad_date(data_copy):
-    set_cell(data_copy / "documents.csv", 2, "published_on", "23/10/2024")
-    assert problems_of(data_copy) == [
-        "documents.csv:2:published_on: '23/10/2024' is not a date in the form YYYY-MM-DD"
-    ]
-
-
-def test_impossible_date(data_copy):
-    set_cell(data_copy / "claims.csv", 2, "claimed_on", "2024-02-30")
-    assert problems_of(data_copy) == [
-        "claims.csv:2:claimed_on: '2024-02-30' is not a date in the form YYYY-MM-DD"
-    ]
-
-
-def test_claimed_after_document_date(data_copy):
-    set_cell(data_copy / "claims.csv", 2, "claimed_on", "2024-11-01")
-    assert problems_of(data_copy) == [
-        "claims.csv:2:claimed_on: 2024-11-01 is after the document's published_on 2024-10-23"
-    ]
 
 
 def test_sha256_mismatch(data_copy):
