@@ -22,6 +22,8 @@ import shutil
 import sys
 from pathlib import Path
 
+from claimscope.dataset import read_schema, resource_schema
+
 PROJECT_DATA = Path(__file__).resolve().parents[1] / "data"
 
 CLAIMS_PER_DOCUMENT = 200
@@ -109,9 +111,15 @@ def _filler(rng: random.Random) -> str:
     return " ".join(rng.choice(_WORDS) for _ in range(rng.randint(6, 14))).capitalize() + "."
 
 
+def _header(table: str) -> list[str]:
+    """A table's columns, in the order ``datapackage.json`` declares them (rows follow it)."""
+    fields = resource_schema(read_schema(PROJECT_DATA), table)["schema"]["fields"]
+    return [field["name"] for field in fields]
+
+
 def _actors(rng: random.Random, count: int) -> list[list[object]]:
     states = max(2, count // 10)
-    rows = [["actor_id", "name", "kind", "country", "parent_id", "note"]]
+    rows: list[list[object]] = [_header("actors")]
     for i in range(count):
         actor_id = f"a{i:05d}"
         if i < states:
@@ -169,10 +177,8 @@ def generate(out_dir: Path | str, claims: int, seed: int = 0) -> dict[str, int]:
     actor_ids = [row[0] for row in actors[1:]]
     (out_dir / "actors.csv").write_bytes(_csv(actors))
 
-    claim_rows: list[list[object]] = [_CLAIM_HEADER]
-    documents: list[list[object]] = [
-        ["doc_id", "title", "publisher", "published_on", "url", "path", "sha256", "note"]
-    ]
+    claim_rows: list[list[object]] = [_header("claims")]
+    documents: list[list[object]] = [_header("documents")]
     per_doc = -(-claims // counts["documents"])
     number = 0
     for d in range(counts["documents"]):
@@ -202,8 +208,7 @@ def generate(out_dir: Path | str, claims: int, seed: int = 0) -> dict[str, int]:
     (out_dir / "claims.csv").write_bytes(_csv(claim_rows))
 
     claim_ids = [row[0] for row in claim_rows[1:]]
-    relations = [["relation_id", "source_id", "target_id", "relation", "status", "claim_ids"]]
-    relations[0].append("note")
+    relations: list[list[object]] = [_header("relations")]
     # Ties concentrate on the states, as in real reporting: most ties run between few actors.
     hubs = actor_ids[: max(2, len(actor_ids) // 10)]
     for r in range(counts["relations"]):
@@ -223,31 +228,6 @@ def generate(out_dir: Path | str, claims: int, seed: int = 0) -> dict[str, int]:
         )
     (out_dir / "relations.csv").write_bytes(_csv(relations))
     return counts
-
-
-_CLAIM_HEADER = [
-    "claim_id",
-    "doc_id",
-    "quote",
-    "start",
-    "end",
-    "claimant_id",
-    "subject_id",
-    "claim_type",
-    "measure",
-    "value_low",
-    "value_high",
-    "unit",
-    "qualifier",
-    "stated_figure",
-    "activity",
-    "location",
-    "claimed_on",
-    "hedges",
-    "source_reliability",
-    "info_credibility",
-    "note",
-]
 
 
 def _claim(
