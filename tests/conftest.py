@@ -7,9 +7,21 @@ import shutil
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 
 from claimscope.paths import DATA_DIR, KERNEL_NAME
+
+# A tiny unit_sizes table for the unit tests of figures and their charts.
+UNIT_SIZES = pd.DataFrame(
+    {
+        "unit": ["troops", "brigades"],
+        "troops_low": pd.array([1, 3000], dtype="Int64"),
+        "troops_high": pd.array([1, 5000], dtype="Int64"),
+        "source": ["definition", "doctrine"],
+        "note": ["", ""],
+    }
+)
 
 
 @pytest.fixture

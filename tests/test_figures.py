@@ -4,18 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from conftest import UNIT_SIZES as SIZES
 
 from claimscope import figures as F
 
-SIZES = pd.DataFrame(
-    {
-        "unit": ["troops", "brigades"],
-        "troops_low": pd.array([1, 3000], dtype="Int64"),
-        "troops_high": pd.array([1, 5000], dtype="Int64"),
-        "source": ["definition", "doctrine"],
-        "note": ["", ""],
-    }
-)
 ACTORS = pd.DataFrame(
     {
         "actor_id": ["zel", "nis", "ru", "usi", "other"],
