@@ -8,6 +8,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 KERNEL := claimscope
 JOBS ?=
+# DATA=DIR points validate, locate and reports at another dataset folder (default: data/).
+DATA ?=
+DATA_FLAG = $(if $(DATA),--data-dir $(DATA))
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "claimscope needs Python 3.11 or newer; set PYTHON=python3.11")'
@@ -20,21 +23,21 @@ $(STAMP): pyproject.toml
 ## Create .venv, install claimscope (editable) and its Jupyter kernel (only when needed)
 setup: $(STAMP)
 
-## Build every report in reports/ (skips reports whose inputs are unchanged)
+## Build every report in reports/ (skips reports whose inputs are unchanged; DATA=DIR, JOBS=N)
 reports: setup
-	$(BIN)/claimscope build $(if $(JOBS),-j $(JOBS))
+	$(BIN)/claimscope build $(DATA_FLAG) $(if $(JOBS),-j $(JOBS))
 
 ## Run the whole test suite: unit, integration, nbval over notebooks/, browser checks
 test: setup
 	$(BIN)/python -m pytest tests src notebooks --doctest-modules --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg
 
-## Check the dataset and print every problem
+## Check the dataset and print every problem (DATA=DIR for another dataset folder)
 validate: setup
-	$(BIN)/claimscope validate
+	$(BIN)/claimscope validate $(DATA_FLAG)
 
-## Fill empty claim offsets in data/claims.csv from their quotes
+## Fill empty claim offsets in claims.csv from their quotes (DATA=DIR for another folder)
 locate: setup
-	$(BIN)/claimscope locate
+	$(BIN)/claimscope locate $(DATA_FLAG)
 
 ## Re-execute the report notebooks in place to refresh their committed outputs
 notebooks: setup

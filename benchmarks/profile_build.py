@@ -57,11 +57,11 @@ def main(argv: list[str]) -> int:
     import claimscope.build as build
 
     imported = time.perf_counter() - START
-    _wrap(build, "read_notebook_parameters", "inspect parameters (imports papermill)")
+    _wrap(build.config, "read_notebook_parameters", "inspect parameters (imports papermill)")
     _wrap(build, "_validate", "validate dataset")
-    _wrap(build, "_execute", "execute", lambda spec, *a: spec.name)
-    _wrap(build, "convert_to_html", "convert to HTML", lambda executed, spec, *a: spec.name)
-    _wrap(build, "_git_commit", "git commit for provenance")
+    _wrap(build.kernel, "execute_notebook", "execute", lambda notebook, executed, *a: executed.stem)
+    _wrap(build.html, "convert_to_html", "convert to HTML", lambda executed, spec, *a: spec.name)
+    _wrap(build.html, "git_commit", "git commit for provenance")
     result = build.build_reports(force=True, output_dir=out_dir, quiet=True, jobs=jobs)
     total = time.perf_counter() - START
     phases = []

@@ -43,7 +43,7 @@ def no_kernel(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("a kernel was started")
 
-    monkeypatch.setattr(build, "_execute", refuse)
+    monkeypatch.setattr(build.kernel, "execute_notebook", refuse)
 
 
 @pytest.fixture
@@ -67,7 +67,7 @@ def test_build_then_nothing_changed_skips_all_without_a_kernel(tmp_path, two_rep
     def refuse(*args, **kwargs):
         raise AssertionError("a kernel was started")
 
-    monkeypatch.setattr(build, "_execute", refuse)
+    monkeypatch.setattr(build.kernel, "execute_notebook", refuse)
     second = build_reports(config=two_reports, output_dir=out, quiet=True)
     assert [r.status for r in second.results] == ["skipped", "skipped"]
     assert snapshot(out) == before

@@ -251,7 +251,7 @@ def test_build_writes_a_neutralised_claims_csv_linked_from_the_index(
     def refuse(*args, **kwargs):
         raise AssertionError("a kernel was started")
 
-    monkeypatch.setattr(build, "_execute", refuse)
+    monkeypatch.setattr(build.kernel, "execute_notebook", refuse)
     again = build_reports(config=config, output_dir=out, quiet=True, data_dir=data_copy)
     assert [r.status for r in again.results] == ["skipped"]
     assert read_export(out / "claims.csv") == rows

@@ -1,4 +1,4 @@
-"""Command line: a thin wrapper over the library functions.
+"""The ``claimscope`` command line: a thin wrapper over the library functions.
 
 ``claimscope validate`` is :func:`claimscope.dataset.load_dataset`, ``claimscope locate`` is
 :func:`claimscope.dataset.locate_offsets`, ``claimscope build`` is
@@ -12,42 +12,69 @@ import argparse
 import sys
 from pathlib import Path
 
-from claimscope.build import add_build_command
-from claimscope.paths import DATA_DIR
+from claimscope.build import (
+    DEFAULT_CELL_TIMEOUT_S,
+    EXIT_BAD_INPUT,
+    EXIT_OK,
+    BuildInputError,
+    build_reports,
+    read_config,
+)
+from claimscope.files import describe_counts
+from claimscope.paths import DATA_DIR, REPORTS_CONFIG, REPORTS_DIR
 
-EXIT_BAD_INPUT = 2
+_DESCRIPTION = """\
+Check a dataset of contested claims and turn it into HTML reports.
+
+Every claim carries a verbatim quote and its place in a source text; claimscope checks that
+each quote is really there, then builds charted reports that open offline in a browser."""
+
+_EPILOG = """\
+typical use:
+  claimscope validate               check data/ and list every problem
+  claimscope locate                 fill in where new quotes sit in their sources
+  claimscope build                  build the reports into reports/ (open reports/index.html)
+  claimscope export claims.csv      all claims as a spreadsheet-safe CSV
+
+exit status: 0 ok, 1 a report failed to build, 2 bad input (data, configuration or usage).
+`claimscope COMMAND --help` explains a command."""
 
 
-def _print_problems(error) -> int:
+def print_bad_input(error: Exception, conclusion: str) -> int:
+    """Print every problem of a DatasetError or BuildInputError, then ``conclusion``; return 2."""
     for problem in error.problems:
         print(problem, file=sys.stderr)
-    print(f"invalid: {len(error.problems)} problem(s)", file=sys.stderr)
+    print(conclusion.format(count=len(error.problems)), file=sys.stderr)
     return EXIT_BAD_INPUT
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    # A folder given the old way, as a positional argument, still works (hidden, deprecated).
+    return args.legacy_data_dir or args.data_dir
 
 
 def _validate(args: argparse.Namespace) -> int:
     from claimscope.dataset import DatasetError, load_dataset
 
     try:
-        dataset = load_dataset(args.data_dir)
+        dataset = load_dataset(_data_dir(args))
     except DatasetError as error:
-        return _print_problems(error)
-    counts = ", ".join(f"{n} {name}" for name, n in dataset.counts().items())
-    print(f"valid: {counts} (dataset {dataset.version})")
+        return print_bad_input(error, "invalid: {count} problem(s)")
+    print(f"valid: {describe_counts(dataset.counts())} (dataset {dataset.version})")
     if dataset.located:
         print(f"{len(dataset.located)} claim(s) have empty offsets; `claimscope locate` fills them")
-    return 0
+    return EXIT_OK
 
 
 def _locate(args: argparse.Namespace) -> int:
     from claimscope.dataset import DatasetError, locate_offsets
 
     try:
-        located = locate_offsets(args.data_dir)
+        located = locate_offsets(_data_dir(args))
     except DatasetError as error:
-        return _print_problems(error)
+        return print_bad_input(error, "invalid: {count} problem(s)")
     print(f"located {len(located)} claim(s)" + (f": {', '.join(located)}" if located else ""))
-    return 0
+    return EXIT_OK
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -57,37 +84,148 @@ def _export(args: argparse.Namespace) -> int:
     try:
         dataset = load_dataset(args.data_dir)
     except DatasetError as error:
-        return _print_problems(error)
+        return print_bad_input(error, "invalid: {count} problem(s)")
     count = export_claims(dataset, args.output)
     print(f"wrote {count} claim(s) to {args.output}")
-    return 0
+    return EXIT_OK
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Return the argument parser of the ``claimscope`` command."""
-    parser = argparse.ArgumentParser(prog="claimscope", description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(dest="command", required=True)
-    for name, func, text in (
-        ("validate", _validate, "check the dataset; print every problem and exit 2 if any"),
-        ("locate", _locate, "write the offsets of quotes with empty start/end into claims.csv"),
-    ):
-        sub = commands.add_parser(name, help=text, description=text)
-        sub.add_argument("data_dir", nargs="?", type=Path, default=DATA_DIR, metavar="DATA_DIR")
-        sub.set_defaults(func=func)
-    text = "write every claim, with names and titles, as a spreadsheet-safe CSV"
-    sub = commands.add_parser("export", help=text, description=text)
-    sub.add_argument("output", type=Path, metavar="OUT.csv", help="the CSV to write")
+def _build(args: argparse.Namespace) -> int:
+    from claimscope.dataset import DatasetError
+
+    try:
+        result = build_reports(
+            only=args.only,
+            jobs=args.jobs,
+            force=args.force,
+            output_dir=args.output,
+            quiet=args.quiet,
+            config=args.config,
+            data_dir=args.data_dir,
+            timeout=args.timeout,
+        )
+    except DatasetError as error:
+        return print_bad_input(error, "invalid dataset: {count} problem(s); no report touched")
+    except BuildInputError as error:
+        return print_bad_input(error, "nothing built: fix the configuration above")
+    return result.exit_code
+
+
+def _report_names() -> str:
+    try:
+        specs = read_config(REPORTS_CONFIG)
+    except BuildInputError as error:
+        return f"{REPORTS_CONFIG.name} cannot be read: {error.problems[0]}"
+    width = max(len(s.name) for s in specs)
+    lines = [f"  {s.name:<{width}}  {s.title}" for s in specs]
+    return f"reports in {REPORTS_CONFIG.name} (names for --only):\n" + "\n".join(lines)
+
+
+def _add_data_dir(
+    sub: argparse.ArgumentParser, *, default: Path | None = DATA_DIR, legacy: bool = False
+) -> None:
+    # build's default is None: only a folder given on the command line goes to the notebooks.
     sub.add_argument(
-        "--data-dir", type=Path, default=DATA_DIR, help=f"dataset folder (default {DATA_DIR})"
+        "--data-dir",
+        type=Path,
+        default=default,
+        metavar="DIR",
+        help=f"the dataset folder, holding datapackage.json (default: {DATA_DIR})",
     )
+    if legacy:
+        sub.add_argument("legacy_data_dir", nargs="?", type=Path, help=argparse.SUPPRESS)
+
+
+def _add_build(commands) -> argparse.ArgumentParser:
+    sub = commands.add_parser(
+        "build",
+        help="build the HTML reports (only those whose data, code or settings changed)",
+        description=(
+            "Run each report's notebook on the dataset and write it as an HTML page that opens\n"
+            "offline, with index.html listing them all. A report whose inputs did not change is\n"
+            "skipped; one that fails keeps its last good page, marked stale in the index."
+        ),
+        epilog=_report_names(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub.add_argument("--only", nargs="+", metavar="NAME", help="build only these reports")
+    sub.add_argument(
+        "-j", "--jobs", type=int, default=None, help="reports built at once (default: cores)"
+    )
+    sub.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
+    sub.add_argument(
+        "--output",
+        type=Path,
+        default=REPORTS_DIR,
+        metavar="DIR",
+        help=f"where the pages go (default: {REPORTS_DIR})",
+    )
+    sub.add_argument("--quiet", action="store_true", help="print only failures (for cron)")
+    sub.add_argument(
+        "--config",
+        type=Path,
+        default=REPORTS_CONFIG,
+        metavar="FILE",
+        help=f"the list of reports (default: {REPORTS_CONFIG})",
+    )
+    _add_data_dir(sub, default=None)
+    sub.add_argument(
+        "--timeout",
+        type=int,
+        default=DEFAULT_CELL_TIMEOUT_S,
+        metavar="SECONDS",
+        help="fail a report when one cell runs longer than this (default: %(default)s)",
+    )
+    sub.set_defaults(func=_build)
+    return sub
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    """Return the ``claimscope`` argument parser and its sub-command parsers by name."""
+    parser = argparse.ArgumentParser(
+        prog="claimscope",
+        description=_DESCRIPTION,
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    subs = {}
+    for name, func, text, more in (
+        (
+            "validate",
+            _validate,
+            "check the dataset and list every problem",
+            "Check every table, quote and source text; list each problem as file:row:column.",
+        ),
+        (
+            "locate",
+            _locate,
+            "find where new quotes sit in their sources and fill in their offsets",
+            "For claims whose start and end are empty, find the quote in its source text and "
+            "write the offsets into claims.csv.",
+        ),
+    ):
+        sub = commands.add_parser(name, help=text, description=more)
+        _add_data_dir(sub, legacy=True)
+        sub.set_defaults(func=func)
+        subs[name] = sub
+    text = "write every claim, with names and titles, as a spreadsheet-safe CSV"
+    sub = commands.add_parser("export", help=text, description=text[0].upper() + text[1:] + ".")
+    sub.add_argument("output", type=Path, metavar="OUT.csv", help="the CSV to write")
+    _add_data_dir(sub)
     sub.set_defaults(func=_export)
-    add_build_command(commands)
-    return parser
+    subs["export"] = sub
+    subs["build"] = _add_build(commands)
+    return parser, subs
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line and return its exit status."""
-    args = build_parser().parse_args(argv)
+    parser, subs = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        # argparse would print the top-level usage; the sub-command's is the useful one.
+        subs[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
     return args.func(args)
 
 

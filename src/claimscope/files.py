@@ -1,4 +1,4 @@
-"""Content hashes and atomic writes: cheap helpers that import nothing heavy.
+"""Cheap file helpers that import nothing heavy: content hashes, atomic writes, dataset summary.
 
 The build's nothing-changed path uses only these, so it answers without importing pandas or
 starting a kernel.
@@ -38,6 +38,15 @@ def hash_tree(root: Path, suffixes: set[str] | None = None) -> str:
 def dataset_version(data_dir: Path) -> str:
     """Short content hash of a data package: its schema, tables and source texts."""
     return hash_tree(Path(data_dir))[:12]
+
+
+def describe_counts(counts: dict[str, int]) -> str:
+    """Say how many rows each table of a dataset holds, as the CLI, pages and index show it.
+
+    >>> describe_counts({"documents": 1, "claims": 42})
+    '1 documents, 42 claims'
+    """
+    return ", ".join(f"{n} {name}" for name, n in counts.items())
 
 
 def write_atomic(path: Path, data: bytes) -> None:
