@@ -1,0 +1,323 @@
+"""Build the reports listed in ``reports.yaml``: check, execute, convert, index, one plan each.
+
+``claimscope build`` and :func:`build_reports` are the same thing. The build is what cron calls,
+so it is fast when nothing changed (a content-hash cache skips reports without starting a
+kernel), loud when something fails (exit 1, the failing report, cell and exception named), and
+safe: bad data or bad parameters stop it before anything is written (exit 2), a failing report
+keeps its last good HTML (marked stale in the index), every file is replaced atomically, and a
+lock keeps two builds from interleaving.
+
+Each step lives in its own module: :mod:`~claimscope.build.config` (reports.yaml and
+parameters), :mod:`~claimscope.build.manifest` (cache keys, freshness),
+:mod:`~claimscope.build.kernel` (execution) and :mod:`~claimscope.build.html` (pages, index).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from claimscope.build import config, html, kernel
+from claimscope.build.config import BuildInputError, ReportSpec, read_config, select_reports
+from claimscope.build.html import convert_to_html, render_index
+from claimscope.build.manifest import Manifest, cache_key, code_version
+from claimscope.files import dataset_version, write_atomic
+from claimscope.paths import DATA_DIR, REPORTS_CONFIG, REPORTS_DIR
+
+if TYPE_CHECKING:
+    from claimscope.dataset import Dataset
+
+EXIT_OK, EXIT_REPORT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+DEFAULT_CELL_TIMEOUT_S = 600
+LOCK_NAME = ".build.lock"
+CLAIMS_EXPORT_NAME = "claims.csv"
+
+
+@dataclass
+class ReportResult:
+    """What happened to one report in one build."""
+
+    name: str
+    status: str  # built | skipped | failed
+    seconds: float = 0.0
+    error: str = ""
+    html: str = ""
+
+
+@dataclass
+class ReportPlan:
+    """One report through one build: its spec, parameters, cache key and result together."""
+
+    spec: ReportSpec
+    parameters: dict  # as the page and the index show them
+    notebook_parameters: dict  # what the notebook runs with (adds the title when declared)
+    key: str = ""
+    result: ReportResult | None = field(default=None)
+
+    @property
+    def name(self) -> str:
+        """The report's name in reports.yaml."""
+        return self.spec.name
+
+
+@dataclass
+class BuildResult:
+    """The outcome of :func:`build_reports`."""
+
+    results: list[ReportResult]
+    output_dir: Path
+    seconds: float
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every report is built or up to date, 1 when any failed."""
+        return EXIT_REPORT_FAILED if any(r.status == "failed" for r in self.results) else EXIT_OK
+
+    def count(self, status: str) -> int:
+        """Count the reports that ended with ``status``."""
+        return sum(r.status == status for r in self.results)
+
+
+@contextlib.contextmanager
+def _timer() -> Iterator[Callable[[], float]]:
+    start = time.perf_counter()
+    yield lambda: time.perf_counter() - start
+
+
+def plan_reports(
+    specs: list[ReportSpec], data_dir: Path | None, declared_cache: dict | None = None
+) -> list[ReportPlan]:
+    """Check every report's parameters against its notebook and plan what each runs with.
+
+    Args:
+        specs: The reports to check.
+        data_dir: Injected as the ``data_dir`` parameter when given and declared.
+        declared_cache: Notebook sha256 to its declared parameters; read and filled in, so an
+            unchanged notebook is not parsed again.
+
+    Raises:
+        BuildInputError: naming each report and parameter that is unknown or of the wrong type.
+    """
+    cache = {} if declared_cache is None else declared_cache
+    problems, plans = [], []
+    for spec in specs:
+        digest = hashlib.sha256(spec.notebook.read_bytes()).hexdigest()
+        if digest not in cache:
+            cache[digest] = config.read_notebook_parameters(spec.notebook)
+        declared = cache[digest]
+        problems += config.check_parameters(spec, declared)
+        shown, run = config.resolve_parameters(spec, declared, data_dir)
+        plans.append(ReportPlan(spec, shown, run))
+    if problems:
+        raise BuildInputError(problems)
+    return plans
+
+
+def _validate(data_dir: Path) -> Dataset:
+    from claimscope.dataset import load_dataset
+
+    return load_dataset(data_dir)
+
+
+def _say(quiet: bool) -> Callable[..., None]:
+    lock = threading.Lock()
+
+    def say(message: str, *, failure: bool = False) -> None:
+        stream = sys.stderr if failure else sys.stdout
+        if failure or not quiet:
+            with lock:
+                stream.write(message + "\n")
+                stream.flush()
+
+    return say
+
+
+@contextlib.contextmanager
+def _build_lock(output_dir: Path, say: Callable[[str], None]) -> Iterator[None]:
+    output_dir.mkdir(parents=True, exist_ok=True)
+    with open(output_dir / LOCK_NAME, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            say(f"another build is writing to {output_dir}; waiting for it to finish")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def build_reports(
+    only: list[str] | None = None,
+    jobs: int | None = None,
+    force: bool = False,
+    output_dir: Path | str = REPORTS_DIR,
+    quiet: bool = False,
+    config: Path | str = REPORTS_CONFIG,
+    data_dir: Path | str | None = None,
+    timeout: int = DEFAULT_CELL_TIMEOUT_S,
+) -> BuildResult:
+    """Build the reports of ``config`` into ``output_dir``; see the module docstring.
+
+    Nothing is written until the dataset, the configuration and every parameter have passed.
+    When the dataset, code, notebooks and parameters match the last successful build, the
+    answer comes from content hashes alone: no pandas import, no kernel.
+
+    Raises:
+        DatasetError: the dataset is invalid; nothing was written.
+        BuildInputError: the configuration or a parameter is wrong; nothing was written.
+    """
+    say = _say(quiet)
+    output_dir = Path(output_dir)
+    config_path = Path(config)
+    given_data_dir = Path(data_dir) if data_dir is not None else None
+    data_dir = given_data_dir or DATA_DIR
+    with _timer() as elapsed:
+        all_specs = read_config(config_path)
+        selected = select_reports(all_specs, only, config_path)
+        version, code = dataset_version(data_dir), code_version()
+        manifest = Manifest.load(output_dir)
+        dataset = None if manifest.is_validated(version, code) else _validate(data_dir)
+        declared = manifest.declared
+        plans = plan_reports(selected, given_data_dir, declared)
+        for plan in plans:
+            page = {"title": plan.spec.title, "description": plan.spec.description}
+            plan.key = cache_key(plan.spec.notebook, plan.notebook_parameters, page, version, code)
+
+        with _build_lock(output_dir, say):
+            manifest = Manifest.load(output_dir)  # another build may have finished meanwhile
+            todo = []
+            for plan in plans:
+                if manifest.is_fresh(plan.name, plan.key) and not force:
+                    plan.result = ReportResult(plan.name, "skipped", html=f"{plan.name}.html")
+                    say(f"{plan.name}: up to date, skipped")
+                else:
+                    todo.append(plan)
+            index_missing = not (output_dir / "index.html").is_file()
+            if todo or index_missing or not (output_dir / CLAIMS_EXPORT_NAME).is_file():
+                dataset = dataset or _validate(data_dir)
+                _run_reports(todo, dataset, output_dir, jobs, timeout, say)
+                for plan in todo:
+                    _record(manifest, plan)
+                manifest.declared.update(declared)
+                manifest.record_dataset(version, code, dataset.counts())
+                manifest.save()
+                index = render_index(all_specs, manifest, CLAIMS_EXPORT_NAME)
+                # The index links to the export, so the export is written first.
+                from claimscope.export import export_claims
+
+                export_claims(dataset, output_dir / CLAIMS_EXPORT_NAME)
+                write_atomic(output_dir / "index.html", index.encode("utf-8"))
+    ordered = [plan.result for plan in plans]
+    result = BuildResult(ordered, output_dir, elapsed())
+    say(
+        f"{len(ordered)} report(s): {result.count('built')} built, "
+        f"{result.count('skipped')} up to date, {result.count('failed')} failed "
+        f"in {result.seconds:.1f} s -> {output_dir / 'index.html'}",
+        failure=quiet and result.count("failed") > 0,
+    )
+    return result
+
+
+def _record(manifest: Manifest, plan: ReportPlan) -> None:
+    result = plan.result
+    if result.status == "built":
+        manifest.record_built(plan.name, plan.key, plan.parameters, result.html, result.seconds)
+    else:
+        manifest.record_failed(plan.name, plan.parameters, result.error)
+
+
+def _run_reports(
+    todo: list[ReportPlan],
+    dataset: Dataset,
+    output_dir: Path,
+    jobs: int | None,
+    timeout: int,
+    say: Callable[..., None],
+) -> None:
+    """Execute and convert ``todo`` in up to ``jobs`` parallel kernels; fill in each result."""
+    if not todo:
+        return
+    commit = html.git_commit()
+
+    def run(plan: ReportPlan) -> None:
+        say(f"{plan.name}: started")
+        provenance = html.describe_provenance(
+            dataset.version, dataset.counts(), commit, plan.parameters
+        )
+        plan.result = _build_one(plan, output_dir, timeout, provenance)
+        if plan.result.status == "failed":
+            say(f"{plan.name}: FAILED after {plan.result.seconds:.1f} s: {plan.result.error}",
+                failure=True)
+        else:
+            say(f"{plan.name}: built in {plan.result.seconds:.1f} s")
+
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(run, todo))
+
+
+def _build_one(
+    plan: ReportPlan, output_dir: Path, timeout: int, provenance: list[tuple[str, str]]
+) -> ReportResult:
+    """Execute and convert one report; write its files only when both succeed."""
+    name = plan.name
+    work = output_dir / ".work"
+    work.mkdir(parents=True, exist_ok=True)
+    executed = work / f"{name}.ipynb"
+    with _timer() as elapsed:
+        for attempt in (1, 2):
+            try:
+                kernel.execute_notebook(
+                    plan.spec.notebook, executed, plan.notebook_parameters, timeout
+                )
+                break
+            except Exception as exc:  # noqa: BLE001 - every failure is reported, none escapes
+                if attempt == 1 and kernel.is_infrastructure_error(exc):
+                    continue
+                where = kernel.failed_cell(executed)
+                retry = " (after one retry)" if attempt == 2 else ""
+                return ReportResult(
+                    name,
+                    "failed",
+                    elapsed(),
+                    f"report {name!r} failed in {where}{retry}: "
+                    + kernel.describe_error(exc, timeout, elapsed()),
+                )
+        try:
+            page = html.convert_to_html(executed, plan.spec, plan.parameters, provenance)
+        except Exception as exc:  # noqa: BLE001
+            return ReportResult(
+                name, "failed", elapsed(), f"report {name!r}: HTML conversion failed: {exc}"
+            )
+        write_atomic(output_dir / f"{name}.ipynb", executed.read_bytes())
+        write_atomic(output_dir / f"{name}.html", page.encode("utf-8"))
+        executed.unlink(missing_ok=True)
+        return ReportResult(name, "built", elapsed(), html=f"{name}.html")
+
+
+__all__ = [
+    "EXIT_BAD_INPUT",
+    "EXIT_OK",
+    "EXIT_REPORT_FAILED",
+    "BuildInputError",
+    "BuildResult",
+    "ReportPlan",
+    "ReportResult",
+    "ReportSpec",
+    "build_reports",
+    "convert_to_html",
+    "plan_reports",
+    "read_config",
+    "render_index",
+]

@@ -1,0 +1,178 @@
+"""Report specs: read and check ``reports.yaml`` and each report's notebook parameters."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from claimscope.build.kernel import import_papermill
+from claimscope.paths import REPORTS_CONFIG
+
+_CONFIG_KEYS = {"name", "notebook", "title", "description", "parameters"}
+_TYPES: dict[str, tuple[type, ...]] = {
+    "str": (str,),
+    "int": (int,),
+    "float": (int, float),
+    "bool": (bool,),
+    "list": (list,),
+    "dict": (dict,),
+}
+# The notebook parameter that receives the report's title from reports.yaml when not set.
+TITLE_PARAMETER = "title"
+DATA_DIR_PARAMETER = "data_dir"
+
+
+class BuildInputError(Exception):
+    """Bad configuration or parameters: nothing was built or written."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    """One entry of ``reports.yaml``."""
+
+    name: str
+    notebook: Path
+    title: str
+    description: str = ""
+    parameters: dict = field(default_factory=dict)
+
+
+def read_config(config: Path | str = REPORTS_CONFIG) -> list[ReportSpec]:
+    """Read and check ``reports.yaml``; notebook paths are relative to its folder."""
+    config = Path(config)
+    where = config.name
+    try:
+        raw = yaml.safe_load(config.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise BuildInputError([f"{where}: file not found"]) from exc
+    except yaml.YAMLError as exc:
+        raise BuildInputError([f"{where}: not valid YAML: {exc}"]) from exc
+    entries = raw.get("reports") if isinstance(raw, dict) else None
+    if not isinstance(entries, list) or not entries:
+        raise BuildInputError([f"{where}: needs a non-empty list under `reports:`"])
+    problems, specs, seen = [], [], set()
+    for i, entry in enumerate(entries, start=1):
+        label = f"{where}: report {i}"
+        if not isinstance(entry, dict):
+            problems.append(f"{label}: must be a mapping")
+            continue
+        name = str(entry.get("name", ""))
+        label = f"{where}: report {name!r}" if name else label
+        for key in sorted(set(entry) - _CONFIG_KEYS):
+            problems.append(f"{label}: unknown key {key!r}")
+        for key in ("name", "notebook", "title"):
+            if not entry.get(key):
+                problems.append(f"{label}: `{key}` is required")
+        if name and not name.replace("-", "").replace("_", "").isalnum():
+            problems.append(f"{label}: name may hold only letters, digits, '-' and '_'")
+        if name in seen:
+            problems.append(f"{label}: name used twice")
+        seen.add(name)
+        params = entry.get("parameters") or {}
+        if not isinstance(params, dict):
+            problems.append(f"{label}: `parameters` must be a mapping")
+            params = {}
+        notebook = (config.parent / str(entry.get("notebook", ""))).resolve()
+        if entry.get("notebook") and not notebook.is_file():
+            problems.append(f"{label}: notebook not found: {entry['notebook']}")
+        specs.append(
+            ReportSpec(
+                name=name,
+                notebook=notebook,
+                title=str(entry.get("title", "")),
+                description=str(entry.get("description", "") or ""),
+                parameters=params,
+            )
+        )
+    if problems:
+        raise BuildInputError(problems)
+    return specs
+
+
+def select_reports(specs: list[ReportSpec], only: list[str] | None, config: Path) -> list[ReportSpec]:
+    """Keep the reports named in ``only`` (all when empty); an unknown name is an error."""
+    names = [s.name for s in specs]
+    unknown = [n for n in only or [] if n not in names]
+    if unknown:
+        raise BuildInputError(
+            [f"no report named {n!r} in {config.name} (known: {', '.join(names)})" for n in unknown]
+        )
+    return [s for s in specs if not only or s.name in only]
+
+
+def read_notebook_parameters(notebook: Path) -> dict[str, dict]:
+    """Return the names, declared types and defaults of a notebook's ``parameters`` cell.
+
+    Types come from annotations (``depth: int = 1``) or, without one, from the default's literal.
+    """
+    declared = import_papermill().inspect_notebook(str(notebook))
+    out = {}
+    for name, info in declared.items():
+        type_name = (info.get("inferred_type_name") or "None").split("[", 1)[0].strip()
+        if type_name not in _TYPES:
+            try:
+                type_name = type(ast.literal_eval(info.get("default", ""))).__name__
+            except (ValueError, SyntaxError):
+                type_name = "any"
+        out[name] = {"type": type_name, "default": info.get("default"), "help": info.get("help")}
+    return out
+
+
+def check_parameters(spec: ReportSpec, declared: dict[str, dict]) -> list[str]:
+    """Check a report's parameters against its notebook: unknown names and wrong types."""
+    problems = []
+    if not declared:
+        problems.append(
+            f"report {spec.name!r}: {spec.notebook.name} has no cell tagged `parameters`"
+        )
+    if DATA_DIR_PARAMETER in spec.parameters:
+        problems.append(
+            f"report {spec.name!r}: set the data folder with --data-dir, not as a parameter"
+        )
+    for name, value in spec.parameters.items():
+        if name not in declared:
+            known = ", ".join(sorted(declared)) or "none"
+            problems.append(
+                f"report {spec.name!r}: unknown parameter {name!r} "
+                f"(the notebook {spec.notebook.name} declares: {known})"
+            )
+            continue
+        type_name = declared[name]["type"]
+        allowed = _TYPES.get(type_name)
+        wrong_bool = isinstance(value, bool) and type_name in ("int", "float")
+        if allowed and (not isinstance(value, allowed) or wrong_bool):
+            problems.append(
+                f"report {spec.name!r}: parameter {name!r} must be {type_name}, "
+                f"got {type(value).__name__} {value!r}"
+            )
+    return problems
+
+
+def resolve_parameters(
+    spec: ReportSpec, declared: dict[str, dict], data_dir: Path | None
+) -> tuple[dict, dict]:
+    """Return the parameters a report shows and the ones its notebook runs with.
+
+    Shown: the configured ones, plus ``data_dir`` when a data folder is given and declared.
+    The notebook also gets the report's title in ``title`` when it declares one and the report
+    does not set it, so the notebook and the page header say the same; it is not shown again
+    beside the title.
+
+    >>> spec = ReportSpec("r", Path("r.ipynb"), "Troops", parameters={"depth": 2})
+    >>> resolve_parameters(spec, {"depth": {}, "title": {}}, None)
+    ({'depth': 2}, {'depth': 2, 'title': 'Troops'})
+    """
+    shown = dict(spec.parameters)
+    if data_dir is not None and DATA_DIR_PARAMETER in declared:
+        shown[DATA_DIR_PARAMETER] = str(Path(data_dir).resolve())
+    run = dict(shown)
+    if TITLE_PARAMETER in declared and TITLE_PARAMETER not in run:
+        run[TITLE_PARAMETER] = spec.title
+    return shown, run

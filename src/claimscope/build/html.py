@@ -1,0 +1,143 @@
+"""Turn executed notebooks into offline HTML pages, and render the index of every report."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import claimscope
+from claimscope.build.kernel import INJECTED_TAG
+from claimscope.files import describe_counts
+from claimscope.paths import PROJECT_ROOT
+
+if TYPE_CHECKING:
+    from claimscope.build.config import ReportSpec
+    from claimscope.build.manifest import Manifest
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+INDEX_TEMPLATE = "reports-index.html.j2"
+# The notebook's own title cell, for JupyterLab readers; the page header carries the title.
+TITLE_TAG = "report-title"
+_REMOVED_TAGS = {INJECTED_TAG, "parameters", TITLE_TAG}
+_STATUS_LABELS = {
+    "built": "up to date",
+    "stale": "STALE: last build failed, showing the previous report",
+    "failed": "FAILED: never built",
+}
+
+
+def _git(*args: str) -> str:
+    return subprocess.run(
+        ["git", "-C", str(PROJECT_ROOT), *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=10,
+    ).stdout.strip()
+
+
+def git_commit() -> str:
+    """The project's commit for the footer, marked when the checkout has uncommitted changes."""
+    try:
+        commit = _git("rev-parse", "--short=12", "HEAD")
+        dirty = _git("status", "--porcelain", "--untracked-files=no")
+    except (OSError, subprocess.SubprocessError):
+        return "not a git checkout"
+    return commit + (" (with uncommitted changes)" if dirty else "")
+
+
+def describe_provenance(
+    version: str, counts: dict[str, int], commit: str, parameters: dict
+) -> list[tuple[str, str]]:
+    """The rows of a page's provenance footer: dataset, code, commit, parameters, time."""
+    return [
+        ("Dataset version", version),
+        ("Dataset", describe_counts(counts)),
+        ("claimscope", claimscope.__version__),
+        ("Git commit", commit),
+        ("Parameters", json.dumps(parameters, ensure_ascii=False, sort_keys=True)),
+        ("Built (UTC)", datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")),
+    ]
+
+
+def _plotly_js() -> str:
+    from plotly.offline import get_plotlyjs
+
+    # A literal "</script" inside an inline script would end it early.
+    return get_plotlyjs().replace("</script", "<\\/script")
+
+
+def convert_to_html(
+    executed: Path, spec: ReportSpec, parameters: dict, provenance: list[tuple[str, str]]
+) -> str:
+    """Convert an executed notebook to an offline HTML page with the code hidden.
+
+    The header shows the report's title as the page's only ``<h1>``; cells tagged
+    ``report-title`` (the notebook's own title), ``parameters`` and papermill's injected
+    parameters are left out.
+    """
+    import nbformat
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    nb = nbformat.read(executed, as_version=4)
+    exporter = HTMLExporter(
+        template_name="claimscope",
+        extra_template_basedirs=[str(TEMPLATES_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    remover = TagRemovePreprocessor(remove_cell_tags=_REMOVED_TAGS, enabled=True)
+    exporter.register_preprocessor(remover, enabled=True)
+    nb.metadata["title"] = spec.title
+    resources = {
+        "claimscope": {
+            "title": spec.title,
+            "description": spec.description,
+            "parameters": [(k, json.dumps(v, ensure_ascii=False)) for k, v in parameters.items()],
+            "provenance": provenance,
+            "version": claimscope.__version__,
+            "plotly_js": _plotly_js(),
+        }
+    }
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    return body
+
+
+def render_index(specs: list[ReportSpec], manifest: Manifest, claims_export: str) -> str:
+    """Render ``index.html``: every report with its status and links; opens offline."""
+    from jinja2 import Environment, FileSystemLoader
+
+    rows = []
+    for spec in specs:
+        entry = manifest.entry(spec.name)
+        status = entry.get("status", "never built")
+        rows.append(
+            {
+                "name": spec.name,
+                "title": spec.title,
+                "description": spec.description,
+                "status": status,
+                "label": _STATUS_LABELS.get(status, status),
+                "has_page": bool(entry.get("html")),
+                "parameters": json.dumps(
+                    entry.get("parameters", spec.parameters), ensure_ascii=False
+                ),
+                "error": entry.get("error", ""),
+                "built_at": entry.get("built_at", ""),
+                "seconds": f"{entry.get('seconds', 0):.1f}",
+            }
+        )
+    environment = Environment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=True, keep_trailing_newline=True
+    )
+    return environment.get_template(INDEX_TEMPLATE).render(
+        rows=rows,
+        version=manifest.dataset.get("version", ""),
+        counts=describe_counts(manifest.dataset.get("counts", {})),
+        claims_export=claims_export,
+    )

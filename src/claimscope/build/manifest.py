@@ -1,0 +1,138 @@
+"""Cache keys and the build manifest: what was built from what, and whether it is fresh."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import claimscope
+from claimscope.files import hash_tree, write_atomic
+from claimscope.paths import KERNEL_NAME
+
+MANIFEST_NAME = ".manifest.json"
+
+
+def code_version() -> str:
+    """Hash claimscope's own code, package data and templates (what a report depends on)."""
+    return hash_tree(Path(claimscope.__file__).parent, {".py", ".csv", ".j2", ".json"})[:16]
+
+
+def cache_key(notebook: Path, parameters: dict, page: dict, dataset_version: str, code: str) -> str:
+    """The content hash that decides whether a report must be rebuilt.
+
+    Args:
+        notebook: The report's notebook (its bytes count).
+        parameters: What the notebook runs with.
+        page: What the page shows besides the notebook's output (title, description).
+        dataset_version: The data package's content hash.
+        code: claimscope's :func:`code_version`.
+    """
+    payload = {
+        "notebook": hashlib.sha256(notebook.read_bytes()).hexdigest(),
+        "parameters": parameters,
+        **page,
+        "dataset": dataset_version,
+        "code": code,
+        "kernel": KERNEL_NAME,
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def file_hash(path: Path) -> str | None:
+    """The sha256 of a file's bytes, or None when there is no such file."""
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+@dataclass
+class Manifest:
+    """The record of an output folder's builds, kept in ``.manifest.json`` beside the reports.
+
+    It holds, per report, the cache key, status and page hash of its last build; which
+    dataset and code version last passed validation; the notebooks' declared parameters by
+    notebook hash; and the dataset summary the index shows.
+    """
+
+    output_dir: Path
+    data: dict = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, output_dir: Path) -> Manifest:
+        """Read the manifest of ``output_dir``; a missing or unreadable one is empty."""
+        try:
+            data = json.loads((output_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            data = {}
+        return cls(output_dir, data if isinstance(data, dict) else {})
+
+    @property
+    def reports(self) -> dict[str, dict]:
+        """Each report's entry by name."""
+        return self.data.setdefault("reports", {})
+
+    @property
+    def declared(self) -> dict[str, dict]:
+        """Notebook sha256 to its declared parameters, so an unchanged notebook is not parsed."""
+        return self.data.setdefault("declared", {})
+
+    @property
+    def dataset(self) -> dict:
+        """The dataset version and table counts of the last build that wrote the index."""
+        return self.data.get("dataset", {})
+
+    def entry(self, name: str) -> dict:
+        """The last recorded entry of report ``name`` (empty when never built)."""
+        return self.reports.get(name, {})
+
+    def is_validated(self, dataset_version: str, code: str) -> bool:
+        """Whether this dataset already passed validation with this code."""
+        return self.data.get("validated") == [dataset_version, code]
+
+    def is_fresh(self, name: str, key: str) -> bool:
+        """Whether report ``name`` was built with ``key`` and its page is still as written."""
+        entry = self.entry(name)
+        return (
+            entry.get("key") == key
+            and entry.get("status") == "built"
+            and file_hash(self.output_dir / f"{name}.html") == entry.get("html_sha256")
+        )
+
+    def record_built(self, name: str, key: str, parameters: dict, html: str, seconds: float):
+        """Record a successful build of report ``name`` whose page is ``html``."""
+        self.reports[name] = {
+            "key": key,
+            "status": "built",
+            "html": html,
+            "html_sha256": file_hash(self.output_dir / html),
+            "parameters": parameters,
+            "built_at": _now(),
+            "seconds": round(seconds, 2),
+        }
+
+    def record_failed(self, name: str, parameters: dict, error: str) -> None:
+        """Record a failed build: stale when an older page remains, failed when none does."""
+        previous = self.entry(name)
+        has_old = bool(previous.get("html")) and (self.output_dir / previous["html"]).is_file()
+        self.reports[name] = {
+            **previous,
+            "key": None,
+            "status": "stale" if has_old else "failed",
+            "error": error,
+            "parameters": parameters,
+        }
+
+    def record_dataset(self, version: str, code: str, counts: dict[str, int]) -> None:
+        """Record that the dataset passed validation with this code, and its counts."""
+        self.data["validated"] = [version, code]
+        self.data["dataset"] = {"version": version, "counts": counts}
+
+    def save(self) -> None:
+        """Write the manifest atomically."""
+        text = json.dumps(self.data, indent=1, sort_keys=True, default=str)
+        write_atomic(self.output_dir / MANIFEST_NAME, text.encode())
