@@ -5,9 +5,12 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from conftest import set_cell
 
+from claimscope.build import read_config
 from claimscope.cli import main
+from claimscope.paths import PROJECT_ROOT, REPORTS_CONFIG
 
 
 def test_validate_prints_counts_and_exits_0(capsys):
@@ -20,7 +23,7 @@ def test_validate_prints_counts_and_exits_0(capsys):
 def test_validate_bad_data_prints_every_problem_and_exits_2(data_copy, capsys):
     set_cell(data_copy / "claims.csv", 2, "claim_type", "rebuttal")
     set_cell(data_copy / "actors.csv", 2, "kind", "wizard")
-    assert main(["validate", str(data_copy)]) == 2
+    assert main(["validate", "--data-dir", str(data_copy)]) == 2
     err = capsys.readouterr().err.splitlines()
     assert err[0].startswith("actors.csv:2:kind: 'wizard' is not one of: ")
     assert err[1].startswith("claims.csv:2:claim_type: 'rebuttal' is not one of: ")
@@ -30,13 +33,82 @@ def test_validate_bad_data_prints_every_problem_and_exits_2(data_copy, capsys):
 def test_locate_reports_what_it_filled(data_copy, capsys):
     set_cell(data_copy / "claims.csv", 3, "start", "")
     set_cell(data_copy / "claims.csv", 3, "end", "")
-    assert main(["locate", str(data_copy)]) == 0
+    assert main(["locate", "--data-dir", str(data_copy)]) == 0
     assert capsys.readouterr().out.strip() == "located 1 claim(s): c002"
 
 
 def test_console_script_is_installed_and_exits_2_on_bad_data(data_copy):
     (data_copy / "claims.csv").write_bytes(b"")
-    exe = [sys.executable, "-m", "claimscope.cli", "validate", str(data_copy)]
+    exe = [sys.executable, "-m", "claimscope.cli", "validate", "--data-dir", str(data_copy)]
     result = subprocess.run(exe, capture_output=True, text=True, check=False)
     assert result.returncode == 2
     assert "claims.csv:1:-: file is empty: no header row" in result.stderr
+
+
+def test_a_positional_data_folder_still_works(data_copy, capsys):
+    set_cell(data_copy / "claims.csv", 2, "claim_type", "rebuttal")
+    assert main(["validate", str(data_copy)]) == 2
+    assert "claims.csv:2:claim_type: 'rebuttal'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["validate", "--bogus"], ["locate", "--data-dir"], ["build", "--jobs", "many"]],
+)
+def test_a_usage_error_prints_the_sub_commands_usage_and_exits_2(argv, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(argv)
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"usage: claimscope {argv[0]} ")
+    assert f"claimscope {argv[0]}: error: " in err
+
+
+def test_help_says_what_each_command_does_for_a_user(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    for line in (
+        "validate  check the dataset and list every problem",
+        "build     build the HTML reports",
+        "export    write every claim",
+        "exit status: 0 ok, 1 a report failed to build, 2 bad input",
+    ):
+        assert line in out
+    assert "thin wrapper" not in out
+
+
+def test_build_help_lists_the_report_names(capsys):
+    with pytest.raises(SystemExit):
+        main(["build", "--help"])
+    out = capsys.readouterr().out
+    specs = read_config(REPORTS_CONFIG)
+    for spec in specs:
+        assert f"  {spec.name}" in out
+        assert spec.title in out
+
+
+@pytest.mark.parametrize("target", ["validate", "locate"])
+def test_make_targets_take_a_data_folder(target, data_copy):
+    set_cell(data_copy / "claims.csv", 2, "claim_type", "rebuttal")
+    done = subprocess.run(
+        ["make", "--no-print-directory", target, f"DATA={data_copy}"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert f"--data-dir {data_copy}" in done.stdout
+    assert "claims.csv:2:claim_type: 'rebuttal' is not one of:" in done.stderr
+
+
+def test_make_reports_passes_the_data_folder_to_the_build(tmp_path):
+    done = subprocess.run(
+        ["make", "--no-print-directory", "--dry-run", "reports", f"DATA={tmp_path}"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert f"claimscope build --data-dir {tmp_path}" in done.stdout
