@@ -23,7 +23,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -62,7 +62,7 @@ class ReportPlan:
     parameters: dict  # as the page and the index show them
     notebook_parameters: dict  # what the notebook runs with (adds the title when declared)
     key: str = ""
-    result: ReportResult | None = field(default=None)
+    result: ReportResult | None = None
 
     @property
     def name(self) -> str:
@@ -257,8 +257,10 @@ def _run_reports(
         )
         plan.result = _build_one(plan, output_dir, timeout, provenance)
         if plan.result.status == "failed":
-            say(f"{plan.name}: FAILED after {plan.result.seconds:.1f} s: {plan.result.error}",
-                failure=True)
+            say(
+                f"{plan.name}: FAILED after {plan.result.seconds:.1f} s: {plan.result.error}",
+                failure=True,
+            )
         else:
             say(f"{plan.name}: built in {plan.result.seconds:.1f} s")
 

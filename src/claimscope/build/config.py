@@ -96,7 +96,9 @@ def read_config(config: Path | str = REPORTS_CONFIG) -> list[ReportSpec]:
     return specs
 
 
-def select_reports(specs: list[ReportSpec], only: list[str] | None, config: Path) -> list[ReportSpec]:
+def select_reports(
+    specs: list[ReportSpec], only: list[str] | None, config: Path
+) -> list[ReportSpec]:
     """Keep the reports named in ``only`` (all when empty); an unknown name is an error."""
     names = [s.name for s in specs]
     unknown = [n for n in only or [] if n not in names]
