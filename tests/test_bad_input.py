@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import read_csv, write_csv
+from helpers import read_csv, write_csv
 
 from claimscope.build import build_reports
 from claimscope.paths import PROJECT_ROOT
@@ -115,7 +115,7 @@ def duplicate_id(data: Path) -> tuple[str, str]:
 def dangling_foreign_key(data: Path) -> tuple[str, str]:
     row, _ = row_where(data / "claims.csv", lambda c: True)
     set_cells(data / "claims.csv", row, subject_id="atlantis")
-    return f"claims.csv:{row}:subject_id", "'atlantis' is not a actor_id in actors.csv"
+    return f"claims.csv:{row}:subject_id", "'atlantis' is not an actor_id in actors.csv"
 
 
 def quote_not_at_offsets(data: Path) -> tuple[str, str]:

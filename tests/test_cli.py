@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from conftest import set_cell
+from helpers import set_cell
 
 from claimscope.cli import main
 

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import read_csv, write_csv
+from helpers import read_csv, write_csv
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
