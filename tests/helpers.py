@@ -64,3 +64,23 @@ def get_cell(path: Path, row: int, column: str) -> str:
     """Read one cell; ``row`` counts like error messages do (header is row 1)."""
     rows = read_csv(path)
     return rows[row - 1][rows[0].index(column)]
+
+
+def validate_argv(data_dir: Path) -> list[str]:
+    """The ``claimscope validate`` arguments for ``data_dir``, in the form the CLI takes.
+
+    ``--data-dir DIR`` where the parser knows it, the older positional ``DATA_DIR`` otherwise.
+    """
+    from claimscope.cli import build_parser
+
+    flag = ["validate", "--data-dir", str(data_dir)]
+    _, unknown = build_parser().parse_known_args(flag)
+    return flag if not unknown else ["validate", str(data_dir)]
+
+
+def snapshot(folder: Path) -> dict[str, bytes | None]:
+    """Every path below ``folder`` (hidden ones too): a file's bytes, ``None`` for a folder."""
+    return {
+        p.relative_to(folder).as_posix(): (p.read_bytes() if p.is_file() else None)
+        for p in sorted(folder.rglob("*"))
+    }

@@ -155,5 +155,10 @@ def _check_primary_key(
     complete = (cells != "").all(axis=1) & typed[key].notna().all(axis=1)
     repeated = cells.duplicated(keep="first") & complete
     for row in typed.index[repeated.to_numpy()]:
-        value = ", ".join(repr(typed.at[row, k]) for k in key)
+        value = ", ".join(repr(_as_written(typed.at[row, k])) for k in key)
         problems.append(Problem(file, row, "+".join(key), f"{value} is a duplicate key"))
+
+
+def _as_written(value: object) -> object:
+    """A typed cell as the CSV wrote it, for messages (dates as YYYY-MM-DD)."""
+    return value.strftime("%Y-%m-%d") if hasattr(value, "strftime") else value
