@@ -108,7 +108,9 @@ def check_package(package: object, data_dir: Path) -> list[Problem]:
         problems += _check_resource(resource, where, data_dir)
         if len(problems) == before:
             names[name] = resource
-    given = {r.get("name") for r in resources if isinstance(r, dict)}
+    given = {
+        r.get("name") for r in resources if isinstance(r, dict) and isinstance(r.get("name"), str)
+    }
     problems += [
         _problem("resources", f"no resource named {n!r}") for n in TABLES if n not in given
     ]
@@ -200,7 +202,9 @@ def _check_field(spec: dict, at: str) -> list[Problem]:
                     problems.append(_problem(where, f"not a valid regular expression: {exc}"))
                     continue
         else:
-            ok, need = False, "a constraint the loader checks"
+            message = f"{key!r} is not a constraint the loader checks"
+            problems.append(_problem(f"{at}.constraints", message[:300]))
+            continue
         if not ok:
             problems.append(_problem(where, f"{value!r} is not {need}"[:300]))
     return problems
