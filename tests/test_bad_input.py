@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import read_csv, write_csv
+from helpers import read_csv, snapshot, validate_argv, write_csv
 
 from claimscope.build import build_reports
 from claimscope.paths import PROJECT_ROOT
@@ -38,14 +38,6 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
         cwd=PROJECT_ROOT,
         timeout=300,
     )
-
-
-def snapshot(folder: Path) -> dict[str, bytes | None]:
-    """Every path below ``folder`` (hidden ones too): a file's bytes, ``None`` for a folder."""
-    return {
-        p.relative_to(folder).as_posix(): (p.read_bytes() if p.is_file() else None)
-        for p in sorted(folder.rglob("*"))
-    }
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +107,7 @@ def duplicate_id(data: Path) -> tuple[str, str]:
 def dangling_foreign_key(data: Path) -> tuple[str, str]:
     row, _ = row_where(data / "claims.csv", lambda c: True)
     set_cells(data / "claims.csv", row, subject_id="atlantis")
-    return f"claims.csv:{row}:subject_id", "'atlantis' is not a actor_id in actors.csv"
+    return f"claims.csv:{row}:subject_id", "'atlantis' is not an actor_id in actors.csv"
 
 
 def quote_not_at_offsets(data: Path) -> tuple[str, str]:
@@ -214,7 +206,7 @@ def test_bad_data_is_refused_by_validate_and_build(mutate, data_copy, built_repo
     location, fragment = mutate(data_copy)
     before = snapshot(built_reports)
 
-    validate = run_cli("validate", str(data_copy))
+    validate = run_cli(*validate_argv(data_copy))
     assert validate.returncode == 2, validate.stderr
     built = run_cli("build", "--data-dir", str(data_copy), "--output", str(built_reports))
     assert built.returncode == 2, built.stderr
@@ -255,7 +247,7 @@ def test_spreadsheet_saved_csvs_validate_and_build(data_copy, built_reports, tmp
         raw = (data_copy / name).read_bytes()
         assert raw.startswith(b"\xef\xbb\xbf") and raw.count(b"\r\n") >= 2
 
-    validate = run_cli("validate", str(data_copy))
+    validate = run_cli(*validate_argv(data_copy))
     assert validate.returncode == 0, validate.stderr
     good = run_cli("validate")
     assert validate.stdout.split(" (dataset")[0] == good.stdout.split(" (dataset")[0]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import set_cell
+from helpers import set_cell
 
 from claimscope import build
 from claimscope.build import BuildInputError, build_reports

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.io as pio
 import pytest
-from conftest import UNIT_SIZES as SIZES
+from helpers import UNIT_SIZES as SIZES
 
 from claimscope import figures as F
 from claimscope.charts import troops as T

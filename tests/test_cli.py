@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import set_cell
+from helpers import set_cell
 
 from claimscope.build import read_config
 from claimscope.cli import main

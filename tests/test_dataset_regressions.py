@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 import pytest
-from conftest import read_csv, set_cell, write_csv
+from helpers import read_csv, set_cell, write_csv
 
 from claimscope.dataset import DatasetError, Problem, load_dataset
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from conftest import read_csv, write_csv
+from helpers import read_csv, write_csv
 
 from claimscope import build, export
 from claimscope.build import build_reports

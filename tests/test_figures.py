@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import UNIT_SIZES as SIZES
+from helpers import UNIT_SIZES as SIZES
 
 from claimscope import figures as F
 

@@ -11,9 +11,11 @@ The examples are derandomized so CI is reproducible; ``CLAIMSCOPE_FUZZ=deep`` ru
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
+import json
 import os
 import shutil
 import tempfile
@@ -21,10 +23,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import read_csv, write_csv
+from helpers import read_csv, snapshot, validate_argv, write_csv
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from claimscope.cli import main
 from claimscope.dataset import TABLES, DatasetError, load_dataset, split_list
 from claimscope.paths import DATA_DIR, DATAPACKAGE_NAME
 
@@ -284,3 +287,110 @@ def test_the_fuzzer_starts_from_valid_data_and_its_mutations_are_refused(small_d
         load_dataset(target)
     assert_located(caught.value)
     assert caught.value.problems[0].file == "claims.csv"
+
+
+# --- the structure of datapackage.json ----------------------------------------------------
+
+PACKAGE_KEYS = [
+    "resources", "name", "path", "schema", "fields", "type", "constraints", "required",
+    "unique", "enum", "pattern", "minimum", "maximum", "minLength", "maxLength", "primaryKey",
+    "foreignKeys", "reference", "resource",
+]  # fmt: skip
+PACKAGE_STRINGS = [
+    "", "claims", "actors", "claims.csv", "actor_id", "claim_id", "integer", "number", "date",
+    "string", "boolean", "(", "[a-", "^.*$", "../../etc/passwd", "/etc/hostname", "sources",
+]  # fmt: skip
+JSON_LEAVES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**70), 2**70),
+    st.floats(allow_nan=False),
+    st.text(max_size=8),
+    st.sampled_from(PACKAGE_STRINGS),
+)
+JSON_VALUES = st.recursive(
+    JSON_LEAVES,
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.sampled_from(PACKAGE_KEYS) | st.text(max_size=4), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+def json_paths(node: object, path: tuple = ()) -> list[tuple]:
+    """The path of every node below (and including) ``node``."""
+    out = [path]
+    if isinstance(node, dict):
+        for key, value in node.items():
+            out += json_paths(value, (*path, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            out += json_paths(value, (*path, i))
+    return out
+
+
+def mutate_package(data: st.DataObject, package: object) -> object:
+    """Replace, drop or add a few nodes anywhere in the parsed package."""
+    for _ in range(data.draw(st.integers(1, 3), label="package mutations")):
+        path = data.draw(st.sampled_from(json_paths(package)), label="node")
+        kind = data.draw(st.sampled_from(["replace", "drop", "add", "wrap"]), label="change")
+        if not path:
+            if kind == "replace":
+                package = data.draw(JSON_VALUES, label="package")
+            elif kind == "wrap":
+                package = [package]
+            continue
+        parent = package
+        for step in path[:-1]:
+            parent = parent[step]
+        node = parent[path[-1]]
+        if kind == "drop":
+            del parent[path[-1]]
+        elif kind == "add" and isinstance(node, dict):
+            node[data.draw(st.sampled_from(PACKAGE_KEYS))] = data.draw(JSON_VALUES)
+        elif kind == "wrap":
+            parent[path[-1]] = data.draw(st.sampled_from([[node], {"name": node}, str(node)]))
+        else:
+            parent[path[-1]] = data.draw(JSON_VALUES, label="value")
+    return package
+
+
+@settings(
+    parent=settings.get_profile(PROFILE), max_examples=120 if PROFILE.endswith("fuzz") else 2000
+)
+@given(data=st.data())
+def test_validate_exits_0_or_2_on_any_package_structure_and_changes_no_file(small_dataset, data):
+    package = json.loads((small_dataset / DATAPACKAGE_NAME).read_text(encoding="utf-8"))
+    package = mutate_package(data, package)
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / "data"
+        shutil.copytree(small_dataset, target)
+        (target / DATAPACKAGE_NAME).write_text(json.dumps(package), encoding="utf-8")
+        before = snapshot(target)
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            status = main(validate_argv(target))
+        assert status in (0, 2), err.getvalue()
+        assert "Traceback" not in err.getvalue()
+        assert snapshot(target) == before
+        if status == 2:
+            *lines, summary = err.getvalue().splitlines()
+            assert lines and summary == f"invalid: {len(lines)} problem(s)"
+            assert all(line.count(":") >= 3 for line in lines), lines
+
+
+def test_the_package_fuzzer_reaches_both_outcomes(small_dataset, tmp_path):
+    """Not vacuous: the unmutated package validates, and one dropped schema is refused."""
+    target = tmp_path / "data"
+    shutil.copytree(small_dataset, target)
+    assert main(validate_argv(target)) == 0
+    package = json.loads((target / DATAPACKAGE_NAME).read_text(encoding="utf-8"))
+    del package["resources"][1]["schema"]
+    (target / DATAPACKAGE_NAME).write_text(json.dumps(package), encoding="utf-8")
+    with pytest.raises(DatasetError) as caught:
+        load_dataset(target)
+    assert [str(p) for p in caught.value.problems] == [
+        "datapackage.json:-:resources[1].schema: "
+        "must be a Table Schema object written out in datapackage.json"
+    ]

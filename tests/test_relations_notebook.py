@@ -1,6 +1,6 @@
 import nbformat
 import pytest
-from conftest import run_notebook
+from helpers import run_notebook
 
 from claimscope.display import PLOTLY_MIMETYPE
 from claimscope.paths import NOTEBOOKS_DIR

@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 import papermill as pm
 import pytest
-from conftest import run_notebook
+from helpers import run_notebook
 
 from claimscope.display import PLOTLY_MIMETYPE
 from claimscope.paths import KERNEL_NAME, NOTEBOOKS_DIR

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from browser import open_page
-from conftest import read_csv, set_cell, write_csv
+from helpers import read_csv, set_cell, write_csv
 
 from claimscope.build import build_reports, read_config
 from claimscope.charts.style import hover_text

@@ -11,6 +11,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from claimscope.problems import DatasetError, Problem
+
 
 def hash_files(root: Path, paths: list[Path]) -> str:
     """Hash the names (relative to ``root``) and bytes of ``paths``, in sorted order."""
@@ -22,9 +24,8 @@ def hash_files(root: Path, paths: list[Path]) -> str:
     return digest.hexdigest()
 
 
-def hash_tree(root: Path, suffixes: set[str] | None = None) -> str:
-    """Hash every non-hidden file below ``root`` (optionally only those with ``suffixes``)."""
-    files = [
+def _tree_files(root: Path, suffixes: set[str] | None = None) -> list[Path]:
+    return [
         p
         for p in root.rglob("*")
         if p.is_file()
@@ -32,12 +33,45 @@ def hash_tree(root: Path, suffixes: set[str] | None = None) -> str:
         and "__pycache__" not in p.parts
         and (suffixes is None or p.suffix in suffixes)
     ]
-    return hash_files(root, files)
+
+
+def hash_tree(root: Path, suffixes: set[str] | None = None) -> str:
+    """Hash every non-hidden file below ``root`` (optionally only those with ``suffixes``)."""
+    return hash_files(root, _tree_files(root, suffixes))
+
+
+def require_folder(data_dir: Path) -> None:
+    """Raise a one-problem :class:`DatasetError` unless ``data_dir`` is a folder."""
+    try:
+        if data_dir.is_dir():
+            return
+        message = "is a file, not a data folder" if data_dir.exists() else "no such folder"
+    except OSError as exc:
+        message = f"cannot open: {exc.strerror}"
+    raise DatasetError([Problem(str(data_dir), "-", "-", message)])
 
 
 def dataset_version(data_dir: Path) -> str:
-    """Short content hash of a data package: its schema, tables and source texts."""
-    return hash_tree(Path(data_dir))[:12]
+    """Short content hash of a data package: its schema, tables and source texts.
+
+    Files that resolve outside the folder (links pointing out) are not read.
+
+    Raises:
+        DatasetError: ``data_dir`` is not a folder, or a file in it cannot be read.
+    """
+    root = Path(data_dir)
+    require_folder(root)
+    inside = root.resolve()
+    try:
+        files = [p for p in _tree_files(root) if p.resolve().is_relative_to(inside)]
+        return hash_files(root, files)[:12]
+    except OSError as exc:
+        try:
+            where = Path(exc.filename).relative_to(root).as_posix()
+        except (TypeError, ValueError):
+            where = str(root)
+        problem = Problem(where, "-", "-", f"cannot read: {exc.strerror}")
+        raise DatasetError([problem]) from exc
 
 
 def describe_counts(counts: dict[str, int]) -> str:

@@ -1,0 +1,86 @@
+"""Helpers the tests share: small CSV edits, a tiny unit-size table, running a notebook."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+
+from claimscope.paths import KERNEL_NAME
+
+# A tiny unit_sizes table for the unit tests of figures and their charts.
+UNIT_SIZES = pd.DataFrame(
+    {
+        "unit": ["troops", "brigades"],
+        "troops_low": pd.array([1, 3000], dtype="Int64"),
+        "troops_high": pd.array([1, 5000], dtype="Int64"),
+        "source": ["definition", "doctrine"],
+        "note": ["", ""],
+    }
+)
+
+
+def run_notebook(notebook: Path, out: Path, **parameters) -> nbformat.NotebookNode:
+    """Execute ``notebook`` with papermill into ``out`` and return the executed notebook.
+
+    The kernel starts in the notebook's folder, as in the build; the test process's working
+    directory is left alone.
+    """
+    import papermill
+
+    papermill.execute_notebook(
+        str(notebook),
+        str(out),
+        parameters=parameters,
+        kernel_name=KERNEL_NAME,
+        resources={"metadata": {"path": str(notebook.parent)}},
+        progress_bar=False,
+    )
+    return nbformat.read(out, as_version=4)
+
+
+def read_csv(path: Path) -> list[list[str]]:
+    """Read a CSV as rows of strings (header first)."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.reader(handle))
+
+
+def write_csv(path: Path, rows: list[list[str]]) -> None:
+    """Write rows of strings as a CSV."""
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+
+
+def set_cell(path: Path, row: int, column: str, value: str) -> None:
+    """Set one cell; ``row`` counts like error messages do (header is row 1)."""
+    rows = read_csv(path)
+    rows[row - 1][rows[0].index(column)] = value
+    write_csv(path, rows)
+
+
+def get_cell(path: Path, row: int, column: str) -> str:
+    """Read one cell; ``row`` counts like error messages do (header is row 1)."""
+    rows = read_csv(path)
+    return rows[row - 1][rows[0].index(column)]
+
+
+def validate_argv(data_dir: Path) -> list[str]:
+    """The ``claimscope validate`` arguments for ``data_dir``, in the form the CLI takes.
+
+    ``--data-dir DIR`` where the parser knows it, the older positional ``DATA_DIR`` otherwise.
+    """
+    from claimscope.cli import build_parser
+
+    flag = ["validate", "--data-dir", str(data_dir)]
+    _, unknown = build_parser().parse_known_args(flag)
+    return flag if not unknown else ["validate", str(data_dir)]
+
+
+def snapshot(folder: Path) -> dict[str, bytes | None]:
+    """Every path below ``folder`` (hidden ones too): a file's bytes, ``None`` for a folder."""
+    return {
+        p.relative_to(folder).as_posix(): (p.read_bytes() if p.is_file() else None)
+        for p in sorted(folder.rglob("*"))
+    }
