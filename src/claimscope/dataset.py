@@ -23,13 +23,17 @@ from typing import TYPE_CHECKING
 
 from claimscope.csvread import CsvSyntaxError, CsvTable, read_csv_text
 from claimscope.files import dataset_version, write_atomic
+from claimscope.frames import shape_tables
 from claimscope.paths import DATA_DIR, DATAPACKAGE_NAME
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-TABLES = ("documents", "actors", "unit_sizes", "claims", "relations")
+TABLES = (
+    *("documents", "actors", "unit_sizes", "claims", "relations"),
+    *("relation_types", "relation_statuses", "stances", "claim_types", "measures", "actor_kinds"),
+)
 LIST_SEPARATOR = ";"
 # ASCII digits only: "٣" is a digit to Python's \d and int(), never to a spreadsheet or reader.
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -657,7 +661,7 @@ def load_dataset(data_dir: Path | str | None = None) -> Dataset:
     return Dataset(
         data_dir=data_dir,
         schema=package,
-        tables={name: tables[name] for name in TABLES},
+        tables=shape_tables({name: tables[name] for name in TABLES}),
         texts=texts,
         version=dataset_version(data_dir),
         located=located,

@@ -1,0 +1,243 @@
+"""Build the reports' reader-facing tables from analysis results: display strings, capped rows."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pandas as pd
+
+from claimscope.analysis.relations import vocabularies_of
+from claimscope.analysis.troops import resolve_unit_sizes
+from claimscope.dataset import split_list
+from claimscope.formatting import format_date, format_row_interval, format_size_range, text_of
+from claimscope.vocab import Vocabularies, load_vocabularies
+
+#: Most rows a report's table shows; a last row says how many were left out. A browser gets
+#: sluggish long before 100,000 rows, and nobody reads them on a page.
+TABLE_ROWS = 200
+
+#: The Admiralty (NATO) grading scales the curator's grades use.
+SOURCE_RELIABILITY: dict[str, str] = {
+    "A": "Completely reliable",
+    "B": "Usually reliable",
+    "C": "Fairly reliable",
+    "D": "Not usually reliable",
+    "E": "Unreliable",
+    "F": "Reliability cannot be judged",
+}
+INFO_CREDIBILITY: dict[int, str] = {
+    1: "Confirmed by other sources",
+    2: "Probably true",
+    3: "Possibly true",
+    4: "Doubtful",
+    5: "Improbable",
+    6: "Truth cannot be judged",
+}
+_CLAIM_COLUMNS = [
+    "Claimant",
+    "Stance",
+    "Stated figure",
+    "Troops (normalised)",
+    "Measure",
+    "Activity",
+    "Location",
+    "Hedges",
+    "Grade",
+    "Date",
+    "Quote",
+    "Claim",
+]
+
+
+def cap_rows(
+    frame: pd.DataFrame, limit: int | None, noun: str = "rows", *, total: int | None = None
+) -> pd.DataFrame:
+    """Keep the first ``limit`` rows; when some are left out, a last row says how many.
+
+    The note goes in the first column, the other cells stay empty, so the table itself tells
+    the reader it is not complete. ``total`` is the number of rows before any were dropped,
+    when the caller built only the first ``limit`` (default: ``len(frame)``).
+
+    >>> cap_rows(pd.DataFrame({"a": ["x", "y", "z"], "b": [1, 2, 3]}), 2, "claims")["a"].tolist()
+    ['x', 'y', '… 1 more claims not shown (the first 2 of 3 are)']
+    """
+    total = len(frame) if total is None else total
+    if limit is None or total <= limit:
+        return frame
+    note = {column: "" for column in frame.columns}
+    note[frame.columns[0]] = (
+        f"… {total - limit:,} more {noun} not shown (the first {limit:,} of {total:,} are)"
+    )
+    shown = frame.iloc[:limit].astype(object)
+    return pd.concat([shown, pd.DataFrame([note], columns=frame.columns)], ignore_index=True)
+
+
+def tabulate_claims(
+    figures: pd.DataFrame,
+    stances: pd.DataFrame,
+    *,
+    limit: int | None = TABLE_ROWS,
+    vocab: Vocabularies | None = None,
+) -> pd.DataFrame:
+    """Build the troop report's summary table: every figure, then every other stance.
+
+    Args:
+        figures: Output of ``normalise_figures``.
+        stances: Output of ``list_stances`` (its figure claims are taken from ``figures``).
+        limit: Most claims shown; a last row counts the rest. None shows every claim.
+        vocab: The dataset's vocabularies (the project's by default), for labels.
+
+    Returns:
+        A table of display strings with reader-facing column names.
+    """
+    vocab = vocab or load_vocabularies()
+    others = stances[~stances["claim_id"].isin(figures["claim_id"])]
+    total = len(figures) + len(others)
+    if limit is not None and total > limit:
+        figures, others = figures.iloc[:limit], others.iloc[: max(0, limit - len(figures))]
+    rows = [
+        _claim_row(f, text_of(f["stated_figure"]), format_row_interval(f), vocab)
+        for f in figures.to_dict("records")
+    ]
+    rows += [_claim_row(s, "", "", vocab) for s in others.to_dict("records")]
+    table = pd.DataFrame(rows, columns=_CLAIM_COLUMNS)
+    return cap_rows(table, limit, "claims", total=total)
+
+
+def _claim_row(claim: dict, stated: str, interval: str, vocab: Vocabularies) -> list[str]:
+    return [
+        claim["claimant_name"],
+        vocab.label("stances", claim["stance"]),
+        stated,
+        interval,
+        vocab.label("measures", claim["measure"]),
+        text_of(claim["activity"]),
+        text_of(claim["location"]),
+        ", ".join(split_list(text_of(claim["hedges"]))),
+        claim["grade"],
+        format_date(claim["claimed_on"]),
+        text_of(claim["quote"]),
+        claim["claim_id"],
+    ]
+
+
+def describe_units(unit_sizes: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
+    """Tabulate the unit sizes ``figures`` were normalised with, their sources, any override."""
+    from claimscope.analysis.troops import normalisation_of
+
+    used = normalisation_of(figures).unit_sizes
+    dataset = resolve_unit_sizes(unit_sizes)
+    rows = [
+        {
+            "Unit": u["unit"],
+            "Troops per unit (used)": format_size_range(*used[u["unit"]]),
+            "Dataset value": format_size_range(*dataset[u["unit"]]),
+            "Overridden": "yes" if used[u["unit"]] != dataset[u["unit"]] else "no",
+            "Source": text_of(u["source"]),
+            "Note": text_of(u.get("note")),
+        }
+        for u in unit_sizes.to_dict("records")
+    ]
+    return pd.DataFrame(rows)
+
+
+def describe_grades() -> pd.DataFrame:
+    """Tabulate the Admiralty grading scales: letter for the source, digit for the information."""
+    rows = [
+        {"Scale": "Source reliability", "Grade": k, "Meaning": v}
+        for k, v in SOURCE_RELIABILITY.items()
+    ]
+    rows += [
+        {"Scale": "Information credibility", "Grade": str(k), "Meaning": v}
+        for k, v in INFO_CREDIBILITY.items()
+    ]
+    return pd.DataFrame(rows)
+
+
+def build_actor_table(
+    summary: pd.DataFrame, *, limit: int | None = TABLE_ROWS, vocab: Vocabularies | None = None
+) -> pd.DataFrame:
+    """Turn ``summarise_actors`` output into a table for ``show_table``.
+
+    At most ``limit`` actors are listed; a last row counts the others.
+
+    >>> row = {"name": "A", "kind": "state", "ties": 1, "ties_by_type": {"alliance": 1},
+    ...        "ties_by_status": {"reported": 1}, "score": 5.55, "claims_made": ("c1",),
+    ...        "claims_about": (), "denials": ("c1",)}
+    >>> build_actor_table(pd.DataFrame([row])).iloc[0]["Ties by type"]
+    'alliance 1'
+    """
+    vocab = vocab or load_vocabularies()
+
+    def counts(value: dict, vocabulary: str) -> str:
+        return ", ".join(f"{vocab.label(vocabulary, k)} {v}" for k, v in value.items())
+
+    total = len(summary)
+    summary = summary.iloc[:limit] if limit is not None else summary
+    table = pd.DataFrame(
+        {
+            "Actor": summary["name"],
+            "Kind": summary["kind"].map(lambda k: vocab.label("actor_kinds", k)),
+            "Ties": summary["ties"].astype(int),
+            "Ties by type": summary["ties_by_type"].map(lambda v: counts(v, "relation_types")),
+            "Ties by status": summary["ties_by_status"].map(
+                lambda v: ", ".join(f"{k} {n}" for k, n in v.items())
+            ),
+            "Score": summary["score"].astype(float).round(2),
+            "Claims made": summary["claims_made"].map(len).astype(int),
+            "Claims about": summary["claims_about"].map(len).astype(int),
+            "Denials": summary["denials"].map(", ".join),
+        }
+    ).reset_index(drop=True)
+    return cap_rows(table, limit, "actors", total=total)
+
+
+def build_tie_table(graph: nx.MultiDiGraph, *, limit: int | None = TABLE_ROWS) -> pd.DataFrame:
+    """List every tie of the graph with its status, score and evidence, firmest first.
+
+    At most ``limit`` ties are listed; a last row counts the others.
+    """
+    vocab = vocabularies_of(graph)
+    rank = {status: i for i, status in enumerate(vocab.statuses)}
+    edges = sorted(graph.edges(keys=True, data=True), key=lambda e: (rank[e[3]["status"]], e[2]))
+    rows = [
+        {
+            "Tie": key,
+            "From": graph.nodes[source]["name"],
+            "To": graph.nodes[target]["name"],
+            "Relation": vocab.label("relation_types", data["relation"]),
+            "Status": data["status"],
+            "Score": round(data["score"], 2),
+            "Weighted": round(data["weighted_score"], 3),
+            "Evidence": ", ".join(data["claim_ids"]),
+        }
+        for source, target, key, data in edges
+    ]
+    columns = ["Tie", "From", "To", "Relation", "Status", "Score", "Weighted", "Evidence"]
+    return cap_rows(pd.DataFrame(rows, columns=columns), limit, "ties")
+
+
+def describe_relation_types(vocab: Vocabularies) -> pd.DataFrame:
+    """Tabulate the cooperation-conflict scale: each relation type's score and its source."""
+    types = vocab.relation_types
+    return pd.DataFrame(
+        {
+            "Relation": types["label"].tolist(),
+            "Score": types["score"].astype(float).tolist(),
+            "Meaning": types["description"].tolist(),
+            "Source": types["score_source"].tolist(),
+        }
+    )
+
+
+def describe_statuses(vocab: Vocabularies) -> pd.DataFrame:
+    """Tabulate the statuses, firmest first, with the weight each gives a tie's score."""
+    statuses = vocab.relation_statuses
+    return pd.DataFrame(
+        {
+            "Status": statuses["status"].tolist(),
+            "Rank": statuses["rank"].astype(int).tolist(),
+            "Weight": statuses["weight"].astype(float).tolist(),
+            "Meaning": statuses["description"].tolist(),
+            "Source": statuses["weight_source"].tolist(),
+        }
+    )
