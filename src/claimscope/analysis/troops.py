@@ -151,9 +151,9 @@ def check_known(
     unknown = [w for w in wanted if w not in known]
     if unknown:
         names = ", ".join(repr(u) for u in unknown)
-        place = f" in {where}" if where else ""
+        place = f"{where}: " if where else ""
         choices = ", ".join(sorted(map(str, known)))
-        raise ValueError(f"unknown {kind} {names}{place}; known: {choices}")
+        raise ValueError(f"{place}unknown {kind} {names}; known: {choices}")
 
 
 def resolve_claim_dates(claims: pd.DataFrame, documents: pd.DataFrame | None) -> pd.Series:
