@@ -256,7 +256,9 @@ def test_format_interval(low, high, low_open, high_open, text):
 def test_tabulate_claims_lists_figures_then_other_stances():
     claims = stance_claims()
     figures = F.normalise_figures(claims, SIZES, actors=ACTORS, documents=DOCUMENTS)
-    table = tables.tabulate_claims(figures, F.list_stances(claims, actors=ACTORS, documents=DOCUMENTS))
+    table = tables.tabulate_claims(
+        figures, F.list_stances(claims, actors=ACTORS, documents=DOCUMENTS)
+    )
     assert list(table["Claim"]) == ["c1", "c2", "c3", "c4"]
     assert table.loc[0, "Troops (normalised)"] == "1,500"
     assert table.loc[2, "Stance"] == "denies"
@@ -329,9 +331,7 @@ def test_describe_grades_covers_both_scales():
 
 def test_describe_method_reports_counts_tolerance_and_qualifiers():
     claims = stance_claims()
-    figures = F.normalise_figures(
-        claims, SIZES, tolerance=0.25, actors=ACTORS, documents=DOCUMENTS
-    )
+    figures = F.normalise_figures(claims, SIZES, tolerance=0.25, actors=ACTORS, documents=DOCUMENTS)
     stances = F.list_stances(claims, actors=ACTORS, documents=DOCUMENTS)
     text = "\n".join(prose.describe_method(figures, stances, version="abc123"))
     assert "Dataset version abc123: 1 troop figure(s) and 4 claim(s)" in text
