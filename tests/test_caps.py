@@ -15,12 +15,12 @@ import pytest
 
 from claimscope import formatting, prose, tables
 from claimscope.analysis import troops as figures
+from claimscope.analysis.relations import build_relation_graph, summarise_actors
 from claimscope.charts import relations as rel_charts
 from claimscope.charts import timeline, troops
 from claimscope.charts.style import actor_colours
 from claimscope.dataset import load_dataset
 from claimscope.paths import PROJECT_ROOT
-from claimscope.analysis.relations import build_relation_graph, summarise_actors
 from claimscope.prose import describe_relations
 
 _SPEC = importlib.util.spec_from_file_location(

@@ -9,6 +9,11 @@ import pandas as pd
 import plotly.io as pio
 import pytest
 
+from claimscope.analysis.relations import (
+    build_relation_graph,
+    filter_relation_graph,
+    summarise_actors,
+)
 from claimscope.charts.relations import (
     MIN_NODE_DISTANCE,
     layout_actor_graph,
@@ -18,11 +23,6 @@ from claimscope.charts.relations import (
 from claimscope.charts.style import actor_colours
 from claimscope.dataset import load_dataset
 from claimscope.paths import DATA_DIR
-from claimscope.analysis.relations import (
-    build_relation_graph,
-    filter_relation_graph,
-    summarise_actors,
-)
 from claimscope.tables import build_actor_table, build_tie_table
 from claimscope.vocab import load_vocabularies
 

@@ -1,4 +1,4 @@
-"""Unit tests for claimscope.analysis.troops and the troop report's tables and prose, on tiny frames."""
+"""Unit tests for the troop analysis and the troop report's tables and prose, on tiny frames."""
 
 from __future__ import annotations
 

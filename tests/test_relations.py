@@ -3,7 +3,6 @@ import json
 import pandas as pd
 import pytest
 
-from claimscope.paths import DATA_DIR
 from claimscope.analysis.relations import (
     build_relation_graph,
     filter_relation_graph,
@@ -13,6 +12,7 @@ from claimscope.analysis.relations import (
     score_actor_pairs,
     summarise_actors,
 )
+from claimscope.paths import DATA_DIR
 from claimscope.prose import describe_actor, describe_relations
 from claimscope.vocab import load_vocabularies
 
