@@ -36,7 +36,7 @@ def test_notebook_has_one_parameters_cell_with_plain_defaults():
     names = [line.split(":")[0] for line in tagged[0].source.splitlines()]
     assert names == [
         "data_dir",
-        "documents",
+        "doc_ids",
         "focus_actor",
         "depth",
         "relation_types",
