@@ -263,8 +263,9 @@ import time
 t = time.perf_counter()
 import pandas, plotly.graph_objects, networkx  # noqa
 third = time.perf_counter() - t
-from claimscope import figures, relations, display  # noqa
-from claimscope.charts import troops, relations as rel_charts, style  # noqa
+from claimscope import display, prose, tables  # noqa
+from claimscope.analysis import troops as analysis_troops, relations  # noqa
+from claimscope.charts import troops, timeline, relations as rel_charts, style  # noqa
 print(third, time.perf_counter() - t)
 """
 
@@ -510,14 +511,14 @@ CHANGES = [
     "`csv` module's two million scattered strings. `tests/test_csvread.py` checks the fast "
     "path against the `csv` module on generated texts. 100,000 claims went from 9.9 s to "
     "3.4 s, then to 1.4-1.7 s; tables and messages are unchanged.",
-    "- **Troop figures** (`figures.py`, `charts/troops.py`): the summary table shows the first "
+    "- **Troop figures** (`analysis/troops.py`, `tables.py`, `prose.py`, `charts/troops.py`): the summary table shows the first "
     "200 claims and a last row counts the rest; the prose describes the first 25 figures and "
     "counts the rest (name lists too); above 60 claims the figures-by-source chart draws one "
     "row per claimant (span, median, stance counts) for the 60 claimants with most claims; "
     "above 150 figures the timeline draws the median and range per day and measure; the "
     "stance chart draws the 40 busiest claimants and sums the others in one bar; stance "
     "counts are one groupby. Every cap says in the title or a last row what it left out.",
-    "- **Actor relations** (`relations.py`, `charts/relations.py`): claims are grouped once "
+    "- **Actor relations** (`analysis/relations.py`, `charts/relations.py`): claims are grouped once "
     "per actor instead of a mask per actor; each actor's ties come from its own edges, not "
     "a scan of all edges; the network and the matrix draw the 40 actors with most ties (the "
     "network at most the 150 firmest ties among them); tables stop at 200 rows and the "
