@@ -5,8 +5,9 @@ from __future__ import annotations
 import networkx as nx
 import pandas as pd
 
+from claimscope.analysis import check_known
 from claimscope.analysis.relations import list_actor_ties, vocabularies_of
-from claimscope.analysis.troops import FIGURE_TYPE, check_known, convert_figure, normalisation_of
+from claimscope.analysis.troops import FIGURE_TYPE, convert_figure, normalisation_of
 from claimscope.dataset import split_list
 from claimscope.formatting import (
     format_date,

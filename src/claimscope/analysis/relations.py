@@ -27,7 +27,7 @@ from collections.abc import Sequence
 import networkx as nx
 import pandas as pd
 
-from claimscope.analysis.troops import check_known
+from claimscope.analysis import check_known
 from claimscope.dataset import split_list
 from claimscope.formatting import is_missing, text_of
 from claimscope.vocab import Vocabularies, load_vocabularies

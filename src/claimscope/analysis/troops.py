@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from claimscope.analysis import check_known
 from claimscope.formatting import is_missing
 from claimscope.vocab import Vocabularies, load_vocabularies
 
@@ -134,26 +135,6 @@ def resolve_unit_sizes(
             )
         sizes[unit] = (low, high)
     return sizes
-
-
-def check_known(
-    kind: str, wanted: Iterable[object], known: Iterable[object], where: str = ""
-) -> None:
-    """Raise one ValueError naming every wanted value that is not known, and the known ones.
-
-    >>> check_known("measure", ["present"], ["present", "killed"])
-    >>> check_known("measure", ["lost"], ["present", "killed"])
-    Traceback (most recent call last):
-    ...
-    ValueError: unknown measure 'lost'; known: killed, present
-    """
-    known = set(known)
-    unknown = [w for w in wanted if w not in known]
-    if unknown:
-        names = ", ".join(repr(u) for u in unknown)
-        place = f"{where}: " if where else ""
-        choices = ", ".join(sorted(map(str, known)))
-        raise ValueError(f"{place}unknown {kind} {names}; known: {choices}")
 
 
 def resolve_claim_dates(claims: pd.DataFrame, documents: pd.DataFrame | None) -> pd.Series:
