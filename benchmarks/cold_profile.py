@@ -31,8 +31,9 @@ import time
 t = time.perf_counter()
 import pandas, plotly.graph_objects, networkx  # noqa
 third = time.perf_counter() - t
-from claimscope import figures, relations, display  # noqa
-from claimscope.charts import troops, relations as rel_charts, style  # noqa
+from claimscope import display, prose, tables  # noqa
+from claimscope.analysis import troops as analysis_troops, relations  # noqa
+from claimscope.charts import troops, timeline, relations as rel_charts, style  # noqa
 print(third, time.perf_counter() - t)
 """
 

@@ -87,14 +87,16 @@ CHANGES = [
     "`csv` module's two million scattered strings. `tests/test_csvread.py` checks the fast "
     "path against the `csv` module on generated texts. 100,000 claims went from 9.9 s to "
     "3.4 s, then to 1.4-1.7 s; tables and messages are unchanged.",
-    "- **Troop figures** (`figures.py`, `charts/troops.py`): the summary table shows the first "
+    "- **Troop figures** (`analysis/troops.py`, `tables.py`, `prose.py`, `charts/troops.py`): "
+    "the summary table shows the first "
     "200 claims and a last row counts the rest; the prose describes the first 25 figures and "
     "counts the rest (name lists too); above 60 claims the figures-by-source chart draws one "
     "row per claimant (span, median, stance counts) for the 60 claimants with most claims; "
     "above 150 figures the timeline draws the median and range per day and measure; the "
     "stance chart draws the 40 busiest claimants and sums the others in one bar; stance "
     "counts are one groupby. Every cap says in the title or a last row what it left out.",
-    "- **Actor relations** (`relations.py`, `charts/relations.py`): claims are grouped once "
+    "- **Actor relations** (`analysis/relations.py`, `charts/relations.py`): claims are "
+    "grouped once "
     "per actor instead of a mask per actor; each actor's ties come from its own edges, not "
     "a scan of all edges; the network and the matrix draw the 40 actors with most ties (the "
     "network at most the 150 firmest ties among them); tables stop at 200 rows and the "

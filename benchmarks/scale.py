@@ -66,8 +66,8 @@ print(json.dumps(steps))
 
 #: Each step of validation, patched where the loader looks it up, and what it does.
 VALIDATE_STEPS = {
-    "claimscope.tables.read_rows": "decode and parse the CSVs into columns",
-    "claimscope.tables.type_column": "type and check every column against the schema",
+    "claimscope.table_files.read_rows": "decode and parse the CSVs into columns",
+    "claimscope.table_files.type_column": "type and check every column against the schema",
     "claimscope.checks.check_foreign_keys": "foreign keys",
     "claimscope.dataset.load_texts": "read and hash the source texts",
     "claimscope.dataset.check_quotes": "quotes at their offsets",

@@ -25,6 +25,8 @@ from pathlib import Path
 from claimscope.dataset import read_schema, resource_schema
 
 PROJECT_DATA = Path(__file__).resolve().parents[1] / "data"
+VOCABULARIES = ("relation_types", "relation_statuses", "stances", "claim_types", "measures")
+VOCABULARIES += ("actor_kinds",)
 
 CLAIMS_PER_DOCUMENT = 200
 CLAIMS_PER_ACTOR = 50
@@ -171,7 +173,9 @@ def generate(out_dir: Path | str, claims: int, seed: int = 0) -> dict[str, int]:
         shutil.rmtree(out_dir)
     (out_dir / "sources").mkdir(parents=True)
     shutil.copy(PROJECT_DATA / "datapackage.json", out_dir / "datapackage.json")
-    shutil.copy(PROJECT_DATA / "unit_sizes.csv", out_dir / "unit_sizes.csv")
+    # Unit sizes and the vocabulary tables (relation types, statuses, ...) are the project's.
+    for name in ("unit_sizes", *VOCABULARIES):
+        shutil.copy(PROJECT_DATA / f"{name}.csv", out_dir / f"{name}.csv")
 
     actors = _actors(rng, counts["actors"])
     actor_ids = [row[0] for row in actors[1:]]

@@ -200,7 +200,7 @@ def test_bad_dataset_exits_2_and_touches_no_report(tmp_path, two_reports, data_c
     args = ["build", "--config", str(two_reports), "--output", str(out)]
     assert main([*args, "--data-dir", str(data_copy)]) == 2
     err = capsys.readouterr().err
-    assert "claims.csv:2:claim_type: 'rebuttal' is not one of:" in err
+    assert "claims.csv:2:claim_type: 'rebuttal' is not a claim_type in claim_types.csv" in err
     assert "no report touched" in err
     assert snapshot(out) == before
     with pytest.raises(DatasetError):

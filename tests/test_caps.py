@@ -13,13 +13,15 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from claimscope import display, figures
+from claimscope import formatting, prose, tables
+from claimscope.analysis import troops as figures
+from claimscope.analysis.relations import build_relation_graph, summarise_actors
 from claimscope.charts import relations as rel_charts
-from claimscope.charts import troops
+from claimscope.charts import timeline, troops
 from claimscope.charts.style import actor_colours
 from claimscope.dataset import load_dataset
 from claimscope.paths import PROJECT_ROOT
-from claimscope.relations import build_relation_graph, describe_relations, summarise_actors
+from claimscope.prose import describe_relations
 
 _SPEC = importlib.util.spec_from_file_location(
     "claimscope_bench_synthetic_caps", PROJECT_ROOT / "benchmarks" / "synthetic.py"
@@ -46,21 +48,21 @@ def big(tmp_path_factory: pytest.TempPathFactory):
 
 def test_cap_rows_leaves_a_short_table_alone_and_counts_what_it_drops() -> None:
     frame = pd.DataFrame({"Name": ["a", "b", "c"], "N": [1, 2, 3]})
-    assert display.cap_rows(frame, 3) is frame
-    assert display.cap_rows(frame, None) is frame
-    capped = display.cap_rows(frame, 2, "claims")
+    assert tables.cap_rows(frame, 3) is frame
+    assert tables.cap_rows(frame, None) is frame
+    capped = tables.cap_rows(frame, 2, "claims")
     assert capped["Name"].tolist()[:2] == ["a", "b"]
     assert capped["Name"].iloc[-1] == "… 1 more claims not shown (the first 2 of 3 are)"
     assert capped["N"].iloc[-1] == ""
     # A caller that built only the first rows passes the true total.
-    assert "9,998 more" in display.cap_rows(frame.iloc[:2], 2, total=10_000)["Name"].iloc[-1]
+    assert "9,998 more" in tables.cap_rows(frame.iloc[:2], 2, total=10_000)["Name"].iloc[-1]
 
 
 def test_summary_table_shows_the_first_claims_and_says_how_many_are_left_out(big) -> None:
     _, figs, stances, _ = big
     total = len(figs) + (~stances["claim_id"].isin(figs["claim_id"])).sum()
-    full = figures.tabulate_claims(figs, stances, limit=None)
-    capped = figures.tabulate_claims(figs, stances, limit=50)
+    full = tables.tabulate_claims(figs, stances, limit=None)
+    capped = tables.tabulate_claims(figs, stances, limit=50)
     assert len(full) == total
     assert len(capped) == 51
     pd.testing.assert_frame_equal(capped.iloc[:50].astype(object), full.iloc[:50].astype(object))
@@ -69,17 +71,17 @@ def test_summary_table_shows_the_first_claims_and_says_how_many_are_left_out(big
 
 def test_prose_describes_the_first_figures_and_counts_the_rest(big) -> None:
     ds, figs, stances, _ = big
-    text = figures.summarise_figures(figs, stances, ds.unit_sizes, limit=5)
+    text = prose.summarise_figures(figs, stances, limit=5)
     assert f"… and {len(figs) - 5:,} more figures ({len(figs):,} in all" in " ".join(text)
-    everything = figures.summarise_figures(figs, stances, ds.unit_sizes, limit=None)
+    everything = prose.summarise_figures(figs, stances, limit=None)
     assert len(everything) > len(text) + len(figs) - 10
     # Lists of names are counted beyond the limit, not spelled out.
     assert any(" others deny the deployment" in p for p in text)
 
 
 def test_join_names_counts_names_beyond_the_limit() -> None:
-    assert figures._join_names(["A", "B", "A", "C"]) == "A, B and C"
-    assert figures._join_names(["A", "B", "C", "D"], limit=2) == "A, B and 2 others"
+    assert formatting.join_names(["A", "B", "A", "C"]) == "A, B and C"
+    assert formatting.join_names(["A", "B", "C", "D"], limit=2) == "A, B and 2 others"
 
 
 def test_count_stances_counts_per_claimant_and_orders_by_total_then_actor_order() -> None:
@@ -128,7 +130,7 @@ def test_aggregate_by_claimant_spans_figures_and_counts_stances() -> None:
             "stance": ["asserts", "asserts", "asserts", "denies", "not_verified"],
         }
     )
-    out = troops.aggregate_by_claimant(figs, stances).set_index("claimant_id")
+    out = figures.aggregate_by_claimant(figs, stances).set_index("claimant_id")
     assert out.loc["x", ["claims", "figures", "low", "high", "median"]].tolist() == [
         2,
         2,
@@ -143,9 +145,9 @@ def test_aggregate_by_claimant_spans_figures_and_counts_stances() -> None:
 
 def test_figures_by_source_draws_one_row_per_claimant_above_the_limit(big) -> None:
     ds, figs, stances, colours = big
-    per_claim = troops.plot_figures_by_source(figs, stances, colours, limit=10_000)
+    per_claim = troops.plot_figures_by_source(figs, stances, colours=colours, limit=10_000)
     assert {t.meta["role"] for t in per_claim.data if t.meta} >= {"interval", "stance"}
-    fig = troops.plot_figures_by_source(figs, stances, colours, limit=5)
+    fig = troops.plot_figures_by_source(figs, stances, colours=colours, limit=5)
     roles = [t.meta["role"] for t in fig.data]
     assert "interval" not in roles and roles.count("stance") == 5
     claimants = stances["claimant_id"].nunique()
@@ -157,7 +159,7 @@ def test_figures_by_source_draws_one_row_per_claimant_above_the_limit(big) -> No
 
 def test_timeline_shows_median_and_range_per_day_and_measure_above_the_limit(big) -> None:
     _, figs, _, colours = big
-    fig = troops.plot_figures_timeline(figs, colours, limit=10)
+    fig = timeline.plot_figures_timeline(figs, colours=colours, limit=10)
     assert {t.meta["role"] for t in fig.data} == {"daily"}
     assert {t.meta["measure"] for t in fig.data} == set(figs["measure"])
     present = next(t for t in fig.data if t.meta["measure"] == "present")
@@ -170,7 +172,7 @@ def test_timeline_shows_median_and_range_per_day_and_measure_above_the_limit(big
 def test_stance_chart_sums_the_claimants_beyond_the_limit(big) -> None:
     ds, _, stances, colours = big
     counts = figures.count_stances(stances, ds.actors)
-    fig = troops.plot_stance_by_actor(counts, colours, limit=5)
+    fig = troops.plot_stance_by_actor(counts, colours=colours, limit=5)
     assert len(fig.data[0].y) == 6
     asserts = next(t for t in fig.data if t.meta["stance"] == "asserts")
     assert asserts.x[-1] == counts["asserts"].iloc[5:].sum()
@@ -194,12 +196,12 @@ def _star() -> nx.MultiDiGraph:
 
 def test_select_busiest_keeps_the_actors_with_most_ties_and_the_firmest_ties() -> None:
     graph = _star()
-    same, note = rel_charts.select_busiest(graph, 10, 10)
+    same, note = rel_charts.select_busiest(graph, limit=10, tie_limit=10)
     assert same is graph and note == ""
-    view, note = rel_charts.select_busiest(graph, 3)
+    view, note = rel_charts.select_busiest(graph, limit=3)
     assert list(view) == ["h", "a", "b"]  # node order kept
     assert note == "the 3 actors with most ties of 5"
-    view, note = rel_charts.select_busiest(graph, None, 2)
+    view, note = rel_charts.select_busiest(graph, limit=None, tie_limit=2)
     assert sorted(k for _, _, k in view.edges(keys=True)) == ["r1", "r2"]
     assert note == "the 2 firmest of their 5 ties"
     assert graph.number_of_edges() == 5  # the input graph is not changed
@@ -208,7 +210,7 @@ def test_select_busiest_keeps_the_actors_with_most_ties_and_the_firmest_ties() -
 def test_network_and_matrix_of_a_large_graph_say_what_they_leave_out(big) -> None:
     ds, *_ = big
     graph = build_relation_graph(ds.actors, ds.relations, ds.claims)
-    network = rel_charts.plot_relation_network(graph, ds.actors, limit=8, tie_limit=20)
+    network = rel_charts.plot_relation_network(graph, actors=ds.actors, limit=8, tie_limit=20)
     edges = [t for t in network.data if t.meta and "relation_id" in t.meta]
     assert len(edges) <= 20
     nodes = sum(len(t.customdata) for t in network.data if t.customdata is not None)
@@ -222,10 +224,10 @@ def test_network_and_matrix_of_a_large_graph_say_what_they_leave_out(big) -> Non
 def test_relation_tables_and_summary_are_capped(big) -> None:
     ds, *_ = big
     graph = build_relation_graph(ds.actors, ds.relations, ds.claims)
-    ties = rel_charts.build_tie_table(graph, limit=7)
+    ties = tables.build_tie_table(graph, limit=7)
     assert len(ties) == 8
     assert ties["Tie"].iloc[-1].startswith(f"… {graph.number_of_edges() - 7:,} more ties")
-    actors = rel_charts.build_actor_table(summarise_actors(graph), limit=4)
+    actors = tables.build_actor_table(summarise_actors(graph), limit=4)
     assert len(actors) == 5 and "more actors not shown" in actors["Actor"].iloc[-1]
     tied = sum(graph.degree(n) > 0 for n in graph)
     text = describe_relations(graph, limit=3)

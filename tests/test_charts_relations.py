@@ -9,13 +9,13 @@ import pandas as pd
 import plotly.io as pio
 import pytest
 
+from claimscope.analysis.relations import (
+    build_relation_graph,
+    filter_relation_graph,
+    summarise_actors,
+)
 from claimscope.charts.relations import (
-    KIND_SYMBOLS,
     MIN_NODE_DISTANCE,
-    RELATION_COLOURS,
-    STATUS_STYLES,
-    build_actor_table,
-    build_tie_table,
     layout_actor_graph,
     plot_relation_matrix,
     plot_relation_network,
@@ -23,13 +23,19 @@ from claimscope.charts.relations import (
 from claimscope.charts.style import actor_colours
 from claimscope.dataset import load_dataset
 from claimscope.paths import DATA_DIR
-from claimscope.relations import (
-    STATUSES,
-    build_relation_graph,
-    filter_relation_graph,
-    load_relation_scale,
-    summarise_actors,
-)
+from claimscope.tables import build_actor_table, build_tie_table
+from claimscope.vocab import load_vocabularies
+
+VOCAB = load_vocabularies()
+STATUSES = VOCAB.statuses
+RELATION_COLOURS = VOCAB.lookup("relation_types", "colour")
+KIND_SYMBOLS = VOCAB.lookup("actor_kinds", "symbol")
+STATUS_STYLES = VOCAB.relation_statuses.to_dict("index")
+
+
+def load_relation_scale():
+    return VOCAB.relation_types.reset_index(drop=True)
+
 
 ACTORS = pd.DataFrame(
     [
@@ -73,13 +79,12 @@ def _node_traces(fig):
     return [t for t in fig.data if t.customdata is not None]
 
 
-def test_every_relation_kind_and_status_has_a_style():
-    assert set(RELATION_COLOURS) == set(load_relation_scale()["relation"])
-    assert set(STATUS_STYLES) == set(STATUSES)
+def test_every_actor_kind_is_a_vocabulary_row_with_a_symbol():
     package = json.loads((DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
     actors = next(r for r in package["resources"] if r["name"] == "actors")
-    kind = next(f for f in actors["schema"]["fields"] if f["name"] == "kind")
-    assert set(KIND_SYMBOLS) == set(kind["constraints"]["enum"])
+    keys = {k["fields"][0]: k["reference"]["resource"] for k in actors["schema"]["foreignKeys"]}
+    assert keys["kind"] == "actor_kinds"
+    assert all(KIND_SYMBOLS.values()) and all(RELATION_COLOURS.values())
 
 
 def test_weaker_statuses_are_drawn_thinner_fainter_and_broken():
@@ -93,7 +98,7 @@ def test_weaker_statuses_are_drawn_thinner_fainter_and_broken():
 
 
 def test_network_has_one_trace_per_tie_styled_by_status_and_type(graph):
-    fig = plot_relation_network(graph, ACTORS)
+    fig = plot_relation_network(graph, actors=ACTORS)
     edges = {t.meta["relation_id"]: t for t in _edge_traces(fig)}
     assert set(edges) == {"r1", "r2", "r3", "r4"}
     assert edges["r1"].line.dash == "solid"
@@ -107,7 +112,7 @@ def test_network_has_one_trace_per_tie_styled_by_status_and_type(graph):
 
 
 def test_network_shows_direction_with_an_arrow_near_the_target(graph):
-    fig = plot_relation_network(graph, ACTORS)
+    fig = plot_relation_network(graph, actors=ACTORS)
     positions = layout_actor_graph(graph)
     edge = next(t for t in _edge_traces(fig) if t.meta["relation_id"] == "r3")
     assert edge.marker.symbol == "arrow"
@@ -124,7 +129,7 @@ def test_network_shows_direction_with_an_arrow_near_the_target(graph):
 
 
 def test_network_legend_has_one_entry_per_relation_type_status_and_kind(graph):
-    fig = plot_relation_network(graph, ACTORS)
+    fig = plot_relation_network(graph, actors=ACTORS)
     legend = [(t.legendgroup, t.name) for t in fig.data if t.showlegend is not False]
     relations = [name for group, name in legend if group == "relation"]
     statuses = [name for group, name in legend if group == "status"]
@@ -137,7 +142,7 @@ def test_network_legend_has_one_entry_per_relation_type_status_and_kind(graph):
 
 
 def test_network_nodes_use_kind_symbols_and_shared_actor_colours(graph):
-    fig = plot_relation_network(graph, ACTORS)
+    fig = plot_relation_network(graph, actors=ACTORS)
     nodes = {t.name: t for t in _node_traces(fig)}
     assert nodes["state"].marker.symbol == KIND_SYMBOLS["state"]
     assert nodes["alliance"].marker.symbol == KIND_SYMBOLS["alliance"]
@@ -147,7 +152,7 @@ def test_network_nodes_use_kind_symbols_and_shared_actor_colours(graph):
 
 
 def test_network_escapes_names_and_quotes(graph):
-    fig = plot_relation_network(graph, ACTORS)
+    fig = plot_relation_network(graph, actors=ACTORS)
     payload = pio.to_json(fig)
     assert "<script>" not in payload
     state = next(t for t in _node_traces(fig) if t.name == "state")
@@ -161,7 +166,7 @@ def test_network_escapes_names_and_quotes(graph):
 
 def test_network_hover_names_original_actors_after_roll_up(graph):
     rolled = filter_relation_graph(graph, roll_up_to_states=True)
-    fig = plot_relation_network(rolled, ACTORS)
+    fig = plot_relation_network(rolled, actors=ACTORS)
     r4 = next(t for t in _edge_traces(fig) if t.meta["relation_id"] == "r4")
     assert "<b>Between</b>: Aland spies → Cland" in r4.hovertext
     assert {n for t in _node_traces(fig) for n in t.customdata} == {"a", "b", "c"}
@@ -172,7 +177,7 @@ def test_layout_is_deterministic_and_spread(graph):
     assert first == second
     for (x0, y0), (x1, y1) in combinations(first.values(), 2):
         assert hypot(x1 - x0, y1 - y0) >= MIN_NODE_DISTANCE
-    fig_json = [pio.to_json(plot_relation_network(graph, ACTORS)) for _ in range(2)]
+    fig_json = [pio.to_json(plot_relation_network(graph, actors=ACTORS)) for _ in range(2)]
     assert fig_json[0] == fig_json[1]
     assert '"uid"' not in fig_json[0]
 
@@ -182,7 +187,7 @@ def test_article_actors_labels_do_not_crowd_each_other():
     graph = filter_relation_graph(
         build_relation_graph(dataset.actors, dataset.relations, dataset.claims)
     )
-    fig = plot_relation_network(graph, dataset.actors)
+    fig = plot_relation_network(graph, actors=dataset.actors)
     labels = {
         node: (x, y)
         for trace in _node_traces(fig)

@@ -7,9 +7,11 @@ import plotly.io as pio
 import pytest
 from helpers import UNIT_SIZES as SIZES
 
-from claimscope import figures as F
+from claimscope.analysis import troops as F
+from claimscope.charts import timeline
 from claimscope.charts import troops as T
 from claimscope.charts.style import actor_colours
+from claimscope.vocab import load_vocabularies
 
 ACTORS = pd.DataFrame(
     {
@@ -115,7 +117,7 @@ def traces(fig, role: str, claim_id: str | None = None):
 
 def test_by_source_draws_closed_and_open_intervals(frames):
     figures, stances = frames
-    fig = T.plot_figures_by_source(figures, stances, COLOURS)
+    fig = T.plot_figures_by_source(figures, stances, colours=COLOURS)
     axis_max = fig.layout.xaxis.range[1]
     assert axis_max == pytest.approx(6000 * T.AXIS_HEADROOM)  # at_least 6,000 is the largest
 
@@ -137,7 +139,7 @@ def test_by_source_draws_closed_and_open_intervals(frames):
 
 def test_by_source_marks_stated_value_and_labels_open_bounds(frames):
     figures, stances = frames
-    fig = T.plot_figures_by_source(figures, stances, COLOURS)
+    fig = T.plot_figures_by_source(figures, stances, colours=COLOURS)
     (stated,) = traces(fig, "stated", "c2")
     assert list(stated.x) == [6000]
     assert stated.text[0] == "as many as 6,000 (≤ 6,000)"
@@ -147,7 +149,7 @@ def test_by_source_marks_stated_value_and_labels_open_bounds(frames):
 
 def test_by_source_puts_denial_and_not_verified_in_the_stance_lane(frames):
     figures, stances = frames
-    fig = T.plot_figures_by_source(figures, stances, COLOURS)
+    fig = T.plot_figures_by_source(figures, stances, colours=COLOURS)
     lane = {t.meta["claim_id"]: t.x[0] for t in traces(fig, "stance")}
     assert lane == {
         "c1": "asserts",
@@ -171,7 +173,7 @@ def test_by_source_puts_denial_and_not_verified_in_the_stance_lane(frames):
 
 def test_by_source_colours_each_claimant_consistently(frames):
     figures, stances = frames
-    fig = T.plot_figures_by_source(figures, stances, COLOURS)
+    fig = T.plot_figures_by_source(figures, stances, colours=COLOURS)
     by_claim = dict(zip(stances["claim_id"], stances["claimant_id"], strict=True))
     for t in fig.data:
         colour = t.marker.color if t.mode != "text" else t.textfont.color
@@ -182,7 +184,7 @@ def test_by_source_colours_each_claimant_consistently(frames):
 
 def test_by_source_hover_has_quote_document_and_grade_escaped(frames):
     figures, stances = frames
-    fig = T.plot_figures_by_source(figures, stances, COLOURS)
+    fig = T.plot_figures_by_source(figures, stances, colours=COLOURS)
     (stated,) = traces(fig, "stated", "c1")
     hover = stated.hovertext[0]
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in hover
@@ -197,7 +199,7 @@ def test_by_source_hover_has_quote_document_and_grade_escaped(frames):
 def test_timeline_spreads_same_day_claims_and_pads_a_single_date(frames):
     figures, _ = frames
     same_day = figures[figures["claim_id"] != "c3"]
-    fig = T.plot_figures_timeline(same_day, COLOURS)
+    fig = timeline.plot_figures_timeline(same_day, colours=COLOURS)
     xs = [pd.Timestamp(t.x[0]) for t in traces(fig, "stated")]
     assert xs[0] != xs[1]
     assert all(abs(x - pd.Timestamp("2024-10-23")) < pd.Timedelta(days=1) for x in xs)
@@ -207,7 +209,7 @@ def test_timeline_spreads_same_day_claims_and_pads_a_single_date(frames):
 
 def test_timeline_draws_bounds_by_claimant_and_measure(frames):
     figures, _ = frames
-    fig = T.plot_figures_timeline(figures, COLOURS)
+    fig = timeline.plot_figures_timeline(figures, colours=COLOURS)
     (up_to,) = traces(fig, "interval", "c2")
     assert list(up_to.y) == [0, 6000]
     assert list(up_to.marker.symbol) == ["triangle-down", "line-ew"]
@@ -216,7 +218,7 @@ def test_timeline_draws_bounds_by_claimant_and_measure(frames):
     assert list(at_least.marker.symbol) == ["line-ew", "triangle-up"]
     (stated,) = traces(fig, "stated", "c3")
     assert stated.name == "Zelenskyy · present"
-    assert stated.marker.symbol == T.MEASURE_SYMBOLS["present"]
+    assert stated.marker.symbol == load_vocabularies().lookup("measures", "symbol")["present"]
     assert stated.marker.color == COLOURS["zel"]
     assert pd.Timestamp(stated.x[0]) == pd.Timestamp("2024-10-20")
     assert "&lt;script&gt;" in traces(fig, "stated", "c1")[0].hovertext[0]
@@ -225,10 +227,10 @@ def test_timeline_draws_bounds_by_claimant_and_measure(frames):
 def test_stance_bars_stack_counts_per_actor(frames):
     _, stances = frames
     counts = F.count_stances(stances, ACTORS)
-    fig = T.plot_stance_by_actor(counts, COLOURS)
+    fig = T.plot_stance_by_actor(counts, colours=COLOURS)
     assert fig.layout.barmode == "stack"
     bars = {t.meta["stance"]: t for t in fig.data}
-    assert list(bars) == list(F.STANCE_ORDER)
+    assert list(bars) == list(load_vocabularies().stance_order)
     names = list(counts["claimant_name"])
     assert names[0] == "NIS"
     assert list(bars["asserts"].x) == [
@@ -252,7 +254,7 @@ def test_stance_tick_labels_are_escaped():
             "total": [1],
         }
     )
-    fig = T.plot_stance_by_actor(counts, {"x": "#123456"})
+    fig = T.plot_stance_by_actor(counts, colours={"x": "#123456"})
     assert "<script>" not in fig.layout.yaxis.ticktext[0]
     assert "&lt;script&gt;" in fig.layout.yaxis.ticktext[0]
     assert "<script>" not in fig.data[0].hovertext[0]
@@ -264,9 +266,9 @@ def test_charts_are_deterministic_and_carry_no_uids(frames):
 
     def build():
         return [
-            T.plot_figures_by_source(figures, stances, COLOURS),
-            T.plot_figures_timeline(figures, COLOURS),
-            T.plot_stance_by_actor(counts, COLOURS),
+            T.plot_figures_by_source(figures, stances, colours=COLOURS),
+            timeline.plot_figures_timeline(figures, colours=COLOURS),
+            T.plot_stance_by_actor(counts, colours=COLOURS),
         ]
 
     first, second = build(), build()

@@ -25,8 +25,8 @@ def test_validate_bad_data_prints_every_problem_and_exits_2(data_copy, capsys):
     set_cell(data_copy / "actors.csv", 2, "kind", "wizard")
     assert main(["validate", "--data-dir", str(data_copy)]) == 2
     err = capsys.readouterr().err.splitlines()
-    assert err[0].startswith("actors.csv:2:kind: 'wizard' is not one of: ")
-    assert err[1].startswith("claims.csv:2:claim_type: 'rebuttal' is not one of: ")
+    assert err[0] == "actors.csv:2:kind: 'wizard' is not a kind in actor_kinds.csv"
+    assert err[1] == "claims.csv:2:claim_type: 'rebuttal' is not a claim_type in claim_types.csv"
     assert err[-1] == "invalid: 2 problem(s)"
 
 
@@ -100,7 +100,8 @@ def test_make_targets_take_a_data_folder(target, data_copy):
     )
     assert done.returncode != 0
     assert f"--data-dir {data_copy}" in done.stdout
-    assert "claims.csv:2:claim_type: 'rebuttal' is not one of:" in done.stderr
+    expected = "claims.csv:2:claim_type: 'rebuttal' is not a claim_type in claim_types.csv"
+    assert expected in done.stderr
 
 
 def test_make_reports_passes_the_data_folder_to_the_build(tmp_path):

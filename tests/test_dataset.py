@@ -162,7 +162,9 @@ def test_unknown_enum_value(data_copy):
     row = claim_row(data_copy, "c018")
     set_cell(data_copy / "claims.csv", row, "claim_type", "rebuttal")
     (problem,) = problems_of(data_copy)
-    assert problem.startswith(f"claims.csv:{row}:claim_type: 'rebuttal' is not one of: ")
+    assert problem == (
+        f"claims.csv:{row}:claim_type: 'rebuttal' is not a claim_type in claim_types.csv"
+    )
 
 
 def test_duplicate_id(data_copy):
@@ -236,7 +238,8 @@ def test_ambiguous_quote_with_offsets_is_fine(data_copy):
     set_cell(data_copy / "claims.csv", 2, "quote", "North Korean troops")
     set_cell(data_copy / "claims.csv", 2, "start", str(second))
     set_cell(data_copy / "claims.csv", 2, "end", str(second + len("North Korean troops")))
-    assert load_dataset(data_copy).claims.loc[2, "start"] == second
+    claims = load_dataset(data_copy).claims
+    assert claims.loc[claims["line"] == 2, "start"].tolist() == [second]
 
 
 def test_low_above_high(data_copy):

@@ -220,7 +220,9 @@ def test_cli_export_refuses_bad_data_and_writes_nothing(data_copy, tmp_path, cap
     write_csv(data_copy / "claims.csv", rows)
     out = tmp_path / "analyst.csv"
     assert main(["export", "--data-dir", str(data_copy), str(out)]) == 2
-    assert capsys.readouterr().err.startswith("claims.csv:2:claim_type: 'rebuttal' is not one of")
+    assert capsys.readouterr().err.startswith(
+        "claims.csv:2:claim_type: 'rebuttal' is not a claim_type in claim_types.csv"
+    )
     assert not out.exists()
 
 

@@ -1,4 +1,4 @@
-"""Unit tests for claimscope.figures on tiny inline frames."""
+"""Unit tests for the troop analysis and the troop report's tables and prose, on tiny frames."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import pandas as pd
 import pytest
 from helpers import UNIT_SIZES as SIZES
 
-from claimscope import figures as F
+from claimscope import formatting, prose, tables
+from claimscope.analysis import troops as F
+from claimscope.vocab import load_vocabularies
 
 ACTORS = pd.DataFrame(
     {
@@ -167,7 +169,7 @@ def test_only_troop_figures_are_normalised_and_named_and_dated():
     ],
 )
 def test_stance_of(claim_type, stance):
-    assert F.stance_of(claim_type) == stance
+    assert load_vocabularies().stance_of().get(claim_type) == stance
 
 
 def test_grade_of_joins_letter_and_digit():
@@ -232,7 +234,6 @@ def test_measure_filter_keeps_claims_without_a_measure():
         documents=DOCUMENTS,
         actors=ACTORS,
         measures=["killed"],
-        known_measures=["present", "killed"],
     )
     assert list(kept["claim_id"]) == ["c2", "c3"]
     everything = F.select_claims(claims, documents=DOCUMENTS, actors=ACTORS, doc_ids=[])
@@ -249,13 +250,15 @@ def test_measure_filter_keeps_claims_without_a_measure():
     ],
 )
 def test_format_interval(low, high, low_open, high_open, text):
-    assert F.format_interval(low, high, low_open, high_open) == text
+    assert formatting.format_interval(low, high, low_open, high_open) == text
 
 
 def test_tabulate_claims_lists_figures_then_other_stances():
     claims = stance_claims()
     figures = F.normalise_figures(claims, SIZES, actors=ACTORS, documents=DOCUMENTS)
-    table = F.tabulate_claims(figures, F.list_stances(claims, actors=ACTORS, documents=DOCUMENTS))
+    table = tables.tabulate_claims(
+        figures, F.list_stances(claims, actors=ACTORS, documents=DOCUMENTS)
+    )
     assert list(table["Claim"]) == ["c1", "c2", "c3", "c4"]
     assert table.loc[0, "Troops (normalised)"] == "1,500"
     assert table.loc[2, "Stance"] == "denies"
@@ -288,7 +291,7 @@ def summary(overrides=None) -> list[str]:
         claims, SIZES, unit_overrides=overrides, actors=ACTORS, documents=DOCUMENTS
     )
     stances = F.list_stances(claims, actors=ACTORS, documents=DOCUMENTS)
-    return F.summarise_figures(figures, stances, SIZES, unit_overrides=overrides)
+    return prose.summarise_figures(figures, stances)
 
 
 def test_summary_names_range_highest_lowest_deniers_and_unverified():
@@ -309,8 +312,12 @@ def test_summary_says_how_the_brigade_assumption_moves_the_range():
     assert "span 1,500 to 6,000 troops" in text
 
 
+OVERRIDE = {"brigades": [1500, 2500]}
+
+
 def test_describe_units_marks_overrides():
-    table = F.describe_units(SIZES, {"brigades": [1500, 2500]}).set_index("Unit")
+    figures = F.normalise_figures(frame(figure(2, "brigades")), SIZES, unit_overrides=OVERRIDE)
+    table = tables.describe_units(SIZES, figures).set_index("Unit")
     assert table.loc["brigades", "Troops per unit (used)"] == "1,500–2,500"
     assert table.loc["brigades", "Dataset value"] == "3,000–5,000"
     assert table.loc["brigades", "Overridden"] == "yes"
@@ -318,36 +325,40 @@ def test_describe_units_marks_overrides():
 
 
 def test_describe_grades_covers_both_scales():
-    table = F.describe_grades()
+    table = tables.describe_grades()
     assert set(table["Grade"]) == set("ABCDEF") | set("123456")
 
 
 def test_describe_method_reports_counts_tolerance_and_qualifiers():
     claims = stance_claims()
-    figures = F.normalise_figures(claims, SIZES, actors=ACTORS, documents=DOCUMENTS)
+    figures = F.normalise_figures(claims, SIZES, tolerance=0.25, actors=ACTORS, documents=DOCUMENTS)
     stances = F.list_stances(claims, actors=ACTORS, documents=DOCUMENTS)
-    text = "\n".join(F.describe_method(figures, stances, tolerance=0.25, version="abc123"))
+    text = "\n".join(prose.describe_method(figures, stances, version="abc123"))
     assert "Dataset version abc123: 1 troop figure(s) and 4 claim(s)" in text
     assert "from 1 document(s)" in text
     assert "by 25% on each side" in text
     assert "exact (1)" in text
 
 
-def test_schema_measures_allows_a_measure_no_claim_uses():
-    schema = {
-        "resources": [
-            {
-                "name": "claims",
-                "schema": {
-                    "fields": [{"name": "measure", "constraints": {"enum": ["present", "killed"]}}]
-                },
-            }
-        ]
-    }
-    known = F.schema_measures(schema)
-    assert known == ["present", "killed"]
+def test_measures_come_from_the_vocabulary_not_from_the_claims():
+    vocab = load_vocabularies()
+    assert "killed" in vocab.measures.index
     claims = frame(figure(1500, claim_id="c1"), claim("c2", claim_type="denial", measure=""))
     kept = F.select_claims(
-        claims, documents=DOCUMENTS, actors=ACTORS, measures=["killed"], known_measures=known
+        claims, documents=DOCUMENTS, actors=ACTORS, measures=["killed"], vocab=vocab
     )
     assert list(kept["claim_id"]) == ["c2"]
+
+
+def test_the_frame_carries_its_unit_sizes_and_tolerance():
+    figures = F.normalise_figures(
+        frame(figure(2, "brigades")), SIZES, unit_overrides=OVERRIDE, tolerance=0.2
+    )
+    used = F.normalisation_of(figures.iloc[:1])
+    assert used.unit_sizes["brigades"] == (1500, 2500)
+    assert used.dataset_unit_sizes["brigades"] == (3000, 5000)
+    assert used.tolerance == 0.2
+    plain = figures.copy()
+    plain.attrs.clear()
+    with pytest.raises(ValueError, match="normalise_figures"):
+        prose.summarise_figures(plain, F.list_stances(frame(figure(2, "brigades"))))

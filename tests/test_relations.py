@@ -3,21 +3,25 @@ import json
 import pandas as pd
 import pytest
 
-from claimscope.paths import DATA_DIR
-from claimscope.relations import (
-    STATUSES,
+from claimscope.analysis.relations import (
     build_relation_graph,
-    describe_actor,
-    describe_relations,
     filter_relation_graph,
     find_root_actors,
     list_actor_ties,
-    load_relation_scale,
-    load_status_weights,
     roll_up_graph,
     score_actor_pairs,
     summarise_actors,
 )
+from claimscope.paths import DATA_DIR
+from claimscope.prose import describe_actor, describe_relations
+from claimscope.vocab import load_vocabularies
+
+VOCAB = load_vocabularies()
+STATUSES = VOCAB.statuses
+
+
+def load_relation_scale():
+    return VOCAB.relation_types.reset_index(drop=True)
 
 
 def _actors(rows):
@@ -67,24 +71,27 @@ RELATIONS = _relations(
 )
 
 
-def _graph(documents=()):
-    return build_relation_graph(ACTORS, RELATIONS, CLAIMS, documents=documents)
+def _graph(doc_ids=()):
+    return build_relation_graph(ACTORS, RELATIONS, CLAIMS, doc_ids=doc_ids)
 
 
-def _schema_enum(resource, field):
+def _foreign_key(resource, field):
     package = json.loads((DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
     res = next(r for r in package["resources"] if r["name"] == resource)
     spec = next(f for f in res["schema"]["fields"] if f["name"] == field)
-    return spec["constraints"]["enum"]
+    assert "enum" not in spec.get("constraints", {}), "the vocabulary table is the one list"
+    (key,) = [k for k in res["schema"]["foreignKeys"] if k["fields"] == [field]]
+    return key["reference"]["resource"]
 
 
-def test_scale_has_a_row_for_every_relation_in_the_schema():
+def test_relation_types_and_statuses_are_vocabulary_tables_the_columns_refer_to():
+    assert _foreign_key("relations", "relation") == "relation_types"
+    assert _foreign_key("relations", "status") == "relation_statuses"
     scale = load_relation_scale()
-    assert sorted(scale["relation"]) == sorted(_schema_enum("relations", "relation"))
     assert scale["relation"].is_unique
     assert scale["score"].between(-10, 10).all()
     assert (scale["description"].str.len() > 0).all()
-    assert (scale["source_note"].str.len() > 0).all()
+    assert (scale["score_source"].str.len() > 0).all()
 
 
 def test_scale_signs_cooperation_positive_and_conflict_negative():
@@ -94,10 +101,10 @@ def test_scale_signs_cooperation_positive_and_conflict_negative():
     assert score["neutrality"] == 0
 
 
-def test_status_weights_cover_the_schema_and_fall_with_the_status():
-    weights = load_status_weights()
+def test_status_weights_fall_with_the_status_and_cite_their_source():
+    weights = VOCAB.relation_statuses.reset_index(drop=True)
     assert weights["status"].tolist() == list(STATUSES)
-    assert sorted(weights["status"]) == sorted(_schema_enum("relations", "status"))
+    assert (weights["weight_source"].str.len() > 0).all()
     assert weights["weight"].is_monotonic_decreasing
     assert dict(zip(weights["status"], weights["weight"], strict=True)) == {
         "established": 1.0,
@@ -131,7 +138,7 @@ def test_graph_has_typed_scored_edges_with_evidence():
 
 
 def test_documents_restrict_evidence_and_drop_unsupported_ties():
-    graph = _graph(documents=["doc1"])
+    graph = _graph(doc_ids=["doc1"])
     assert set(graph.edges(keys=True)) == {("a", "b", "r1"), ("a", "b", "r2"), ("a_spy", "a", "r5")}
     assert graph.edges["a", "b", "r2"]["claim_ids"] == ("k2",)
     assert graph.nodes["a"]["denials"] == ()
@@ -139,7 +146,7 @@ def test_documents_restrict_evidence_and_drop_unsupported_ties():
 
 def test_unknown_document_relation_status_or_actor_raises_naming_it():
     with pytest.raises(ValueError, match="'doc9'"):
-        _graph(documents=["doc9"])
+        _graph(doc_ids=["doc9"])
     bad_type = RELATIONS.assign(relation=["friendship", *RELATIONS["relation"][1:]])
     with pytest.raises(ValueError, match="'friendship'"):
         build_relation_graph(ACTORS, bad_type, CLAIMS)
@@ -206,7 +213,7 @@ def test_roll_up_merges_members_and_drops_self_loops():
 def test_focus_on_a_member_rolls_up_to_its_state():
     view = filter_relation_graph(_graph(), focus_actor="a_boss", depth=1, roll_up_to_states=True)
     assert set(view.nodes) == {"a", "b", "c"}
-    assert describe_relations(view, "a_boss")[0].startswith("Aland: ")
+    assert describe_relations(view, focus_actor="a_boss")[0].startswith("Aland: ")
 
 
 def test_pair_score_sums_weighted_scores_over_both_directions():
@@ -243,7 +250,7 @@ def test_list_actor_ties_reads_each_tie_from_the_actor_end():
         ("r3", "out", "c"),
         ("r2", "in", "a"),
     ]
-    assert ties[2]["phrase"] == "troops from Aland"
+    assert "troops from Aland (alleged)" in describe_actor(_graph(), "b")
 
 
 def test_describe_relations_without_focus_covers_every_tied_actor():

@@ -36,7 +36,7 @@ def test_notebook_has_one_parameters_cell_with_plain_defaults():
     names = [line.split(":")[0] for line in tagged[0].source.splitlines()]
     assert names == [
         "data_dir",
-        "documents",
+        "doc_ids",
         "focus_actor",
         "depth",
         "relation_types",
@@ -58,9 +58,10 @@ def test_notebook_focus_on_north_korea_shows_only_its_neighbourhood(tmp_path):
         title="North Korea's ties",
     )
     texts = [o["data"]["text/plain"] for o in _outputs(nb) if "text/plain" in o.get("data", {})]
-    summary = next(t for t in texts if t.startswith("North Korea's ties"))
-    paragraphs = summary.split("\n\n")[1:]
+    summary = next(t for t in texts if t.startswith("North Korea: "))
+    paragraphs = summary.split("\n\n")
     assert len(paragraphs) == 1
+    assert not any("North Korea's ties" in text for text in texts)  # the title is the page's
     assert paragraphs[0].startswith("North Korea: ")
     assert "alliance with Russia (reported)" in summary
     assert "troop deployment to Russia (alleged)" in summary

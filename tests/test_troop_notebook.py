@@ -67,7 +67,9 @@ def test_notebook_follows_claimant_filter_and_brigade_size(tmp_path):
     spec = chart(nb, "Claimed North Korean troop figures, by source")
     intervals = [t for t in spec["data"] if t.get("meta", {}).get("role") == "interval"]
     assert [t["x"] for t in intervals] == [[3000, 5000]]
-    assert "Zelenskyy only" in outputs(nb, "text/plain")[0]
+    # The title is the page's heading (the template's), never an output of the notebook.
+    assert not any("Zelenskyy only" in text for text in outputs(nb, "text/plain"))
+    assert nb.cells[0].source.startswith("# ") and "report-title" in nb.cells[0].metadata.tags
     units = text_with(nb, "Troops per unit (used)")
     assert "1,500–2,500" in units
 

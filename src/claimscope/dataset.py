@@ -8,7 +8,7 @@ and dates are coherent. Every problem is collected and reported together, each a
 ``file:row:column: message`` (row 1 is the header; a row is the line a record starts on).
 
 The steps live in their own modules: :mod:`claimscope.schema` (the package's structure),
-:mod:`claimscope.tables` and :mod:`claimscope.columns` (one table, typed),
+:mod:`claimscope.table_files` and :mod:`claimscope.columns` (one table, typed),
 :mod:`claimscope.checks` (keys and cross-table rules), :mod:`claimscope.quotes` (source texts
 and quotes) and :mod:`claimscope.locate` (writing located offsets back).
 """
@@ -22,12 +22,13 @@ from typing import TYPE_CHECKING
 from claimscope import checks
 from claimscope.columns import LIST_SEPARATOR, split_list
 from claimscope.files import dataset_version
+from claimscope.frames import shape_tables
 from claimscope.locate import write_located_offsets
 from claimscope.paths import DATA_DIR
 from claimscope.problems import DatasetError, Problem
 from claimscope.quotes import check_quotes, load_texts
 from claimscope.schema import TABLES, read_schema, resource_names, resource_schema
-from claimscope.tables import load_table
+from claimscope.table_files import load_table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -124,7 +125,7 @@ def load_dataset(data_dir: Path | str | None = None) -> Dataset:
     return Dataset(
         data_dir=data_dir,
         schema=package,
-        tables={name: tables[name] for name in names},
+        tables=shape_tables({name: tables[name] for name in names}),
         texts=texts,
         version=dataset_version(data_dir),
         located=located,

@@ -18,10 +18,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from claimscope.formatting import is_missing, text_of
+
 CHART_CLASS = "claimscope-chart"
-#: Most rows a report's table shows; a last row says how many were left out. A browser gets
-#: sluggish long before 100,000 rows, and nobody reads them on a page.
-TABLE_ROWS = 200
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
 _SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -88,13 +87,12 @@ def escape_text(value: object) -> str:
     >>> escape_text('<img src=x onerror="alert(1)">')
     '&lt;img src=x onerror=&#34;alert(1)&#34;&gt;'
     """
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    return html.escape(str(value), quote=True).replace("&quot;", "&#34;")
+    return html.escape(text_of(value), quote=True).replace("&quot;", "&#34;")
 
 
 def paragraphs_bundle(paragraphs: list[str], heading: str | None = None) -> dict[str, str]:
     """Return a display bundle for generated prose, every paragraph escaped."""
+    # A sub-section heading at most: the page's only <h1> is the report title.
     parts = [f"<h3>{escape_text(heading)}</h3>"] if heading else []
     parts += [f"<p>{escape_text(p)}</p>" for p in paragraphs]
     plain = "\n\n".join(([heading] if heading else []) + list(paragraphs))
@@ -112,15 +110,11 @@ def table_bundle(frame: pd.DataFrame, caption: str | None = None) -> dict[str, s
     """Return a display bundle for a table: escaped HTML and aligned plain text."""
     shown = frame.copy()
     for column in shown.columns:
-        shown[column] = shown[column].map(lambda v: "" if _is_missing(v) else v)
+        shown[column] = shown[column].astype(object).map(lambda v: "" if is_missing(v) else v)
     markup = shown.to_html(index=False, escape=True, border=0, classes="claimscope-table")
     if caption:
         markup = markup.replace(">", f"><caption>{escape_text(caption)}</caption>", 1)
     return {"text/html": markup, "text/plain": shown.to_string(index=False)}
-
-
-def _is_missing(value: object) -> bool:
-    return value is None or (not isinstance(value, (str, list, tuple, dict)) and pd.isna(value))
 
 
 def show_table(frame: pd.DataFrame, caption: str | None = None) -> None:
@@ -128,26 +122,3 @@ def show_table(frame: pd.DataFrame, caption: str | None = None) -> None:
     from IPython.display import display
 
     display(table_bundle(frame, caption), raw=True)
-
-
-def cap_rows(
-    frame: pd.DataFrame, limit: int | None, noun: str = "rows", *, total: int | None = None
-) -> pd.DataFrame:
-    """Keep the first ``limit`` rows; when some are left out, a last row says how many.
-
-    The note goes in the first column, the other cells stay empty, so the table itself tells
-    the reader it is not complete. ``total`` is the number of rows before any were dropped,
-    when the caller built only the first ``limit`` (default: ``len(frame)``).
-
-    >>> cap_rows(pd.DataFrame({"a": ["x", "y", "z"], "b": [1, 2, 3]}), 2, "claims")["a"].tolist()
-    ['x', 'y', '… 1 more claims not shown (the first 2 of 3 are)']
-    """
-    total = len(frame) if total is None else total
-    if limit is None or total <= limit:
-        return frame
-    note = {column: "" for column in frame.columns}
-    note[frame.columns[0]] = (
-        f"… {total - limit:,} more {noun} not shown (the first {limit:,} of {total:,} are)"
-    )
-    shown = frame.iloc[:limit].astype(object)
-    return pd.concat([shown, pd.DataFrame([note], columns=frame.columns)], ignore_index=True)

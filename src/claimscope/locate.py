@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from claimscope.files import write_atomic
 from claimscope.problems import DatasetError
 from claimscope.schema import resource_schema
-from claimscope.tables import read_rows
+from claimscope.table_files import read_rows
 
 if TYPE_CHECKING:
     from claimscope.dataset import Dataset

@@ -1,164 +1,243 @@
-"""Read one table of the package: its CSV file, confined to the data folder, typed by field."""
+"""Build the reports' reader-facing tables from analysis results: display strings, capped rows."""
 
 from __future__ import annotations
 
-import csv
-from pathlib import Path
-from typing import TYPE_CHECKING
+import networkx as nx
+import pandas as pd
 
-from claimscope.columns import type_column
-from claimscope.confine import resolve_inside
-from claimscope.csvread import CsvSyntaxError, CsvTable, read_csv_text
-from claimscope.problems import Problem
-from claimscope.schema import primary_key, resource_schema
+from claimscope.analysis.relations import vocabularies_of
+from claimscope.analysis.troops import resolve_unit_sizes
+from claimscope.dataset import split_list
+from claimscope.formatting import format_date, format_row_interval, format_size_range, text_of
+from claimscope.vocab import Vocabularies, load_vocabularies
 
-if TYPE_CHECKING:
-    import pandas as pd
+#: Most rows a report's table shows; a last row says how many were left out. A browser gets
+#: sluggish long before 100,000 rows, and nobody reads them on a page.
+TABLE_ROWS = 200
+
+#: The Admiralty (NATO) grading scales the curator's grades use.
+SOURCE_RELIABILITY: dict[str, str] = {
+    "A": "Completely reliable",
+    "B": "Usually reliable",
+    "C": "Fairly reliable",
+    "D": "Not usually reliable",
+    "E": "Unreliable",
+    "F": "Reliability cannot be judged",
+}
+INFO_CREDIBILITY: dict[int, str] = {
+    1: "Confirmed by other sources",
+    2: "Probably true",
+    3: "Possibly true",
+    4: "Doubtful",
+    5: "Improbable",
+    6: "Truth cannot be judged",
+}
+_CLAIM_COLUMNS = [
+    "Claimant",
+    "Stance",
+    "Stated figure",
+    "Troops (normalised)",
+    "Measure",
+    "Activity",
+    "Location",
+    "Hedges",
+    "Grade",
+    "Date",
+    "Quote",
+    "Claim",
+]
 
 
-def read_rows(data_dir: Path, file: str, problems: list[Problem]) -> CsvTable | None:
-    """Parse the CSV at ``file`` (relative to ``data_dir``) strictly into columns.
+def cap_rows(
+    frame: pd.DataFrame, limit: int | None, noun: str = "rows", *, total: int | None = None
+) -> pd.DataFrame:
+    """Keep the first ``limit`` rows; when some are left out, a last row says how many.
 
-    Returns None, with the reason in ``problems``, when the file is outside the data folder,
-    missing, unreadable, not UTF-8 or not CSV. A file outside the folder is never opened, so
-    no message can quote it.
+    The note goes in the first column, the other cells stay empty, so the table itself tells
+    the reader it is not complete. ``total`` is the number of rows before any were dropped,
+    when the caller built only the first ``limit`` (default: ``len(frame)``).
+
+    >>> cap_rows(pd.DataFrame({"a": ["x", "y", "z"], "b": [1, 2, 3]}), 2, "claims")["a"].tolist()
+    ['x', 'y', '… 1 more claims not shown (the first 2 of 3 are)']
     """
-    path = resolve_inside(data_dir, file)
-    if path is None:
-        problems.append(Problem(file, "-", "-", "is outside the data folder: not read"))
-        return None
-    try:
-        if not path.is_file():
-            problems.append(Problem(file, "-", "-", f"file not found: {data_dir / file}"))
-            return None
-        raw = path.read_bytes()
-    except OSError as exc:
-        problems.append(Problem(file, "-", "-", f"cannot read: {exc.strerror}"))
-        return None
-    text = _decode(raw, file, problems)
-    if text is None:
-        return None
-    try:
-        table = read_csv_text(text)
-    except CsvSyntaxError as exc:
-        problems.append(Problem(file, exc.line, "-", f"cannot parse CSV: {exc}"))
-        return None
-    if table.header is None:
-        problems.append(Problem(file, 1, "-", "file is empty: no header row"))
-        return None
-    table.header = [name.strip() for name in table.header]
-    return table
-
-
-def _decode(raw: bytes, file: str, problems: list[Problem]) -> str | None:
-    """Decode CSV bytes as UTF-8, accepting a byte-order mark; locate any bad byte."""
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        line_start = raw.rfind(b"\n", 0, exc.start) + 1
-        prefix = raw[line_start : exc.start].decode("utf-8", errors="replace")
-        header = raw.split(b"\n", 1)[0].decode("utf-8", errors="replace")
-        column = _column_at(header, prefix)
-        problems.append(
-            Problem(
-                file,
-                line,
-                column,
-                f"not valid UTF-8: byte 0x{raw[exc.start]:02x} at byte offset {exc.start}; "
-                "save the file as UTF-8",
-            )
-        )
-        return None
-
-
-def _column_at(header: str, prefix: str) -> str:
-    """Name the header column that a partial line ``prefix`` has reached."""
-    try:
-        names = next(csv.reader([header.strip("\r\ufeff")]))
-        index = len(next(csv.reader([prefix]), [""])) - 1
-        return (names[index].strip() or "-") if 0 <= index < len(names) else "-"
-    except (csv.Error, StopIteration):
-        return "-"
-
-
-def _check_header(
-    header: list[str], fields: list[dict], file: str, problems: list[Problem]
-) -> bool:
-    names = [f["name"] for f in fields]
-    ok = True
-    for name in names:
-        if name not in header:
-            problems.append(Problem(file, 1, name, "column missing (declared in datapackage.json)"))
-            ok = False
-    for name in header:
-        if name not in names:
-            problems.append(
-                Problem(file, 1, name or "-", "column not declared in datapackage.json")
-            )
-            ok = False
-    duplicated = {n for n in header if header.count(n) > 1}
-    for name in sorted(duplicated):
-        problems.append(Problem(file, 1, name or "-", "column appears more than once"))
-        ok = False
-    return ok
-
-
-def load_table(
-    data_dir: Path, package: dict, name: str, problems: list[Problem]
-) -> pd.DataFrame | None:
-    """Read, type and check the table ``name``; None when it cannot be typed at all."""
-    import pandas as pd
-
-    resource = resource_schema(package, name)
-    file = resource["path"]
-    fields = resource["schema"]["fields"]
-    table = read_rows(data_dir, file, problems)
-    if table is None:
-        return None
-    if not _check_header(table.header, fields, file, problems):
-        return None
-    if not table.lines:
-        problems.append(Problem(file, 2, "-", "table has a header but no rows"))
-        return None
-    width = len(table.header)
-    for line, count in table.ragged:
-        problems.append(Problem(file, line, "-", f"has {count} fields; the header has {width}"))
-    if table.columns is None:
-        return None
-    raw = dict(zip(table.header, table.columns, strict=True))
-    index = pd.Index(table.lines, name="row")
-    typed = pd.DataFrame(
-        {
-            spec["name"]: type_column(raw[spec["name"]], index, spec, file, problems)
-            for spec in fields
-        },
-        index=index,
+    total = len(frame) if total is None else total
+    if limit is None or total <= limit:
+        return frame
+    note = {column: "" for column in frame.columns}
+    note[frame.columns[0]] = (
+        f"… {total - limit:,} more {noun} not shown (the first {limit:,} of {total:,} are)"
     )
-    _check_primary_key(typed, resource, file, problems)
-    return typed
+    shown = frame.iloc[:limit].astype(object)
+    return pd.concat([shown, pd.DataFrame([note], columns=frame.columns)], ignore_index=True)
 
 
-def _check_primary_key(
-    typed: pd.DataFrame, resource: dict, file: str, problems: list[Problem]
-) -> None:
-    """Report repeated keys, unless a ``unique`` constraint on the one key field already did."""
-    key = primary_key(resource)
-    if not key:
-        return
-    unique = {
-        f["name"] for f in resource["schema"]["fields"] if f.get("constraints", {}).get("unique")
-    }
-    if len(key) == 1 and key[0] in unique:
-        return
-    cells = typed[key].astype(str)
-    complete = (cells != "").all(axis=1) & typed[key].notna().all(axis=1)
-    repeated = cells.duplicated(keep="first") & complete
-    for row in typed.index[repeated.to_numpy()]:
-        value = ", ".join(repr(_as_written(typed.at[row, k])) for k in key)
-        problems.append(Problem(file, row, "+".join(key), f"{value} is a duplicate key"))
+def tabulate_claims(
+    figures: pd.DataFrame,
+    stances: pd.DataFrame,
+    *,
+    limit: int | None = TABLE_ROWS,
+    vocab: Vocabularies | None = None,
+) -> pd.DataFrame:
+    """Build the troop report's summary table: every figure, then every other stance.
+
+    Args:
+        figures: Output of ``normalise_figures``.
+        stances: Output of ``list_stances`` (its figure claims are taken from ``figures``).
+        limit: Most claims shown; a last row counts the rest. None shows every claim.
+        vocab: The dataset's vocabularies (the project's by default), for labels.
+
+    Returns:
+        A table of display strings with reader-facing column names.
+    """
+    vocab = vocab or load_vocabularies()
+    others = stances[~stances["claim_id"].isin(figures["claim_id"])]
+    total = len(figures) + len(others)
+    if limit is not None and total > limit:
+        figures, others = figures.iloc[:limit], others.iloc[: max(0, limit - len(figures))]
+    rows = [
+        _claim_row(f, text_of(f["stated_figure"]), format_row_interval(f), vocab)
+        for f in figures.to_dict("records")
+    ]
+    rows += [_claim_row(s, "", "", vocab) for s in others.to_dict("records")]
+    table = pd.DataFrame(rows, columns=_CLAIM_COLUMNS)
+    return cap_rows(table, limit, "claims", total=total)
 
 
-def _as_written(value: object) -> object:
-    """A typed cell as the CSV wrote it, for messages (dates as YYYY-MM-DD)."""
-    return value.strftime("%Y-%m-%d") if hasattr(value, "strftime") else value
+def _claim_row(claim: dict, stated: str, interval: str, vocab: Vocabularies) -> list[str]:
+    return [
+        claim["claimant_name"],
+        vocab.label("stances", claim["stance"]),
+        stated,
+        interval,
+        vocab.label("measures", claim["measure"]),
+        text_of(claim["activity"]),
+        text_of(claim["location"]),
+        ", ".join(split_list(text_of(claim["hedges"]))),
+        claim["grade"],
+        format_date(claim["claimed_on"]),
+        text_of(claim["quote"]),
+        claim["claim_id"],
+    ]
+
+
+def describe_units(unit_sizes: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
+    """Tabulate the unit sizes ``figures`` were normalised with, their sources, any override."""
+    from claimscope.analysis.troops import normalisation_of
+
+    used = normalisation_of(figures).unit_sizes
+    dataset = resolve_unit_sizes(unit_sizes)
+    rows = [
+        {
+            "Unit": u["unit"],
+            "Troops per unit (used)": format_size_range(*used[u["unit"]]),
+            "Dataset value": format_size_range(*dataset[u["unit"]]),
+            "Overridden": "yes" if used[u["unit"]] != dataset[u["unit"]] else "no",
+            "Source": text_of(u["source"]),
+            "Note": text_of(u.get("note")),
+        }
+        for u in unit_sizes.to_dict("records")
+    ]
+    return pd.DataFrame(rows)
+
+
+def describe_grades() -> pd.DataFrame:
+    """Tabulate the Admiralty grading scales: letter for the source, digit for the information."""
+    rows = [
+        {"Scale": "Source reliability", "Grade": k, "Meaning": v}
+        for k, v in SOURCE_RELIABILITY.items()
+    ]
+    rows += [
+        {"Scale": "Information credibility", "Grade": str(k), "Meaning": v}
+        for k, v in INFO_CREDIBILITY.items()
+    ]
+    return pd.DataFrame(rows)
+
+
+def build_actor_table(
+    summary: pd.DataFrame, *, limit: int | None = TABLE_ROWS, vocab: Vocabularies | None = None
+) -> pd.DataFrame:
+    """Turn ``summarise_actors`` output into a table for ``show_table``.
+
+    At most ``limit`` actors are listed; a last row counts the others.
+
+    >>> row = {"name": "A", "kind": "state", "ties": 1, "ties_by_type": {"alliance": 1},
+    ...        "ties_by_status": {"reported": 1}, "score": 5.55, "claims_made": ("c1",),
+    ...        "claims_about": (), "denials": ("c1",)}
+    >>> build_actor_table(pd.DataFrame([row])).iloc[0]["Ties by type"]
+    'alliance 1'
+    """
+    vocab = vocab or load_vocabularies()
+
+    def counts(value: dict, vocabulary: str) -> str:
+        return ", ".join(f"{vocab.label(vocabulary, k)} {v}" for k, v in value.items())
+
+    total = len(summary)
+    summary = summary.iloc[:limit] if limit is not None else summary
+    table = pd.DataFrame(
+        {
+            "Actor": summary["name"],
+            "Kind": summary["kind"].map(lambda k: vocab.label("actor_kinds", k)),
+            "Ties": summary["ties"].astype(int),
+            "Ties by type": summary["ties_by_type"].map(lambda v: counts(v, "relation_types")),
+            "Ties by status": summary["ties_by_status"].map(
+                lambda v: ", ".join(f"{k} {n}" for k, n in v.items())
+            ),
+            "Score": summary["score"].astype(float).round(2),
+            "Claims made": summary["claims_made"].map(len).astype(int),
+            "Claims about": summary["claims_about"].map(len).astype(int),
+            "Denials": summary["denials"].map(", ".join),
+        }
+    ).reset_index(drop=True)
+    return cap_rows(table, limit, "actors", total=total)
+
+
+def build_tie_table(graph: nx.MultiDiGraph, *, limit: int | None = TABLE_ROWS) -> pd.DataFrame:
+    """List every tie of the graph with its status, score and evidence, firmest first.
+
+    At most ``limit`` ties are listed; a last row counts the others.
+    """
+    vocab = vocabularies_of(graph)
+    rank = {status: i for i, status in enumerate(vocab.statuses)}
+    edges = sorted(graph.edges(keys=True, data=True), key=lambda e: (rank[e[3]["status"]], e[2]))
+    rows = [
+        {
+            "Tie": key,
+            "From": graph.nodes[source]["name"],
+            "To": graph.nodes[target]["name"],
+            "Relation": vocab.label("relation_types", data["relation"]),
+            "Status": data["status"],
+            "Score": round(data["score"], 2),
+            "Weighted": round(data["weighted_score"], 3),
+            "Evidence": ", ".join(data["claim_ids"]),
+        }
+        for source, target, key, data in edges
+    ]
+    columns = ["Tie", "From", "To", "Relation", "Status", "Score", "Weighted", "Evidence"]
+    return cap_rows(pd.DataFrame(rows, columns=columns), limit, "ties")
+
+
+def describe_relation_types(vocab: Vocabularies) -> pd.DataFrame:
+    """Tabulate the cooperation-conflict scale: each relation type's score and its source."""
+    types = vocab.relation_types
+    return pd.DataFrame(
+        {
+            "Relation": types["label"].tolist(),
+            "Score": types["score"].astype(float).tolist(),
+            "Meaning": types["description"].tolist(),
+            "Source": types["score_source"].tolist(),
+        }
+    )
+
+
+def describe_statuses(vocab: Vocabularies) -> pd.DataFrame:
+    """Tabulate the statuses, firmest first, with the weight each gives a tie's score."""
+    statuses = vocab.relation_statuses
+    return pd.DataFrame(
+        {
+            "Status": statuses["status"].tolist(),
+            "Rank": statuses["rank"].astype(int).tolist(),
+            "Weight": statuses["weight"].astype(float).tolist(),
+            "Meaning": statuses["description"].tolist(),
+            "Source": statuses["weight_source"].tolist(),
+        }
+    )

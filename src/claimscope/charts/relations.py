@@ -1,7 +1,8 @@
-"""Charts and tables of the actor graph: network diagram, relationship matrix, actor table.
+"""Charts of the actor graph: the network diagram and the cooperation-conflict matrix.
 
-Every builder is pure: a graph from :mod:`claimscope.relations` in, a plotly figure or a
-DataFrame out. Names, notes and quotes are untrusted: hover text goes through
+Every builder is pure: a graph from :mod:`claimscope.analysis.relations` in, a plotly figure
+out. Colours, line styles and symbols come from the vocabularies the graph was built with.
+Names, notes and quotes are untrusted: hover text goes through
 :func:`~claimscope.charts.style.hover_text` and labels through ``escape_text``.
 """
 
@@ -16,14 +17,14 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from claimscope.charts.style import actor_colours, base_layout, hover_text
-from claimscope.display import TABLE_ROWS, cap_rows, escape_text
-from claimscope.relations import STATUSES, load_relation_scale, score_actor_pairs
+from claimscope.analysis.relations import score_actor_pairs, vocabularies_of
+from claimscope.charts.style import actor_colours, base_layout, colour_of, hover_text
+from claimscope.display import escape_text
+from claimscope.vocab import Vocabularies
 
 LAYOUT_SEED = 7
 MIN_NODE_DISTANCE = 0.5  # in layout units: nodes sit within [-1, 1] on both axes
 LABEL_WIDTH_CHARS = 18
-FALLBACK_COLOUR = "#777777"
 CURVE_POINTS = 13
 ARROW_AT = 0.8  # fraction of the way from source to target where the arrow head sits
 #: Most actors the network and the matrix draw: those with most ties. Hundreds of nodes are a
@@ -32,46 +33,6 @@ NETWORK_ACTORS = 40
 MATRIX_ACTORS = 40
 #: Most ties the network draws between those actors, firmest first (each tie is a trace).
 NETWORK_TIES = 150
-
-# Cooperation in blues and greens, conflict in reds and oranges, the rest in greys and purples.
-RELATION_COLOURS = {
-    "alliance": "#1f4e9c",
-    "military_cooperation": "#3b82c4",
-    "troop_deployment": "#0b7a75",
-    "arms_supply": "#2ca02c",
-    "material_support": "#8cbf3f",
-    "military_aid": "#17becf",
-    "intelligence_sharing": "#6a5acd",
-    "armed_conflict": "#c0161c",
-    "adversary": "#e6550d",
-    "sanctions": "#a63603",
-    "neutrality": "#9e9e9e",
-    "intelligence_reporting": "#b07aa1",
-    "state_media": "#5c5c5c",
-}
-
-# Weaker statuses are drawn thinner, fainter and broken, so they read as less certain.
-STATUS_STYLES = {
-    "established": {"dash": "solid", "width": 3.2, "opacity": 0.95},
-    "reported": {"dash": "longdash", "width": 2.4, "opacity": 0.8},
-    "alleged": {"dash": "dash", "width": 1.8, "opacity": 0.6},
-    "speculative": {"dash": "dot", "width": 1.4, "opacity": 0.45},
-    "denied": {"dash": "dashdot", "width": 1.0, "opacity": 0.3},
-}
-
-KIND_SYMBOLS = {
-    "state": "circle",
-    "government_body": "square",
-    "intelligence_agency": "diamond",
-    "military": "triangle-up",
-    "person": "star",
-    "state_media": "hexagon",
-    "media": "hexagon-open",
-    "alliance": "octagon",
-    "international_organisation": "pentagon",
-    "group": "hourglass",
-    "unnamed_sources": "circle-open",
-}
 
 
 def layout_actor_graph(graph: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
@@ -199,9 +160,12 @@ def _curve(
     return [round(float(v), 4) for v in xs], [round(float(v), 4) for v in ys]
 
 
-def _edge_hover(data: dict, names: dict[str, str], source: str, target: str) -> str:
+def _edge_hover(
+    data: dict, names: dict[str, str], source: str, target: str, vocab: Vocabularies
+) -> str:
+    relation = vocab.label("relation_types", data["relation"])
     lines: list[tuple[str, object]] = [
-        ("Tie", f"{names[source]} → {names[target]}: {data['relation'].replace('_', ' ')}"),
+        ("Tie", f"{names[source]} → {names[target]}: {relation}"),
         ("Status", data["status"]),
         (
             "Score",
@@ -220,7 +184,7 @@ def _edge_hover(data: dict, names: dict[str, str], source: str, target: str) -> 
 def _node_hover(graph: nx.MultiDiGraph, node: str, data: dict, names: dict[str, str]) -> str:
     lines: list[tuple[str, object]] = [
         ("Actor", data["name"]),
-        ("Kind", data["kind"].replace("_", " ")),
+        ("Kind", vocabularies_of(graph).label("actor_kinds", data["kind"])),
     ]
     if data.get("country"):
         lines.append(("Country", data["country"]))
@@ -234,7 +198,7 @@ def _node_hover(graph: nx.MultiDiGraph, node: str, data: dict, names: dict[str, 
 
 
 def select_busiest(
-    graph: nx.MultiDiGraph, limit: int | None, tie_limit: int | None = None
+    graph: nx.MultiDiGraph, *, limit: int | None, tie_limit: int | None = None
 ) -> tuple[nx.MultiDiGraph, str]:
     """Keep the ``limit`` actors with most ties and at most ``tie_limit`` ties among them.
 
@@ -245,7 +209,7 @@ def select_busiest(
     >>> g = nx.MultiDiGraph()
     >>> g.add_edges_from([("a", "b", "r1"), ("a", "c", "r2"), ("d", "e", "r3")])
     ['r1', 'r2', 'r3']
-    >>> view, note = select_busiest(g, 3)
+    >>> view, note = select_busiest(g, limit=3)
     >>> list(view), note
     (['a', 'b', 'c'], 'the 3 actors with most ties of 5')
     """
@@ -263,8 +227,9 @@ def select_busiest(
     )
     ties = view.number_of_edges()
     if tie_limit is not None and ties > tie_limit:
+        statuses = vocabularies_of(graph).statuses
         edges = sorted(
-            view.edges(keys=True, data="status"), key=lambda e: (STATUSES.index(e[3]), e[2])
+            view.edges(keys=True, data="status"), key=lambda e: (statuses.index(e[3]), e[2])
         )
         view = view.copy() if view is graph else view
         view.remove_edges_from([(s, t, k) for s, t, k, _ in edges[tie_limit:]])
@@ -274,6 +239,7 @@ def select_busiest(
 
 def plot_relation_network(
     graph: nx.MultiDiGraph,
+    *,
     actors: pd.DataFrame,
     title: str = "Who is tied to whom",
     limit: int | None = NETWORK_ACTORS,
@@ -282,7 +248,7 @@ def plot_relation_network(
     """Draw the actor graph: actors by kind, ties coloured by type and styled by status.
 
     Args:
-        graph: A (filtered) graph from :mod:`claimscope.relations`.
+        graph: A (filtered) graph from :mod:`claimscope.analysis.relations`.
         actors: The full actors table, for colours that match every other chart, and names.
         title: Chart title.
         limit: Most actors drawn, those with most ties (see :func:`select_busiest`).
@@ -293,7 +259,11 @@ def plot_relation_network(
         the evidence quotes), legend-only traces for each relation type and status shown, and
         one node trace per actor kind (``customdata`` holds the actor ids).
     """
-    graph, cut = select_busiest(graph, limit, tie_limit)
+    vocab = vocabularies_of(graph)
+    styles = vocab.relation_statuses
+    relation_colours = vocab.lookup("relation_types", "colour")
+    symbols = vocab.lookup("actor_kinds", "symbol")
+    graph, cut = select_busiest(graph, limit=limit, tie_limit=tie_limit)
     title = f"{title} — {cut}" if cut else title
     positions = layout_actor_graph(graph)
     names = _names(graph, actors)
@@ -305,8 +275,8 @@ def plot_relation_network(
     sizes = [0] * CURVE_POINTS
     sizes[arrow_index] = 13
     for source, target, key, data in graph.edges(keys=True, data=True):
-        style = STATUS_STYLES[data["status"]]
-        colour = RELATION_COLOURS.get(data["relation"], FALLBACK_COLOUR)
+        style = styles.loc[data["status"]]
+        colour = colour_of(relation_colours, data["relation"])
         xs, ys = _curve(
             positions[source], positions[target], offsets[key], order[source] <= order[target]
         )
@@ -318,21 +288,21 @@ def plot_relation_network(
                 name=key,
                 showlegend=False,
                 legendgroup="relation",
-                opacity=style["opacity"],
-                line={"color": colour, "width": style["width"], "dash": style["dash"]},
+                opacity=float(style["opacity"]),
+                line={"color": colour, "width": float(style["width"]), "dash": style["dash"]},
                 marker={
                     "symbol": "arrow",
                     "angleref": "previous",
                     "size": sizes,
                     "color": colour,
                 },
-                hovertext=_edge_hover(data, names, source, target),
+                hovertext=_edge_hover(data, names, source, target, vocab),
                 hoverinfo="text",
                 meta={"relation_id": key, "relation": data["relation"], "status": data["status"]},
             )
         )
-    _add_edge_legend(fig, graph)
-    kinds = [k for k in KIND_SYMBOLS if any(d == k for _, d in graph.nodes(data="kind"))]
+    _add_edge_legend(fig, graph, vocab)
+    kinds = [k for k in symbols if any(d == k for _, d in graph.nodes(data="kind"))]
     kinds += sorted({d for _, d in graph.nodes(data="kind")} - set(kinds))
     for kind in kinds:
         nodes = [n for n, d in graph.nodes(data=True) if d["kind"] == kind]
@@ -341,16 +311,16 @@ def plot_relation_network(
                 x=[positions[n][0] for n in nodes],
                 y=[positions[n][1] for n in nodes],
                 mode="markers+text",
-                name=escape_text(kind.replace("_", " ")),
+                name=escape_text(vocab.label("actor_kinds", kind)),
                 legendgroup="kind",
                 legendgrouptitle={"text": "Actor kind (symbol)"},
                 text=[_label(graph.nodes[n]["name"]) for n in nodes],
                 textposition="top center",
                 customdata=nodes,
                 marker={
-                    "symbol": KIND_SYMBOLS.get(kind, "circle"),
+                    "symbol": symbols.get(kind, "circle"),
                     "size": 20,
-                    "color": [colours.get(n, FALLBACK_COLOUR) for n in nodes],
+                    "color": [colour_of(colours, n) for n in nodes],
                     "line": {"color": "#ffffff", "width": 1.5},
                 },
                 hovertext=[_node_hover(graph, n, graph.nodes[n], names) for n in nodes],
@@ -368,11 +338,11 @@ def plot_relation_network(
     return fig
 
 
-def _add_edge_legend(fig: go.Figure, graph: nx.MultiDiGraph) -> None:
+def _add_edge_legend(fig: go.Figure, graph: nx.MultiDiGraph, vocab: Vocabularies) -> None:
     """Add one legend-only trace per relation type and per status present in ``graph``."""
     present_relations = {d for _, _, d in graph.edges(data="relation")}
     present_statuses = {d for _, _, d in graph.edges(data="status")}
-    for relation in load_relation_scale()["relation"]:
+    for relation, colour in vocab.lookup("relation_types", "colour").items():
         if relation not in present_relations:
             continue
         fig.add_trace(
@@ -380,17 +350,16 @@ def _add_edge_legend(fig: go.Figure, graph: nx.MultiDiGraph) -> None:
                 x=[None],
                 y=[None],
                 mode="lines",
-                name=escape_text(relation.replace("_", " ")),
+                name=escape_text(vocab.label("relation_types", relation)),
                 legendgroup="relation",
                 legendgrouptitle={"text": "Relation (colour)"},
-                line={"color": RELATION_COLOURS.get(relation, FALLBACK_COLOUR), "width": 3},
+                line={"color": colour, "width": 3},
                 hoverinfo="skip",
             )
         )
-    for status in STATUSES:
+    for status, style in vocab.relation_statuses.iterrows():
         if status not in present_statuses:
             continue
-        style = STATUS_STYLES[status]
         fig.add_trace(
             go.Scatter(
                 x=[None],
@@ -399,8 +368,8 @@ def _add_edge_legend(fig: go.Figure, graph: nx.MultiDiGraph) -> None:
                 name=status,
                 legendgroup="status",
                 legendgrouptitle={"text": "Status (line)"},
-                opacity=style["opacity"],
-                line={"color": "#333333", "width": style["width"], "dash": style["dash"]},
+                opacity=float(style["opacity"]),
+                line={"color": "#333333", "width": float(style["width"]), "dash": style["dash"]},
                 hoverinfo="skip",
             )
         )
@@ -408,6 +377,7 @@ def _add_edge_legend(fig: go.Figure, graph: nx.MultiDiGraph) -> None:
 
 def plot_relation_matrix(
     graph: nx.MultiDiGraph,
+    *,
     title: str = "Cooperation (+) and conflict (−) between actors",
     limit: int | None = MATRIX_ACTORS,
 ) -> go.Figure:
@@ -418,7 +388,8 @@ def plot_relation_matrix(
     around 0: blue for cooperation, red for conflict. Hover lists the pair's ties. At most
     ``limit`` actors are drawn, those with most ties; the title says so.
     """
-    graph, cut = select_busiest(graph, limit)
+    vocab = vocabularies_of(graph)
+    graph, cut = select_busiest(graph, limit=limit)
     title = f"{title} — {cut}" if cut else title
     pairs = score_actor_pairs(graph)
     paired = set(pairs["actor_a"]) | set(pairs["actor_b"])
@@ -440,7 +411,7 @@ def plot_relation_matrix(
             lines.append(
                 (
                     key,
-                    f"{names[s]} → {names[t]}: {d['relation'].replace('_', ' ')} "
+                    f"{names[s]} → {names[t]}: {vocab.label('relation_types', d['relation'])} "
                     f"({d['status']}, {d['weighted_score']:+.2f})",
                 )
             )
@@ -474,63 +445,3 @@ def plot_relation_matrix(
         yaxis={"autorange": "reversed", "showgrid": False},
     )
     return fig
-
-
-def build_actor_table(summary: pd.DataFrame, limit: int | None = TABLE_ROWS) -> pd.DataFrame:
-    """Turn :func:`claimscope.relations.summarise_actors` output into a table for show_table.
-
-    At most ``limit`` actors are listed; a last row counts the others.
-
-    >>> row = {"name": "A", "kind": "state", "ties": 1, "ties_by_type": {"alliance": 1},
-    ...        "ties_by_status": {"reported": 1}, "score": 5.55, "claims_made": ("c1",),
-    ...        "claims_about": (), "denials": ("c1",)}
-    >>> build_actor_table(pd.DataFrame([row])).iloc[0]["Ties by type"]
-    'alliance 1'
-    """
-
-    def counts(value: dict) -> str:
-        return ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in value.items())
-
-    total = len(summary)
-    summary = summary.iloc[:limit] if limit is not None else summary
-    table = pd.DataFrame(
-        {
-            "Actor": summary["name"],
-            "Kind": summary["kind"].str.replace("_", " "),
-            "Ties": summary["ties"].astype(int),
-            "Ties by type": summary["ties_by_type"].map(counts),
-            "Ties by status": summary["ties_by_status"].map(counts),
-            "Score": summary["score"].astype(float).round(2),
-            "Claims made": summary["claims_made"].map(len).astype(int),
-            "Claims about": summary["claims_about"].map(len).astype(int),
-            "Denials": summary["denials"].map(", ".join),
-        }
-    ).reset_index(drop=True)
-    return cap_rows(table, limit, "actors", total=total)
-
-
-def build_tie_table(graph: nx.MultiDiGraph, limit: int | None = TABLE_ROWS) -> pd.DataFrame:
-    """List every tie of the graph with its status, score and evidence, strongest first.
-
-    At most ``limit`` ties are listed; a last row counts the others.
-    """
-    rows = []
-    for source, target, key, data in graph.edges(keys=True, data=True):
-        rows.append(
-            {
-                "Tie": key,
-                "From": graph.nodes[source]["name"],
-                "To": graph.nodes[target]["name"],
-                "Relation": data["relation"].replace("_", " "),
-                "Status": data["status"],
-                "Score": round(data["score"], 2),
-                "Weighted": round(data["weighted_score"], 3),
-                "Evidence": ", ".join(data["claim_ids"]),
-            }
-        )
-    columns = ["Tie", "From", "To", "Relation", "Status", "Score", "Weighted", "Evidence"]
-    frame = pd.DataFrame(rows, columns=columns)
-    rank = frame["Status"].map(STATUSES.index)
-    ordered = frame.assign(_rank=rank).sort_values(["_rank", "Tie"], kind="stable")
-    table = ordered.drop(columns="_rank").reset_index(drop=True)
-    return cap_rows(table, limit, "ties")

@@ -1,4 +1,10 @@
-"""What every chart shares: one colour per actor across all reports, escaping, base layout."""
+"""What every chart shares: one colour convention, escaping, base layout.
+
+The colour convention: an actor has one colour in every chart of every report (from the full
+actors table, :func:`actor_colours`); a vocabulary value (relation type, stance, measure) has
+the colour its table in the data package gives it; anything without a colour is
+``FALLBACK_COLOUR``. Every chart looks colours up through :func:`colour_of`.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from claimscope.display import escape_text
+from claimscope.formatting import text_of
 
 # Dark24 and Light24 from plotly's qualitative palettes: 48 distinct colours.
 PALETTE = (
@@ -19,6 +26,16 @@ PALETTE = (
 ).split()
 
 FONT_FAMILY = "DejaVu Sans, Arial, sans-serif"
+FALLBACK_COLOUR = "#777777"
+
+
+def colour_of(colours: dict[str, object], key: object) -> str:
+    """Return the colour ``colours`` gives ``key``, or ``FALLBACK_COLOUR``.
+
+    >>> colour_of({"a": "#000000"}, "a"), colour_of({}, "b")
+    ('#000000', '#777777')
+    """
+    return str(colours.get(key, FALLBACK_COLOUR))
 
 
 def actor_colours(actors: pd.DataFrame) -> dict[str, str]:
@@ -43,9 +60,7 @@ def hover_text(*lines: tuple[str, object], width: int = 80) -> str:
     """
     out = []
     for label, value in lines:
-        text = (
-            "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
-        )
+        text = text_of(value)
         body = "<br>".join(escape_text(part) for part in textwrap.wrap(text, width)) if text else ""
         out.append(f"<b>{escape_text(label)}</b>: {body}")
     return "<br>".join(out)

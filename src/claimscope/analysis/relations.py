@@ -3,15 +3,16 @@
 Relations become the typed edges of a :class:`networkx.MultiDiGraph` whose nodes are actors.
 Each edge carries its relation type, status, evidence (claim ids and quotes) and a signed score
 on a cooperation-conflict scale after GDELT's use of the Goldstein scale: material cooperation
-is positive, material conflict negative. The scale and the status weights are data, shipped as
-``relation_scale.csv`` and ``status_weights.csv`` next to this module.
+is positive, material conflict negative. The scores, status weights and status order are data:
+``relation_types.csv`` and ``relation_statuses.csv`` of the data package; the graph keeps the
+vocabularies it was built with in ``graph.graph["vocab"]``.
 
 Decisions the schema leaves open:
 
 * **Score of a pair**: the sum over its ties (both directions) of ``score x status weight``.
   More ties and firmer ties move a pair further from 0; a denied tie weighs 0.
-* **Status order**: established > reported > alleged > speculative > denied. A minimum status
-  keeps ties at or above it, so only ``min_status="denied"`` (or none) shows denied ties.
+* **Status order**: by ``rank`` (established > reported > alleged > speculative > denied). A
+  minimum status keeps ties at or above it, so only the weakest (or none) shows denied ties.
 * **Roll-up**: each actor follows ``parent_id`` to the top. Ties between actors that roll up to
   the same node (KCNA speaking for North Korea) become self-loops and are dropped: the rolled-up
   graph is about ties between parties. Their ids are kept in ``graph.graph["dropped_self_loops"]``.
@@ -21,74 +22,38 @@ Decisions the schema leaves open:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from importlib import resources
+from collections.abc import Sequence
 
 import networkx as nx
 import pandas as pd
 
+from claimscope.analysis import check_known
 from claimscope.dataset import split_list
+from claimscope.formatting import is_missing, text_of
+from claimscope.vocab import Vocabularies, load_vocabularies
 
-STATUSES = ("established", "reported", "alleged", "speculative", "denied")
-#: Most actors the summary describes one by one (in node order); a sentence counts the rest.
-DESCRIBED_ACTORS = 30
 DENIAL_CLAIM_TYPE = "denial"
 
-# How a tie reads from each end: (from the source, from the target); {other} is the other actor.
-_PHRASES = {
-    "alliance": ("alliance with {other}", "alliance with {other}"),
-    "military_cooperation": (
-        "military cooperation with {other}",
-        "military cooperation with {other}",
-    ),
-    "troop_deployment": ("troop deployment to {other}", "troops from {other}"),
-    "arms_supply": ("arms supply to {other}", "arms from {other}"),
-    "material_support": ("material support to {other}", "material support from {other}"),
-    "military_aid": ("military aid to {other}", "military aid from {other}"),
-    "intelligence_sharing": ("intelligence sharing with {other}", "intelligence from {other}"),
-    "armed_conflict": ("armed conflict with {other}", "armed conflict with {other}"),
-    "adversary": ("adversary of {other}", "seen as an adversary by {other}"),
-    "sanctions": ("sanctions on {other}", "sanctioned by {other}"),
-    "neutrality": ("neutral towards {other}", "{other} neutral towards it"),
-    "intelligence_reporting": ("intelligence reporting on {other}", "reported on by {other}"),
-    "state_media": ("state media of {other}", "speaks through {other}"),
-}
+
+def vocabularies_of(graph: nx.MultiDiGraph) -> Vocabularies:
+    """Return the vocabularies ``graph`` was built with (the project's for a bare graph)."""
+    return graph.graph.get("vocab") or load_vocabularies()
 
 
-def _read_package_csv(name: str) -> pd.DataFrame:
-    with resources.files("claimscope").joinpath(name).open(encoding="utf-8") as handle:
-        return pd.read_csv(handle, dtype=str, keep_default_na=False)
+def walk_up(parents: dict[str, object], actor: str) -> list[str]:
+    """Return ``actor`` and its ancestors along ``parent_id``, stopping before a repeat.
 
-
-def load_relation_scale() -> pd.DataFrame:
-    """Load the cooperation-conflict score of each relation type.
-
-    Returns:
-        One row per relation type: ``relation``, ``score`` (float, -10 to +10),
-        ``description`` and ``source_note`` (which Goldstein/CAMEO class the score comes from).
-
-    >>> load_relation_scale().set_index("relation").loc["armed_conflict", "score"]
-    np.float64(-10.0)
+    >>> walk_up({"p": "a", "a": "s", "s": pd.NA}, "p")
+    ['p', 'a', 's']
+    >>> walk_up({"a": "b", "b": "a"}, "a")
+    ['a', 'b']
     """
-    scale = _read_package_csv("relation_scale.csv")
-    scale["score"] = scale["score"].astype(float)
-    return scale
-
-
-def load_status_weights() -> pd.DataFrame:
-    """Load the weight and rank of each status, strongest first.
-
-    Returns:
-        One row per status: ``status``, ``rank`` (1 = strongest), ``weight`` (0 to 1) and
-        ``description``.
-
-    >>> load_status_weights()["status"].tolist() == list(STATUSES)
-    True
-    """
-    weights = _read_package_csv("status_weights.csv")
-    weights["rank"] = weights["rank"].astype(int)
-    weights["weight"] = weights["weight"].astype(float)
-    return weights.sort_values("rank").reset_index(drop=True)
+    chain = [actor]
+    current = parents.get(actor)
+    while not is_missing(current) and current not in chain:
+        chain.append(current)
+        current = parents.get(current)
+    return chain
 
 
 def find_root_actors(actors: pd.DataFrame) -> dict[str, str]:
@@ -97,22 +62,17 @@ def find_root_actors(actors: pd.DataFrame) -> dict[str, str]:
     >>> find_root_actors(pd.DataFrame({"actor_id": ["s", "a", "p"], "parent_id": ["", "s", "a"]}))
     {'s': 's', 'a': 's', 'p': 's'}
     """
-    parent = dict(zip(actors["actor_id"], actors["parent_id"], strict=True))
-    roots: dict[str, str] = {}
-    for actor in actors["actor_id"]:
-        current, seen = actor, {actor}
-        while parent.get(current) and parent[current] not in seen:
-            current = parent[current]
-            seen.add(current)
-        roots[actor] = current
-    return roots
+    parents = dict(zip(actors["actor_id"], actors["parent_id"], strict=True))
+    return {actor: walk_up(parents, actor)[-1] for actor in actors["actor_id"]}
 
 
 def build_relation_graph(
     actors: pd.DataFrame,
     relations: pd.DataFrame,
     claims: pd.DataFrame,
-    documents: Sequence[str] = (),
+    *,
+    doc_ids: Sequence[str] = (),
+    vocab: Vocabularies | None = None,
 ) -> nx.MultiDiGraph:
     """Build the actor graph: every actor a node, every relation a typed, scored edge.
 
@@ -121,8 +81,10 @@ def build_relation_graph(
             ``note``).
         relations: The relations table; each row becomes an edge keyed by its ``relation_id``.
         claims: The claims table, for evidence quotes and each actor's claims and denials.
-        documents: Document ids whose claims count; empty for all. A relation none of whose
+        doc_ids: Document ids whose claims count; empty for all. A relation none of whose
             claims is in these documents is left out.
+        vocab: The dataset's vocabularies (the project's by default); kept in
+            ``graph.graph["vocab"]``.
 
     Returns:
         The graph. Node attributes: ``name``, ``kind``, ``country``, ``parent_id``, ``note``,
@@ -134,17 +96,18 @@ def build_relation_graph(
     Raises:
         ValueError: naming an unknown document, relation type, status or actor.
     """
-    documents = list(documents)
+    doc_ids = list(doc_ids)
     known_docs = set(claims["doc_id"])
-    for doc_id in documents:
+    for doc_id in doc_ids:
         if doc_id not in known_docs:
             raise ValueError(f"unknown document {doc_id!r}: no claim is reported in it")
-    if documents:
-        claims = claims[claims["doc_id"].isin(documents)]
-    scores = dict(zip(*_scale_columns(), strict=True))
-    weights = _status_weights()
+    if doc_ids:
+        claims = claims[claims["doc_id"].isin(doc_ids)]
+    vocab = vocab or load_vocabularies()
+    scores = vocab.relation_types["score"].astype(float).to_dict()
+    weights = vocab.relation_statuses["weight"].astype(float).to_dict()
     roots = find_root_actors(actors)
-    graph = nx.MultiDiGraph(documents=tuple(documents), dropped_self_loops=())
+    graph = nx.MultiDiGraph(doc_ids=tuple(doc_ids), dropped_self_loops=(), vocab=vocab)
     # Group once (claims keep their order within each group); a mask per actor would cost
     # actors x claims comparisons, minutes on 100,000 claims.
     made = _claim_ids_by(claims, "claimant_id")
@@ -154,11 +117,11 @@ def build_relation_graph(
         actor_id = actor["actor_id"]
         graph.add_node(
             actor_id,
-            name=actor["name"],
-            kind=actor["kind"],
-            country=actor["country"],
-            parent_id=actor["parent_id"],
-            note=actor["note"],
+            name=text_of(actor["name"]),
+            kind=text_of(actor["kind"]),
+            country=text_of(actor["country"]),
+            parent_id=text_of(actor["parent_id"]),
+            note=text_of(actor["note"]),
             root=roots[actor_id],
             members=(actor_id,),
             claims_made=made.get(actor_id, ()),
@@ -168,10 +131,9 @@ def build_relation_graph(
     quotes = dict(zip(claims["claim_id"], claims["quote"], strict=True))
     graph.graph["quotes"] = quotes
     for relation in relations.to_dict("records"):
-        _check_known("relation type", relation["relation"], scores)
-        _check_known("status", relation["status"], weights)
-        for end in ("source_id", "target_id"):
-            _check_known("actor", relation[end], graph)
+        check_known("relation type", [relation["relation"]], scores)
+        check_known("status", [relation["status"]], weights)
+        check_known("actor", [relation["source_id"], relation["target_id"]], graph)
         claim_ids = tuple(c for c in split_list(relation["claim_ids"]) if c in quotes)
         if not claim_ids:
             continue
@@ -187,7 +149,7 @@ def build_relation_graph(
             weighted_score=score * weight,
             claim_ids=claim_ids,
             quotes=tuple(quotes[c] for c in claim_ids),
-            note=relation["note"],
+            note=text_of(relation["note"]),
             source_actor=relation["source_id"],
             target_actor=relation["target_id"],
         )
@@ -200,22 +162,6 @@ def _claim_ids_by(claims: pd.DataFrame, column: str) -> dict[str, tuple[str, ...
     for key, claim_id in zip(claims[column].tolist(), claims["claim_id"].tolist(), strict=True):
         ids.setdefault(key, []).append(claim_id)
     return {key: tuple(values) for key, values in ids.items()}
-
-
-def _scale_columns() -> tuple[list[str], list[float]]:
-    scale = load_relation_scale()
-    return scale["relation"].tolist(), scale["score"].tolist()
-
-
-def _status_weights() -> dict[str, float]:
-    weights = load_status_weights()
-    return dict(zip(weights["status"], weights["weight"], strict=True))
-
-
-def _check_known(what: str, value: str, known: Iterable[str]) -> None:
-    if value not in known:
-        choices = ", ".join(sorted(known))
-        raise ValueError(f"unknown {what} {value!r}; known: {choices}")
 
 
 def roll_up_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
@@ -257,6 +203,7 @@ def roll_up_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 def filter_relation_graph(
     graph: nx.MultiDiGraph,
+    *,
     focus_actor: str | None = None,
     depth: int = 1,
     relation_types: Sequence[str] = (),
@@ -275,8 +222,8 @@ def filter_relation_graph(
             With ``roll_up_to_states`` an agency or person is replaced by its root.
         depth: How many ties away from the focus actor to reach (0 keeps the actor alone).
         relation_types: Relation types to keep; empty keeps all.
-        min_status: Weakest status kept (order: established, reported, alleged, speculative,
-            denied); ``None`` or empty keeps all, denied included.
+        min_status: Weakest status kept (in rank order of ``relation_statuses.csv``); ``None``
+            or empty keeps all, denied included.
         roll_up_to_states: Merge every actor into the top of its parent chain.
 
     Returns:
@@ -285,23 +232,22 @@ def filter_relation_graph(
     Raises:
         ValueError: naming an unknown actor, relation type or status, or a negative depth.
     """
+    statuses = vocabularies_of(graph).statuses
     if focus_actor:
-        _check_known("actor", focus_actor, graph)
-    known_relations = _scale_columns()[0]
-    for relation in relation_types:
-        _check_known("relation type", relation, known_relations)
+        check_known("actor", [focus_actor], graph)
+    check_known("relation type", relation_types, vocabularies_of(graph).relation_types.index)
     if min_status:
-        _check_known("status", min_status, STATUSES)
+        check_known("status", [min_status], statuses)
     if depth < 0:
         raise ValueError(f"depth must be 0 or more, not {depth}")
-    keep_rank = STATUSES.index(min_status) if min_status else len(STATUSES)
+    keep_rank = statuses.index(min_status) if min_status else len(statuses)
     view = nx.MultiDiGraph(**graph.graph)
     view.add_nodes_from(graph.nodes(data=True))
     view.add_edges_from(
         (source, target, key, data)
         for source, target, key, data in graph.edges(keys=True, data=True)
         if (not relation_types or data["relation"] in relation_types)
-        and STATUSES.index(data["status"]) <= keep_rank
+        and statuses.index(data["status"]) <= keep_rank
     )
     if roll_up_to_states:
         view = roll_up_graph(view)
@@ -348,9 +294,10 @@ def list_actor_ties(graph: nx.MultiDiGraph, actor_id: str) -> list[dict]:
     """List the ties of one actor, strongest status first, then in relation-id order.
 
     Each tie is a dict: ``relation_id``, ``relation``, ``status``, ``direction`` (``out`` when the
-    actor is the source), ``other`` (the other actor's id) and ``phrase`` (how it reads).
+    actor is the source) and ``other`` (the other actor's id).
     """
-    _check_known("actor", actor_id, graph)
+    check_known("actor", [actor_id], graph)
+    statuses = vocabularies_of(graph).statuses
     ties = []
     # Only this actor's edges (a self-loop once, as outgoing): scanning every edge for every
     # actor is actors x ties, minutes on large graphs. The sort below fixes the order.
@@ -361,7 +308,6 @@ def list_actor_ties(graph: nx.MultiDiGraph, actor_id: str) -> list[dict]:
     ]:
         outgoing = source == actor_id
         other = target if outgoing else source
-        template = _PHRASES[data["relation"]][0 if outgoing else 1]
         ties.append(
             {
                 "relation_id": key,
@@ -369,51 +315,9 @@ def list_actor_ties(graph: nx.MultiDiGraph, actor_id: str) -> list[dict]:
                 "status": data["status"],
                 "direction": "out" if outgoing else "in",
                 "other": other,
-                "phrase": template.format(other=graph.nodes[other]["name"]),
             }
         )
-    return sorted(ties, key=lambda t: (STATUSES.index(t["status"]), t["relation_id"]))
-
-
-def describe_actor(graph: nx.MultiDiGraph, actor_id: str) -> str:
-    """Write one sentence listing an actor's ties with their status.
-
-    >>> g = nx.MultiDiGraph()
-    >>> g.add_node("a", name="A"); g.add_node("b", name="B")
-    >>> _ = g.add_edge("a", "b", key="r1", relation="sanctions", status="established")
-    >>> describe_actor(g, "b")
-    'B: sanctioned by A (established).'
-    """
-    ties = list_actor_ties(graph, actor_id)
-    name = graph.nodes[actor_id]["name"]
-    if not ties:
-        return f"{name}: no ties in this selection."
-    return f"{name}: " + "; ".join(f"{t['phrase']} ({t['status']})" for t in ties) + "."
-
-
-def describe_relations(
-    graph: nx.MultiDiGraph, focus_actor: str | None = None, limit: int | None = DESCRIBED_ACTORS
-) -> list[str]:
-    """Write the summary paragraphs: the focus actor's, or one per actor with ties.
-
-    With a focus actor that was rolled up, the paragraph is its root's. Without one, at most
-    ``limit`` actors are described (in node order) and a last sentence counts the others.
-    """
-    if focus_actor:
-        if focus_actor not in graph:
-            roots = {m: n for n, members in graph.nodes(data="members") for m in members or ()}
-            _check_known("actor", focus_actor, roots)
-            focus_actor = roots[focus_actor]
-        return [describe_actor(graph, focus_actor)]
-    tied = [node for node in graph if graph.degree(node) > 0]
-    shown = tied if limit is None else tied[:limit]
-    paragraphs = [describe_actor(graph, node) for node in shown]
-    if len(shown) < len(tied):
-        paragraphs.append(
-            f"… and {len(tied) - len(shown):,} more actors with ties ({len(tied):,} in all), "
-            "not described one by one here."
-        )
-    return paragraphs
+    return sorted(ties, key=lambda t: (statuses.index(t["status"]), t["relation_id"]))
 
 
 def summarise_actors(graph: nx.MultiDiGraph) -> pd.DataFrame:

@@ -1,0 +1,430 @@
+"""Normalise claimed troop figures into troop intervals, and sort claims by their stance.
+
+A troop figure is stated in some unit ("two brigades", "as many as 6,000") with a qualifier.
+``normalise_figures`` turns each one into an interval of troops:
+
+* the stated number times the smallest and the largest size of one unit (``unit_sizes.csv``,
+  overridable per report, so an analyst can test the brigade assumption);
+* ``exact`` and ``range`` keep the converted interval as it is;
+* ``approximately`` widens it by ``tolerance`` on each side;
+* ``up_to`` has an open lower bound (``troops_low`` is NA, ``is_low_open`` is True);
+* ``at_least`` has an open upper bound (``troops_high`` is NA, ``is_high_open`` is True).
+
+The frame it returns carries the unit sizes and tolerance it was made with in ``attrs`` (read
+them with :func:`normalisation_of`), so nothing downstream can describe it with other ones.
+Stances come from ``claim_types.csv``: each claim type asserts, denies, cannot verify or
+confirms the deployment, or takes no stance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from claimscope.analysis import check_known
+from claimscope.formatting import is_missing
+from claimscope.vocab import Vocabularies, load_vocabularies
+
+FIGURE_TYPE = "troop_figure"
+QUALIFIERS = ("exact", "approximately", "at_least", "up_to", "range")
+_TEXT = ("measure", "stated_figure", "activity", "location", "hedges", "quote")
+_DESCRIBED = [
+    "claim_id",
+    "doc_id",
+    "doc_title",
+    "claimant_id",
+    "claimant_name",
+    "claim_type",
+    "stance",
+    "measure",
+    "activity",
+    "location",
+    "claimed_on",
+    "hedges",
+    "grade",
+    "quote",
+]
+_NUMBERS = [
+    "unit_low",
+    "unit_high",
+    "troops_low",
+    "troops_high",
+    "is_low_open",
+    "is_high_open",
+    "troops_stated",
+]
+_NORMALISATION = "normalisation"
+
+
+@dataclass(frozen=True)
+class Normalisation:
+    """What a frame of troop figures was normalised with.
+
+    Attributes:
+        unit_sizes: Unit to (fewest, most) troops per unit, overrides applied.
+        dataset_unit_sizes: The same from ``unit_sizes.csv``, before overrides.
+        tolerance: Fraction by which ``approximately`` widened a figure on each side.
+    """
+
+    unit_sizes: dict[str, tuple[int, int]]
+    dataset_unit_sizes: dict[str, tuple[int, int]]
+    tolerance: float
+
+
+def normalisation_of(figures: pd.DataFrame) -> Normalisation:
+    """Return the unit sizes and tolerance ``figures`` (from :func:`normalise_figures`) used.
+
+    Raises:
+        ValueError: when the frame did not come from :func:`normalise_figures`.
+    """
+    found = figures.attrs.get(_NORMALISATION)
+    if not isinstance(found, Normalisation):
+        raise ValueError("these troop figures carry no normalisation: use normalise_figures")
+    return found
+
+
+def grade_of(source_reliability: object, info_credibility: object) -> str:
+    """Return the Admiralty grade, e.g. ``"B3"``; an empty part stays empty.
+
+    >>> grade_of("B", 3)
+    'B3'
+    >>> grade_of(pd.NA, pd.NA)
+    ''
+    """
+    letter = "" if is_missing(source_reliability) else str(source_reliability)
+    digit = "" if is_missing(info_credibility) else str(int(info_credibility))
+    return letter + digit
+
+
+def resolve_unit_sizes(
+    unit_sizes: pd.DataFrame, unit_overrides: Mapping[str, Sequence[int]] | None = None
+) -> dict[str, tuple[int, int]]:
+    """Return unit to (fewest, most) troops per unit, with overrides applied.
+
+    Args:
+        unit_sizes: The ``unit_sizes`` table.
+        unit_overrides: Unit to a ``(low, high)`` pair replacing the dataset's sizes.
+
+    Raises:
+        ValueError: naming an override whose unit is unknown or whose sizes are not
+            two whole numbers with ``1 <= low <= high``.
+
+    >>> sizes = pd.DataFrame({"unit": ["brigades"], "troops_low": [3000], "troops_high": [5000]})
+    >>> resolve_unit_sizes(sizes, {"brigades": [1500, 2500]})
+    {'brigades': (1500, 2500)}
+    """
+    sizes = {
+        unit: (int(low), int(high))
+        for unit, low, high in zip(
+            unit_sizes["unit"], unit_sizes["troops_low"], unit_sizes["troops_high"], strict=True
+        )
+    }
+    for unit, pair in (unit_overrides or {}).items():
+        check_known("unit", [unit], sizes, where="unit_overrides")
+        try:
+            low, high = (int(v) for v in pair)
+            whole = all(float(v) == int(v) for v in pair)
+        except (TypeError, ValueError):
+            whole = False
+        if not whole or not 1 <= low <= high:
+            raise ValueError(
+                f"unit_overrides[{unit!r}] must be two whole numbers [low, high] with "
+                f"1 <= low <= high, not {pair!r}"
+            )
+        sizes[unit] = (low, high)
+    return sizes
+
+
+def resolve_claim_dates(claims: pd.DataFrame, documents: pd.DataFrame | None) -> pd.Series:
+    """Return each claim's date: ``claimed_on``, or else its document's ``published_on``."""
+    if documents is None:
+        return claims["claimed_on"]
+    published = dict(zip(documents["doc_id"], documents["published_on"], strict=True))
+    return claims["claimed_on"].fillna(claims["doc_id"].map(published))
+
+
+def describe_claims(
+    claims: pd.DataFrame,
+    *,
+    actors: pd.DataFrame | None = None,
+    documents: pd.DataFrame | None = None,
+    vocab: Vocabularies | None = None,
+) -> pd.DataFrame:
+    """Return the claims with what a reader needs: names, titles, dates, stance and grade.
+
+    Args:
+        claims: Rows of the ``claims`` table.
+        actors: The ``actors`` table, for claimant names (ids are shown without it).
+        documents: The ``documents`` table, for titles and for dates of undated claims.
+        vocab: The dataset's vocabularies (the project's by default), for stances.
+
+    Returns:
+        The claims' own columns plus ``doc_title``, ``claimant_name``, ``stance`` and
+        ``grade``, with ``claimed_on`` resolved.
+    """
+    stances = (vocab or load_vocabularies()).stance_of()
+    out = claims.copy()
+    names = {} if actors is None else dict(zip(actors["actor_id"], actors["name"], strict=True))
+    titles = (
+        {} if documents is None else dict(zip(documents["doc_id"], documents["title"], strict=True))
+    )
+    out["claimant_name"] = [names.get(a, a) for a in out["claimant_id"]]
+    out["doc_title"] = [titles.get(d, d) for d in out["doc_id"]]
+    out["claimed_on"] = resolve_claim_dates(out, documents)
+    out["stance"] = [stances.get(t) for t in out["claim_type"]]
+    out["grade"] = [
+        grade_of(r, c)
+        for r, c in zip(out["source_reliability"], out["info_credibility"], strict=True)
+    ]
+    for column in _TEXT:
+        if column not in out:
+            out[column] = pd.NA
+    return out
+
+
+def select_claims(
+    claims: pd.DataFrame,
+    *,
+    documents: pd.DataFrame,
+    actors: pd.DataFrame,
+    doc_ids: Iterable[str] | None = None,
+    claimant_ids: Iterable[str] | None = None,
+    measures: Iterable[str] | None = None,
+    vocab: Vocabularies | None = None,
+) -> pd.DataFrame:
+    """Keep the claims of some documents, claimants and measures; empty or None keeps all.
+
+    The measure filter applies to claims that carry a measure (troop figures): denials and
+    other stances, which count nothing, stay, so a report on one measure still shows them.
+
+    Args:
+        claims: The ``claims`` table.
+        documents: The full ``documents`` table (the ids a report may name).
+        actors: The full ``actors`` table.
+        doc_ids: Documents to keep.
+        claimant_ids: Claimants to keep.
+        measures: Measures to keep.
+        vocab: The dataset's vocabularies (the project's by default): the valid measures.
+
+    Raises:
+        ValueError: naming every id that is not in the dataset.
+    """
+    doc_ids, claimant_ids = list(doc_ids or []), list(claimant_ids or [])
+    measures = list(measures or [])
+    check_known("document id(s):", doc_ids, documents["doc_id"])
+    check_known("claimant id(s):", claimant_ids, actors["actor_id"])
+    check_known("measure id(s):", measures, (vocab or load_vocabularies()).measures.index)
+    keep = pd.Series(True, index=claims.index)
+    if doc_ids:
+        keep &= claims["doc_id"].isin(doc_ids)
+    if claimant_ids:
+        keep &= claims["claimant_id"].isin(claimant_ids)
+    if measures:
+        keep &= claims["measure"].map(is_missing).astype(bool) | claims["measure"].isin(measures)
+    return claims[keep.astype(bool)]
+
+
+def normalise_figures(
+    claims: pd.DataFrame,
+    unit_sizes: pd.DataFrame,
+    *,
+    unit_overrides: Mapping[str, Sequence[int]] | None = None,
+    tolerance: float = 0.1,
+    actors: pd.DataFrame | None = None,
+    documents: pd.DataFrame | None = None,
+    vocab: Vocabularies | None = None,
+) -> pd.DataFrame:
+    """Turn every ``troop_figure`` claim into an interval of troops.
+
+    Args:
+        claims: Rows of the ``claims`` table; claims of other types are ignored.
+        unit_sizes: The ``unit_sizes`` table.
+        unit_overrides: Unit to ``(low, high)`` troops per unit, replacing the dataset's.
+        tolerance: Fraction by which ``approximately`` widens a figure on each side.
+        actors: The ``actors`` table, for claimant names.
+        documents: The ``documents`` table, for titles and the dates of undated claims.
+        vocab: The dataset's vocabularies (the project's by default).
+
+    Returns:
+        One row per figure: the columns of ``describe_claims`` plus ``stated_figure``,
+        ``value_low``, ``value_high``, ``unit``, ``qualifier``, ``unit_low`` and ``unit_high``
+        (troops per unit used), ``troops_low`` and ``troops_high`` (Int64, NA when open),
+        ``is_low_open``, ``is_high_open`` and ``troops_stated`` (the stated number at the
+        middle unit size, where the chart marks it), sorted by date, then claim id. Its
+        ``attrs`` hold the :class:`Normalisation` used.
+
+    Raises:
+        ValueError: for a bad tolerance or override, an unknown unit or qualifier.
+
+    >>> claims = pd.DataFrame({"claim_id": ["c1"], "doc_id": ["d"], "claimant_id": ["z"],
+    ...     "claim_type": ["troop_figure"], "value_low": [2], "value_high": [2],
+    ...     "unit": ["brigades"], "qualifier": ["exact"], "claimed_on": [pd.NaT],
+    ...     "source_reliability": ["C"], "info_credibility": [3]})
+    >>> sizes = pd.DataFrame({"unit": ["brigades"], "troops_low": [3000], "troops_high": [5000]})
+    >>> row = normalise_figures(claims, sizes).iloc[0]
+    >>> int(row.troops_low), int(row.troops_high)
+    (6000, 10000)
+    """
+    if not 0 <= tolerance < 1:
+        raise ValueError(f"tolerance must be at least 0 and below 1, not {tolerance!r}")
+    sizes = resolve_unit_sizes(unit_sizes, unit_overrides)
+    figures = claims[claims["claim_type"] == FIGURE_TYPE]
+    out = describe_claims(figures, actors=actors, documents=documents, vocab=vocab)
+    rows = [
+        convert_figure(claim_id, low, high, unit, qualifier, sizes, tolerance)
+        for claim_id, low, high, unit, qualifier in zip(
+            out["claim_id"],
+            out["value_low"],
+            out["value_high"],
+            out["unit"],
+            out["qualifier"],
+            strict=True,
+        )
+    ]
+    numbers = pd.DataFrame(rows, columns=_NUMBERS, index=out.index)
+    for column in _NUMBERS:
+        out[column] = numbers[column]
+    for column in ("unit_low", "unit_high", "troops_low", "troops_high", "troops_stated"):
+        out[column] = out[column].astype("Int64")
+    out["is_low_open"] = out["is_low_open"].astype(bool)
+    out["is_high_open"] = out["is_high_open"].astype(bool)
+    keep = [*_DESCRIBED, "stated_figure", "value_low", "value_high", "unit", "qualifier"]
+    result = out[[*keep, *_NUMBERS]].sort_values(["claimed_on", "claim_id"], kind="stable")
+    result.attrs[_NORMALISATION] = Normalisation(
+        unit_sizes=sizes, dataset_unit_sizes=resolve_unit_sizes(unit_sizes), tolerance=tolerance
+    )
+    return result
+
+
+def convert_figure(
+    claim_id: str,
+    value_low: object,
+    value_high: object,
+    unit: str,
+    qualifier: str,
+    sizes: Mapping[str, tuple[int, int]],
+    tolerance: float,
+) -> tuple:
+    """Convert one stated figure into troops at the given unit sizes.
+
+    Returns:
+        ``(unit_low, unit_high, troops_low, troops_high, is_low_open, is_high_open,
+        troops_stated)``; an open bound is NA.
+
+    >>> convert_figure("c1", 6000, 6000, "troops", "up_to", {"troops": (1, 1)}, 0.1)[2:6]
+    (<NA>, 6000, True, False)
+    """
+    check_known("unit", [unit], sizes, where=f"claim {claim_id}")
+    if qualifier not in QUALIFIERS:
+        raise ValueError(f"claim {claim_id}: unknown qualifier {qualifier!r}")
+    if is_missing(value_low) or is_missing(value_high):
+        raise ValueError(f"claim {claim_id}: a troop figure needs value_low and value_high")
+    unit_low, unit_high = sizes[unit]
+    low, high = int(value_low) * unit_low, int(value_high) * unit_high
+    stated = round((int(value_low) + int(value_high)) * (unit_low + unit_high) / 4)
+    low_open = high_open = False
+    if qualifier == "approximately":
+        low, high = round(low * (1 - tolerance)), round(high * (1 + tolerance))
+    elif qualifier == "up_to":
+        low, low_open = pd.NA, True
+        stated = high
+    elif qualifier == "at_least":
+        high, high_open = pd.NA, True
+        stated = low
+    return unit_low, unit_high, low, high, low_open, high_open, stated
+
+
+def list_stances(
+    claims: pd.DataFrame,
+    *,
+    actors: pd.DataFrame | None = None,
+    documents: pd.DataFrame | None = None,
+    vocab: Vocabularies | None = None,
+) -> pd.DataFrame:
+    """Return every claim that takes a stance on the deployment, described, in stance order."""
+    vocab = vocab or load_vocabularies()
+    taking = claims[claims["claim_type"].isin(list(vocab.stance_of()))]
+    out = describe_claims(taking, actors=actors, documents=documents, vocab=vocab)
+    rank = {stance: i for i, stance in enumerate(vocab.stance_order)}
+    out["_rank"] = out["stance"].map(rank)
+    out = out.sort_values(["_rank", "claimed_on", "claim_id"], kind="stable")
+    return out[_DESCRIBED]
+
+
+def count_stances(
+    stances: pd.DataFrame,
+    actors: pd.DataFrame | None = None,
+    *,
+    vocab: Vocabularies | None = None,
+) -> pd.DataFrame:
+    """Count each claimant's claims per stance.
+
+    Args:
+        stances: Output of ``list_stances``.
+        actors: The ``actors`` table; claimants follow its row order among equal totals.
+        vocab: The dataset's vocabularies (the project's by default).
+
+    Returns:
+        One row per claimant with ``claimant_id``, ``claimant_name``, one count column per
+        stance in stance order and ``total``, most claims first.
+    """
+    order_of_stances = list((vocab or load_vocabularies()).stance_order)
+    order = {} if actors is None else {a: i for i, a in enumerate(actors["actor_id"])}
+    columns = ["claimant_id", "claimant_name", *order_of_stances, "total"]
+    if stances.empty:
+        return pd.DataFrame(columns=columns)
+    # One groupby, not a Python loop per claimant: thousands of claimants take seconds otherwise.
+    by_claimant = stances.groupby("claimant_id", sort=True)
+    counts = stances.groupby(["claimant_id", "stance"]).size().unstack(fill_value=0)
+    frame = counts.reindex(columns=order_of_stances, fill_value=0).astype("int64")
+    frame.insert(0, "claimant_name", by_claimant["claimant_name"].first())
+    frame["total"] = by_claimant.size().astype("int64")
+    frame = frame.reset_index()
+    frame.columns.name = None
+    frame["_order"] = [order.get(c, len(order)) for c in frame["claimant_id"]]
+    frame = frame.sort_values(["total", "_order", "claimant_id"], ascending=[False, True, True])
+    return frame[columns].reset_index(drop=True)
+
+
+def aggregate_by_claimant(
+    figures: pd.DataFrame, stances: pd.DataFrame, *, vocab: Vocabularies | None = None
+) -> pd.DataFrame:
+    """Sum up each claimant's claims: figure count and span, median figure, count per stance.
+
+    Returns:
+        One row per claimant, most claims first (then claimant id): ``claimant_id``,
+        ``claimant_name``, ``claims``, ``figures``, ``low`` (lowest closed lower bound; NA when
+        every figure's lower bound is open), ``high`` (highest closed upper bound; NA when any
+        upper bound is open), ``is_low_open``, ``is_high_open``, ``median`` (median stated
+        figure) and one count column per stance, in stance order.
+    """
+    order_of_stances = list((vocab or load_vocabularies()).stance_order)
+    others = stances[~stances["claim_id"].isin(figures["claim_id"])]
+    claims = pd.concat(
+        [
+            figures[["claimant_id", "claimant_name", "stance"]],
+            others[["claimant_id", "claimant_name", "stance"]],
+        ]
+    )
+    counts = pd.crosstab(claims["claimant_id"], claims["stance"]).reindex(
+        columns=order_of_stances, fill_value=0
+    )
+    out = pd.DataFrame(index=counts.index)
+    out["claimant_name"] = claims.groupby("claimant_id")["claimant_name"].first()
+    out["claims"] = counts.sum(axis=1)
+    by = figures.groupby("claimant_id")
+    out["figures"] = by.size().reindex(out.index, fill_value=0)
+    low = figures["troops_low"].where(~figures["is_low_open"]).astype("Float64")
+    high = figures["troops_high"].where(~figures["is_high_open"]).astype("Float64")
+    out["low"] = low.groupby(figures["claimant_id"]).min().reindex(out.index)
+    out["high"] = high.groupby(figures["claimant_id"]).max().reindex(out.index)
+    out["is_low_open"] = by["is_low_open"].all().reindex(out.index, fill_value=False)
+    out["is_high_open"] = by["is_high_open"].any().reindex(out.index, fill_value=False)
+    stated = figures["troops_stated"].astype("Float64")
+    out["median"] = stated.groupby(figures["claimant_id"]).median().reindex(out.index)
+    for stance in order_of_stances:
+        out[stance] = counts[stance]
+    out = out.reset_index(names="claimant_id")
+    return out.sort_values(["claims", "claimant_id"], ascending=[False, True], kind="stable")

@@ -1,0 +1,190 @@
+"""The timeline chart of the troop-figures report: each figure against the date it was claimed."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from claimscope.charts.style import base_layout, colour_of, hover_text
+from claimscope.charts.troops import axis_max_of, claim_hover, interval_ends, interval_trace
+from claimscope.display import escape_text
+from claimscope.formatting import format_date, format_row_interval
+from claimscope.vocab import Vocabularies, load_vocabularies
+
+#: Spacing between claims made on the same date in the timeline, so none hides another.
+SAME_DAY_SPREAD = pd.Timedelta(hours=8)
+#: Half-width of the timeline's date axis when all claims fall within a few days.
+MIN_DATE_PAD = pd.Timedelta(days=7)
+#: Above this many figures the timeline shows the median and range per day and measure.
+TIMELINE_POINTS = 150
+
+
+def spread_same_day(dates: pd.Series) -> pd.Series:
+    """Shift claims that share a date a few hours apart, centred on the date, in row order."""
+    dates = pd.to_datetime(dates)
+    position = dates.groupby(dates).cumcount()
+    size = dates.groupby(dates).transform("size")
+    return dates + (position - (size - 1) / 2) * SAME_DAY_SPREAD
+
+
+def plot_figures_timeline(
+    figures: pd.DataFrame,
+    *,
+    colours: dict[str, str],
+    title: str = "Claimed troop figures over time",
+    limit: int = TIMELINE_POINTS,
+    vocab: Vocabularies | None = None,
+) -> go.Figure:
+    """Draw each figure's interval against the date it was claimed, by claimant and measure.
+
+    Colour is the claimant, the marker shape the measure. Open bounds run dashed to zero or to
+    the top of the axis and end in an arrow. Claims on the same date are spread a few hours
+    apart (hover gives the date); with one date the axis still spans two weeks around it.
+
+    Args:
+        figures: Output of ``claimscope.analysis.troops.normalise_figures``.
+        colours: ``actor_colours`` of the full actors table.
+        title: Chart title.
+        limit: Above this many figures, draw the median and range per day and measure
+            instead (see :func:`plot_timeline_by_day`).
+        vocab: The dataset's vocabularies (the project's by default).
+    """
+    if len(figures) > limit:
+        return plot_timeline_by_day(figures, title=title, vocab=vocab)
+    vocab = vocab or load_vocabularies()
+    measure_symbols = vocab.lookup("measures", "symbol")
+    fig = go.Figure()
+    axis_max = axis_max_of(figures)
+    when = spread_same_day(figures["claimed_on"]) if len(figures) else figures["claimed_on"]
+    in_legend: set[tuple[str, str]] = set()
+    for (_, row), x in zip(figures.iterrows(), when, strict=True):
+        colour = colour_of(colours, row["claimant_id"])
+        hover = claim_hover(row, vocab)
+        start, end, sym_start, sym_end, dash = interval_ends(row, axis_max)
+        sym_start = {"triangle-left": "triangle-down", "line-ns": "line-ew"}[sym_start]
+        sym_end = {"triangle-right": "triangle-up", "line-ns": "line-ew"}[sym_end]
+        key = (row["claimant_id"], row["measure"])
+        fig.add_trace(
+            interval_trace(
+                row,
+                ([x, x], [start, end]),
+                (sym_start, sym_end),
+                dash,
+                colour,
+                hover,
+                size=(3, 13),
+                legend={"legendgroup": row["claimant_id"], "showlegend": False},
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=[x],
+                y=[float(row["troops_stated"])],
+                mode="markers+text",
+                marker={
+                    "symbol": measure_symbols.get(row["measure"], "circle"),
+                    "size": 13,
+                    "color": colour,
+                },
+                text=[escape_text(format_row_interval(row))],
+                textposition="middle right",
+                textfont={"color": colour},
+                name=escape_text(
+                    f"{row['claimant_name']} · {vocab.label('measures', row['measure'])}"
+                ),
+                legendgroup=row["claimant_id"],
+                showlegend=key not in in_legend,
+                hovertext=[hover],
+                hoverinfo="text",
+                meta={"claim_id": row["claim_id"], "role": "stated"},
+            )
+        )
+        in_legend.add(key)
+    base_layout(fig, title, height=480)
+    if len(figures):
+        first, last = figures["claimed_on"].min(), figures["claimed_on"].max()
+        pad = max(MIN_DATE_PAD, (last - first) * 0.1)
+        fig.update_xaxes(range=[format_date(first - pad), format_date(last + pad)])
+    fig.update_xaxes(type="date", title_text="date claimed", tickformat="%d %b %Y")
+    fig.update_yaxes(range=[0, axis_max], title_text="troops", tickformat=",d", rangemode="tozero")
+    fig.update_layout(legend={"title": {"text": "Claimant · measure"}})
+    return fig
+
+
+def plot_timeline_by_day(
+    figures: pd.DataFrame,
+    *,
+    title: str = "Claimed troop figures over time",
+    vocab: Vocabularies | None = None,
+) -> go.Figure:
+    """Draw, per day and measure, the median stated figure with a bar from lowest to highest.
+
+    The aggregate of :func:`plot_figures_timeline` for selections too large to draw figure by
+    figure. Colour and marker give the measure; hover gives the day's count, median and range.
+    """
+    vocab = vocab or load_vocabularies()
+    measure_symbols = vocab.lookup("measures", "symbol")
+    measure_colours = vocab.lookup("measures", "colour")
+    fig = go.Figure()
+    frame = pd.DataFrame(
+        {
+            "day": pd.to_datetime(figures["claimed_on"]).dt.normalize(),
+            "measure": figures["measure"],
+            "stated": figures["troops_stated"].astype("float64"),
+        }
+    )
+    days = (
+        frame.groupby(["measure", "day"])["stated"]
+        .agg(["count", "median", "min", "max"])
+        .reset_index()
+    )
+    for measure, group in days.groupby("measure", sort=True):
+        label = vocab.label("measures", measure)
+        fig.add_trace(
+            go.Scatter(
+                x=[format_date(d) for d in group["day"]],
+                y=group["median"].round(1).tolist(),
+                mode="markers",
+                marker={
+                    "symbol": measure_symbols.get(measure, "circle"),
+                    "size": 8,
+                    "color": colour_of(measure_colours, measure),
+                },
+                error_y={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": (group["max"] - group["median"]).round(1).tolist(),
+                    "arrayminus": (group["median"] - group["min"]).round(1).tolist(),
+                    "thickness": 1,
+                    "width": 0,
+                },
+                name=escape_text(label),
+                hovertext=[
+                    hover_text(
+                        ("Date", format_date(d)),
+                        ("Measure", label),
+                        ("Figures", f"{n:,}"),
+                        ("Median", f"{round(m):,}"),
+                        ("Range", f"{round(lo):,} to {round(hi):,}"),
+                    )
+                    for d, n, m, lo, hi in zip(
+                        group["day"],
+                        group["count"],
+                        group["median"],
+                        group["min"],
+                        group["max"],
+                        strict=True,
+                    )
+                ],
+                hoverinfo="text",
+                meta={"measure": measure, "role": "daily"},
+            )
+        )
+    note = f"{len(figures):,} figures, median per day and measure (bars: lowest to highest)"
+    base_layout(fig, f"{title} — {note}", height=480)
+    fig.update_xaxes(type="date", title_text="date claimed", tickformat="%d %b %Y")
+    fig.update_yaxes(
+        range=[0, axis_max_of(figures)], title_text="troops", tickformat=",d", rangemode="tozero"
+    )
+    fig.update_layout(legend={"title": {"text": "Measure"}})
+    return fig

@@ -1,0 +1,98 @@
+"""Turn single values into the short strings readers see; a missing value is always empty."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+
+def is_missing(value: object) -> bool:
+    """Return True for every spelling of "no value": None, NA, NaN, NaT and the empty string.
+
+    Lists, tuples and dicts are values, never missing.
+
+    >>> [is_missing(v) for v in (None, pd.NA, float("nan"), pd.NaT, "", "x", 0, ())]
+    [True, True, True, True, True, False, False, False]
+    """
+    if isinstance(value, str):
+        return value == ""
+    if value is None or isinstance(value, (list, tuple, dict)):
+        return value is None
+    return bool(pd.isna(value))
+
+
+def text_of(value: object) -> str:
+    """Return ``value`` as text, empty when it is missing.
+
+    >>> text_of(pd.NA), text_of("x")
+    ('', 'x')
+    """
+    return "" if is_missing(value) else str(value)
+
+
+def format_date(value: object) -> str:
+    """Format a date as ``YYYY-MM-DD``; missing is empty.
+
+    >>> format_date(pd.Timestamp("2024-10-23 08:00")), format_date(pd.NaT)
+    ('2024-10-23', '')
+    """
+    return "" if is_missing(value) else f"{pd.Timestamp(value):%Y-%m-%d}"
+
+
+def format_troops(value: object) -> str:
+    """Format a number of troops with thousands separators; missing is empty.
+
+    >>> format_troops(6000)
+    '6,000'
+    """
+    return "" if is_missing(value) else f"{int(value):,}"
+
+
+def format_interval(low: object, high: object, is_low_open: bool, is_high_open: bool) -> str:
+    """Format a troop interval for people: ``6,000–10,000``, ``≤ 6,000``, ``≥ 3,000``, ``1,500``.
+
+    >>> format_interval(pd.NA, 6000, True, False)
+    '≤ 6,000'
+    >>> format_interval(6000, 10000, False, False)
+    '6,000–10,000'
+    """
+    if is_low_open and is_high_open:
+        return "any number"
+    if is_low_open:
+        return f"≤ {format_troops(high)}"
+    if is_high_open:
+        return f"≥ {format_troops(low)}"
+    if int(low) == int(high):
+        return format_troops(low)
+    return f"{format_troops(low)}–{format_troops(high)}"
+
+
+def format_row_interval(row: pd.Series | dict) -> str:
+    """Format the troop interval of one row of normalised troop figures."""
+    return format_interval(
+        row["troops_low"], row["troops_high"], row["is_low_open"], row["is_high_open"]
+    )
+
+
+def format_size_range(low: int, high: int) -> str:
+    """Format troops per unit: ``3,000–5,000``, or one number when both ends agree.
+
+    >>> format_size_range(1, 1), format_size_range(300, 1000)
+    ('1', '300–1,000')
+    """
+    return f"{low:,}" if low == high else f"{low:,}–{high:,}"
+
+
+def join_names(names: list[str], limit: int | None = None) -> str:
+    """Join names as prose; beyond ``limit`` names, count the rest instead of listing them.
+
+    >>> join_names(["A", "B", "C"])
+    'A, B and C'
+    >>> join_names(["A", "B", "C", "D"], limit=2)
+    'A, B and 2 others'
+    """
+    names = list(dict.fromkeys(names))
+    if limit is not None and len(names) > limit:
+        return ", ".join(names[:limit]) + f" and {len(names) - limit:,} others"
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]

@@ -1,0 +1,105 @@
+"""The data package's controlled vocabularies as the lookups analysis and charts derive from."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from claimscope.formatting import is_missing
+
+#: Vocabulary table to the column holding its values, as the tables referring to it spell them.
+KEYS = {
+    "relation_types": "relation",
+    "relation_statuses": "status",
+    "stances": "stance",
+    "claim_types": "claim_type",
+    "measures": "measure",
+    "actor_kinds": "kind",
+}
+#: Vocabularies whose rows have an order of their own (``rank``); the others keep table order.
+_RANKED = ("relation_statuses", "stances")
+
+
+@dataclass(frozen=True)
+class Vocabularies:
+    """Each vocabulary table indexed by its value: ``vocab.relation_types.loc["alliance"]``.
+
+    Attributes:
+        relation_types: Label, phrases, colour, score of each relation type.
+        relation_statuses: Rank, weight, dash, width, opacity of each status, firmest first.
+        stances: Label, rank, colour, symbol of each stance, in rank order.
+        claim_types: The stance each claim type takes (missing when it takes none).
+        measures: Label, colour, symbol of each measure.
+        actor_kinds: Label and node symbol of each actor kind.
+    """
+
+    relation_types: pd.DataFrame
+    relation_statuses: pd.DataFrame
+    stances: pd.DataFrame
+    claim_types: pd.DataFrame
+    measures: pd.DataFrame
+    actor_kinds: pd.DataFrame
+
+    @classmethod
+    def from_tables(cls, tables: Mapping[str, pd.DataFrame]) -> Vocabularies:
+        """Build the lookups from a dataset's tables (``dataset.tables``)."""
+        indexed = {}
+        for name, key in KEYS.items():
+            frame = tables[name]
+            if name in _RANKED:
+                frame = frame.sort_values("rank", kind="stable")
+            indexed[name] = frame.set_index(key, drop=False)
+        return cls(**indexed)
+
+    @property
+    def statuses(self) -> tuple[str, ...]:
+        """Statuses, firmest first."""
+        return tuple(self.relation_statuses.index)
+
+    @property
+    def stance_order(self) -> tuple[str, ...]:
+        """Stances in the order tables and charts list them."""
+        return tuple(self.stances.index)
+
+    def stance_of(self) -> dict[str, str]:
+        """Map each claim type that takes a stance on the deployment to that stance."""
+        return {
+            claim_type: stance
+            for claim_type, stance in self.claim_types["stance"].items()
+            if not is_missing(stance)
+        }
+
+    def lookup(self, vocabulary: str, column: str) -> dict[str, object]:
+        """Map each value of ``vocabulary`` to its ``column``: ``lookup("measures", "symbol")``."""
+        return getattr(self, vocabulary)[column].to_dict()
+
+    def label(self, vocabulary: str, value: object) -> str:
+        """Return the reader's label of a value; an unknown value reads as itself, spaced.
+
+        >>> load_vocabularies().label("stances", "not_verified")
+        'cannot verify'
+        """
+        if is_missing(value):
+            return ""
+        labels = getattr(self, vocabulary)["label"]
+        return str(labels[value]) if value in labels.index else str(value).replace("_", " ")
+
+
+@functools.cache
+def _load(data_dir: Path | None) -> Vocabularies:
+    from claimscope.dataset import load_dataset
+
+    return Vocabularies.from_tables(load_dataset(data_dir).tables)
+
+
+def load_vocabularies(data_dir: Path | str | None = None) -> Vocabularies:
+    """Load the vocabularies of the data package in ``data_dir`` (the project's by default).
+
+    Functions that take a ``vocab`` argument fall back to the project's vocabularies; pass
+    ``Vocabularies.from_tables(dataset.tables)`` for another dataset.
+    """
+    return _load(Path(data_dir).resolve() if data_dir else None)
