@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
+# The core tables every data package must list; load_dataset loads every resource it lists.
 TABLES = ("documents", "actors", "unit_sizes", "claims", "relations")
 LIST_SEPARATOR = ";"
 # ASCII digits only: "٣" is a digit to Python's \d and int(), never to a spreadsheet or reader.
@@ -318,7 +319,7 @@ def _load_table(
         return None
     if not _check_header(table.header, fields, file, problems):
         return None
-    if not table.lines:
+    if not table.lines and name in TABLES:
         problems.append(Problem(file, 2, "-", "table has a header but no rows"))
         return None
     width = len(table.header)
@@ -630,7 +631,8 @@ def load_dataset(data_dir: Path | str | None = None) -> Dataset:
     package = read_schema(data_dir)
     problems: list[Problem] = []
     tables: dict[str, pd.DataFrame] = {}
-    for name in TABLES:
+    names = [resource["name"] for resource in package["resources"]]
+    for name in names:
         frame = _load_table(data_dir, package, name, problems)
         if frame is not None:
             tables[name] = frame
@@ -657,7 +659,7 @@ def load_dataset(data_dir: Path | str | None = None) -> Dataset:
     return Dataset(
         data_dir=data_dir,
         schema=package,
-        tables={name: tables[name] for name in TABLES},
+        tables={name: tables[name] for name in names},
         texts=texts,
         version=dataset_version(data_dir),
         located=located,
