@@ -126,13 +126,13 @@ def _actors(rng: random.Random, count: int) -> list[list[object]]:
         actor_id = f"a{i:05d}"
         if i < states:
             country = "".join(chr(65 + (i // 26**k) % 26) for k in range(3))
-            rows.append([actor_id, f"State {i}", "state", country, "", ""])
+            rows.append([actor_id, f"State {i}", "state", country, "", "", ""])
         else:
             parent = rng.randrange(states)
             kind = rng.choice(_KINDS)
             name = f"{kind.replace('_', ' ').title()} {i}"
             country = rows[parent + 1][3]
-            rows.append([actor_id, name, kind, country, f"a{parent:05d}", "synthetic"])
+            rows.append([actor_id, name, kind, country, f"a{parent:05d}", "", "synthetic"])
     return rows
 
 
@@ -231,6 +231,11 @@ def generate(out_dir: Path | str, claims: int, seed: int = 0) -> dict[str, int]:
             ]
         )
     (out_dir / "relations.csv").write_bytes(_csv(relations))
+    # One dated step per tie, its current status; the corpus has no corrections.
+    steps = [_header("relation_steps")]
+    steps += [[r[0], r[4], _FIRST_DAY.isoformat(), r[5], ""] for r in relations[1:]]
+    (out_dir / "relation_steps.csv").write_bytes(_csv(steps))
+    (out_dir / "corrections.csv").write_bytes(_csv([_header("corrections")]))
     return counts
 
 
@@ -263,8 +268,14 @@ def _claim(
         claimant,
         subject,
         claim_type,
-        *figure[:5],
+        "",  # responds_to
+        "",  # restates
+        *figure[:4],
+        "",  # unit_size_low
+        "",  # unit_size_high
+        figure[4],
         figure[5],
+        "",  # period
         rng.choice(_ACTIVITIES),
         rng.choice(_PLACES) if rng.random() < 0.5 else "",
         claimed.isoformat() if claimed else "",

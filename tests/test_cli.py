@@ -16,7 +16,7 @@ from claimscope.paths import PROJECT_ROOT, REPORTS_CONFIG
 def test_validate_prints_counts_and_exits_0(capsys):
     assert main(["validate"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("valid: 1 documents, 25 actors, 4 unit_sizes, ")
+    assert out.startswith("valid: 3 documents, 42 actors, 4 unit_sizes, ")
     assert "(dataset " in out
 
 

@@ -28,10 +28,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from claimscope.cli import main
-from claimscope.dataset import TABLES, DatasetError, load_dataset, split_list
+from claimscope.dataset import DatasetError, load_dataset, read_schema, split_list
 from claimscope.paths import DATA_DIR, DATAPACKAGE_NAME
 
-TABLE_FILES = tuple(f"{name}.csv" for name in TABLES)
+# Every table the package lists, the core five and the ones added since.
+TABLE_FILES = tuple(resource["path"] for resource in read_schema(DATA_DIR)["resources"])
 KNOWN_FILES = {DATAPACKAGE_NAME, *TABLE_FILES}
 KEEP_CLAIMS = 8
 
@@ -124,18 +125,28 @@ def small_dataset(tmp_path_factory) -> Path:
     claims = read_csv(target / "claims.csv")[: KEEP_CLAIMS + 1]
     write_csv(target / "claims.csv", claims)
     kept = {row[0] for row in claims[1:]}
-    relations = read_csv(target / "relations.csv")
-    column = relations[0].index("claim_ids")
-    small = [relations[0]]
-    for row in relations[1:]:
-        ids = [i for i in split_list(row[column]) if i in kept]
-        if ids:
-            row[column] = ";".join(ids)
-            small.append(row)
-    write_csv(target / "relations.csv", small)
+    ties = _keep_rows_citing(target / "relations.csv", kept)
+    _keep_rows_citing(target / "relation_steps.csv", kept, ties)
     counts = load_dataset(target).counts()
     assert counts["claims"] == KEEP_CLAIMS and counts["relations"] >= 1
     return target
+
+
+def _keep_rows_citing(path: Path, kept: set[str], keys: set[str] | None = None) -> set[str]:
+    """Keep the rows of ``path`` that cite a kept claim (and whose key is in ``keys``).
+
+    Each kept row cites only its kept claims. Returns the first column of the kept rows.
+    """
+    rows = read_csv(path)
+    column = rows[0].index("claim_ids")
+    small = [rows[0]]
+    for row in rows[1:]:
+        ids = [i for i in split_list(row[column]) if i in kept]
+        if ids and (keys is None or row[0] in keys):
+            row[column] = ";".join(ids)
+            small.append(row)
+    write_csv(path, small)
+    return {row[0] for row in small[1:]}
 
 
 def ids_of(data: Path) -> list[str]:

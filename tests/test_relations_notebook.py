@@ -63,8 +63,8 @@ def test_notebook_focus_on_north_korea_shows_only_its_neighbourhood(tmp_path):
     assert len(paragraphs) == 1
     assert not any("North Korea's ties" in text for text in texts)  # the title is the page's
     assert paragraphs[0].startswith("North Korea: ")
-    assert "alliance with Russia (reported)" in summary
-    assert "troop deployment to Russia (alleged)" in summary
+    assert "alliance with Russia (established)" in summary
+    assert "troop deployment to Russia (established)" in summary
     assert "reported on by South Korea (established)" in summary
     # Ties between neighbours that do not involve North Korea are not its ties.
     assert "military aid" not in summary

@@ -47,8 +47,10 @@ def test_notebook_follows_claimant_filter_and_brigade_size(tmp_path):
     assert "6,000–10,000" in default_table
     assert "Russia" in default_table and "NIS" in default_table
 
+    # The seed article only: there Zelenskyy's one figure is in brigades.
     nb = run(
         tmp_path,
+        doc_ids=["000_4f2a035373e67687"],
         claimant_ids=[ZELENSKYY],
         unit_overrides={"brigades": [1500, 2500]},
         title="Zelenskyy only",
@@ -84,7 +86,8 @@ def test_notebook_names_an_unknown_claimant(tmp_path):
 
 def test_committed_notebook_is_small_and_carries_no_plotly_js():
     raw = NOTEBOOK.read_bytes()
-    assert len(raw) < 300_000
+    # Three documents' figures and quotes; plotly.js alone would be over 3 MB.
+    assert len(raw) < 600_000
     assert b"plotly.js v" not in raw
     nb = json.loads(raw)
     assert nb["metadata"]["kernelspec"]["name"] == KERNEL_NAME

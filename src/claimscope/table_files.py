@@ -10,7 +10,7 @@ from claimscope.columns import type_column
 from claimscope.confine import resolve_inside
 from claimscope.csvread import CsvSyntaxError, CsvTable, read_csv_text
 from claimscope.problems import Problem
-from claimscope.schema import primary_key, resource_schema
+from claimscope.schema import TABLES, primary_key, resource_schema
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -118,7 +118,8 @@ def load_table(
         return None
     if not _check_header(table.header, fields, file, problems):
         return None
-    if not table.lines:
+    if not table.lines and name in TABLES:
+        # A core table must hold rows; an added one (corrections, say) may be empty.
         problems.append(Problem(file, 2, "-", "table has a header but no rows"))
         return None
     width = len(table.header)

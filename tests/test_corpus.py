@@ -1,0 +1,108 @@
+"""The curated corpus: its three documents and the references its new columns and tables make."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from claimscope.dataset import load_dataset, split_list
+from claimscope.paths import DATA_DIR, PROJECT_ROOT
+
+NOTES = ("2024-10-21-first-transfer-reports", "2024-11-04-us-estimates")
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return load_dataset()
+
+
+def claim_dates(ds) -> pd.Series:
+    """Each claim's date: its claimed_on, else its document's published_on."""
+    published = ds.documents.set_index("doc_id")["published_on"]
+    claims = ds.claims.set_index("claim_id")
+    return claims["claimed_on"].fillna(claims["doc_id"].map(published))
+
+
+def test_the_corpus_counts(ds):
+    counts = ds.counts()
+    assert {k: counts[k] for k in ("documents", "claims", "relations")} == {
+        "documents": 3,
+        "claims": 79,
+        "relations": 25,
+    }
+    assert counts["relation_steps"] == 28
+    assert counts["corrections"] == 9
+
+
+@pytest.mark.parametrize("doc_id", NOTES)
+def test_briefing_notes_are_the_shared_texts_byte_for_byte(ds, doc_id):
+    shared = PROJECT_ROOT.parent / "shared" / "corpus" / f"{doc_id}.txt"
+    assert (DATA_DIR / "sources" / f"{doc_id}.txt").read_bytes() == shared.read_bytes()
+    assert (ds.claims["doc_id"] == doc_id).sum() >= 10
+
+
+def test_responds_to_cites_known_claims_made_no_later(ds):
+    dates = claim_dates(ds)
+    cited = 0
+    for _, claim in ds.claims.iterrows():
+        for answered in split_list(claim["responds_to"]):
+            assert answered in dates.index, (claim["claim_id"], answered)
+            assert dates[answered] <= dates[claim["claim_id"]], (claim["claim_id"], answered)
+            cited += 1
+    assert cited >= 10
+
+
+def test_a_restated_claim_is_in_another_document_and_dated_the_same(ds):
+    claims = ds.claims.set_index("claim_id")
+    dates = claim_dates(ds)
+    restating = claims[claims["restates"] != ""]
+    assert set(restating.index) == {"c014", "c018", "c019"}
+    for claim_id, claim in restating.iterrows():
+        original = claims.loc[claim["restates"]]
+        assert original["doc_id"] != claim["doc_id"]
+        assert original["restates"] == ""
+        assert dates[claim_id] == dates[claim["restates"]]
+
+
+def test_every_relation_is_its_latest_step(ds):
+    steps = ds.relation_steps.sort_values("status_on")
+    latest = steps.groupby("relation_id").last()
+    relations = ds.relations.set_index("relation_id")
+    assert set(latest.index) == set(relations.index)
+    for relation_id, relation in relations.iterrows():
+        assert relation["status"] == latest.loc[relation_id, "status"], relation_id
+        assert relation["claim_ids"] == latest.loc[relation_id, "claim_ids"], relation_id
+    histories = steps.groupby("relation_id")["status"].agg(list)
+    assert histories["r02"] == ["denied", "alleged", "established"]
+    assert histories["r01"] == ["reported", "established"]
+
+
+def test_each_step_is_dated_by_its_earliest_claim(ds):
+    dates = claim_dates(ds)
+    for _, step in ds.relation_steps.iterrows():
+        ids = split_list(step["claim_ids"])
+        assert all(i in dates.index for i in ids), step["relation_id"]
+        assert step["status_on"] == min(dates[i] for i in ids), step["relation_id"]
+
+
+def test_corrections_quote_their_documents_at_their_offsets(ds):
+    for _, correction in ds.corrections.iterrows():
+        text = ds.texts[correction["doc_id"]]
+        assert text[correction["start"] : correction["end"]] == correction["quote"]
+    stoltenberg = ds.corrections[ds.corrections["quote"].str.contains("Stoltenberg")]
+    assert stoltenberg["correction"].str.contains("Mark Rutte").all() and len(stoltenberg) == 1
+
+
+def test_every_grade_and_relation_gives_its_reason(ds):
+    assert ds.claims["note"].str.contains("Grades are the curator’s judgement: ").all()
+    assert (ds.relations["note"].str.strip() != "").all()
+    assert not ds.claims["hedges"].str.contains(r"\brecent(?:ly)?\b|\byet\b").any()
+
+
+def test_the_notes_date_the_articles_undated_claims(ds):
+    claims = ds.claims.set_index("claim_id")
+    assert claims.loc["c014", "claimed_on"] == pd.Timestamp("2024-10-18")
+    assert claims.loc["c018", "claimed_on"] == pd.Timestamp("2024-10-10")
+    assert claims.loc["c019", "claimed_on"] == pd.Timestamp("2024-10-21")
+    for claim_id in ("c014", "c018", "c019"):
+        assert "briefing note of 21 October 2024" in claims.loc[claim_id, "note"]
