@@ -65,8 +65,11 @@ class ActorMatcher:
                 hit = fuzz.partial_ratio_alignment(
                     variant.lower(), text.lower(), score_cutoff=_FUZZY_CUTOFF
                 )
-                if hit and _at_word_start(text, hit.dest_start):
-                    found.append(Mention(hit.dest_start, _word_end(text, hit.dest_end), actor_id))
+                start = hit.dest_start if hit else 0
+                while hit and start < hit.dest_end and not text[start].isalnum():
+                    start += 1  # the alignment may begin on the space before a word
+                if hit and _at_word_start(text, start):
+                    found.append(Mention(start, _word_end(text, hit.dest_end), actor_id))
         chosen: list[Mention] = []
         for mention in sorted(found, key=lambda m: (-(m.end - m.start), m.start)):
             if all(mention.end <= c.start or mention.start >= c.end for c in chosen):

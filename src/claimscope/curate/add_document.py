@@ -7,9 +7,8 @@ import hashlib
 import re
 from pathlib import Path
 
-from claimscope.curate.tables import appended_bytes, field_spec, table_path
+from claimscope.curate.tables import appended_bytes, field_spec, table_path, write_validated
 from claimscope.dataset import DatasetError, Problem, load_dataset, read_schema
-from claimscope.files import write_atomic
 from claimscope.paths import DATA_DIR
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -67,8 +66,8 @@ def add_document(
 ) -> str:
     """Copy ``file`` into ``data/sources/`` and append its row to ``documents.csv``.
 
-    The dataset must be valid before and is validated again after; nothing is ever
-    overwritten, and on any failure both files are left as they were.
+    The dataset must be valid before and is validated with the new document before anything
+    is written; nothing is ever overwritten, and on any failure both files stay as they were.
 
     Returns:
         The new document's id.
@@ -119,13 +118,11 @@ def add_document(
         "sha256": digest,
     }
     documents_path = table_path(data_dir, package, "documents")
-    before = documents_path.read_bytes()
-    try:
-        write_atomic(target, raw)
-        write_atomic(documents_path, appended_bytes(documents_path, [row]))
-        load_dataset(data_dir)
-    except BaseException:
-        write_atomic(documents_path, before)
-        target.unlink(missing_ok=True)
-        raise
+    write_validated(
+        data_dir,
+        {
+            relative: raw,
+            documents_path.relative_to(data_dir).as_posix(): appended_bytes(documents_path, [row]),
+        },
+    )
     return doc_id

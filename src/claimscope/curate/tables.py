@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
+import tempfile
 from pathlib import Path
 
 from claimscope.dataset import read_schema, resource_schema
+from claimscope.files import write_atomic
 
 
 def table_path(data_dir: Path, package: dict, name: str) -> Path:
@@ -50,3 +53,26 @@ def appended_bytes(path: Path, rows: list[dict[str, str]]) -> bytes:
     separator = b"" if not raw or raw.endswith(b"\n") else ending.encode()
     return raw + separator + buffer.getvalue().encode("utf-8")
 
+
+
+def write_validated(data_dir: Path, changes: dict[str, bytes]) -> None:
+    """Write ``changes`` (path relative to ``data_dir`` → bytes) only if the result validates.
+
+    The changed package is first assembled and loaded in a temporary copy, so a failure leaves
+    every file of ``data_dir`` byte-identical; then each file is written atomically.
+
+    Raises:
+        DatasetError: the problems the changed package would have.
+    """
+    from claimscope.dataset import load_dataset
+
+    data_dir = Path(data_dir)
+    with tempfile.TemporaryDirectory(prefix="claimscope-") as tmp:
+        trial = Path(tmp) / "data"
+        shutil.copytree(data_dir, trial)
+        for relative, data in changes.items():
+            (trial / relative).parent.mkdir(parents=True, exist_ok=True)
+            (trial / relative).write_bytes(data)
+        load_dataset(trial)
+    for relative, data in changes.items():
+        write_atomic(data_dir / relative, data)
