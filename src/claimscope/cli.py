@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from claimscope.build import add_build_command
+from claimscope.curate.cli import add_curation_commands
 from claimscope.paths import DATA_DIR
 
 EXIT_BAD_INPUT = 2
@@ -82,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub.set_defaults(func=_export)
     add_build_command(commands)
+    add_curation_commands(commands)
     return parser
 
 

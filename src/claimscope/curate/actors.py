@@ -46,7 +46,8 @@ class ActorMatcher:
 
     def __init__(self, actors: list[tuple[str, str, str]]):
         self._variants = [
-            (actor_id, variant) for actor_id, name, aliases in actors
+            (actor_id, variant)
+            for actor_id, name, aliases in actors
             for variant in name_variants(name, aliases)
         ]
 

@@ -89,7 +89,9 @@ def add_document(
     pattern = field_spec(package, "documents", "doc_id").get("constraints", {}).get("pattern")
     if pattern and not re.fullmatch(pattern, doc_id):
         problems.append(
-            Problem("--doc-id", "-", "doc_id", f"{doc_id!r} does not match {pattern}; pass --doc-id")
+            Problem(
+                "--doc-id", "-", "doc_id", f"{doc_id!r} does not match {pattern}; pass --doc-id"
+            )
         )
     documents = dataset.documents
     digest = hashlib.sha256(raw).hexdigest()

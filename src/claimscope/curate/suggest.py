@@ -64,7 +64,7 @@ class _Suggester:
         self.schema = dataset.schema
         actors = dataset.actors
         aliases = actors["aliases"] if "aliases" in actors else [""] * len(actors)
-        self.matcher = ActorMatcher(list(zip(actors["actor_id"], actors["name"], aliases)))
+        self.matcher = ActorMatcher(list(zip(actors["actor_id"], actors["name"], aliases, strict=True)))
         self.kinds = dict(zip(actors["actor_id"], actors["kind"], strict=True))
         self.names = dict(zip(actors["actor_id"], actors["name"], strict=True))
         self.children: dict[str, list[str]] = {}
@@ -95,11 +95,17 @@ class _Suggester:
             sentence = self.text[start:end]
             mentions = self.matcher.mentions(sentence)
             claimed_on = date.isoformat() if date else ""
-            figures = [self._figure_row(sentence, start, f, mentions) for f in find_figures(sentence)]
+            figures = [
+                self._figure_row(sentence, start, f, mentions) for f in find_figures(sentence)
+            ]
             for i, row in enumerate(figures):
                 if not row["subject_id"]:  # "bringing the total to 3,000": as the figure before
-                    row["subject_id"] = figures[i - 1]["subject_id"] if i else self._subject(
-                        sentence, [m for m in mentions if m.actor_id != row["claimant_id"]]
+                    row["subject_id"] = (
+                        figures[i - 1]["subject_id"]
+                        if i
+                        else self._subject(
+                            sentence, [m for m in mentions if m.actor_id != row["claimant_id"]]
+                        )
                     )
                 self._add(row, claimed_on)
             stance = find_stance(sentence)

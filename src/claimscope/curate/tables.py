@@ -8,7 +8,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from claimscope.dataset import read_schema, resource_schema
+from claimscope.dataset import resource_schema
 from claimscope.files import write_atomic
 
 
@@ -44,7 +44,7 @@ def appended_bytes(path: Path, rows: list[dict[str, str]]) -> bytes:
     header = next(csv.reader([text.splitlines()[0]])) if text else []
     header = [name.strip() for name in header]
     for row in rows:
-        unknown = sorted(set(row) - set(header))
+        unknown = sorted(k for k in set(row) - set(header) if not k.startswith("_"))
         if unknown:
             raise ValueError(f"{path.name} has no column(s) {', '.join(unknown)}")
     buffer = io.StringIO()
@@ -52,7 +52,6 @@ def appended_bytes(path: Path, rows: list[dict[str, str]]) -> bytes:
     writer.writerows([[row.get(name, "") for name in header] for row in rows])
     separator = b"" if not raw or raw.endswith(b"\n") else ending.encode()
     return raw + separator + buffer.getvalue().encode("utf-8")
-
 
 
 def write_validated(data_dir: Path, changes: dict[str, bytes]) -> None:

@@ -20,13 +20,15 @@ _NOT_WHEN = re.compile(r"\b(?:by|until|till|before|between|from|since|and|to)\s+
 _SAME_DAY = re.compile(r"^\s*(?:on\s+)?(?:the\s+same\s+day|that\s+day|the\s+same\s+date)\b", re.I)
 # A sentence ends at . ! or ? (and a closing quote or bracket) before a capital or an opening.
 _SENTENCE_END = re.compile(r"[.!?][\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
-_ABBREVIATION = re.compile(r"(?:\b(?:[A-Z]\.){1,}[A-Z]?|\b(?:Mr|Mrs|Ms|Dr|Gen|Lt|Col|Sgt|St|No|vs|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Gov|Sen|Rep|Prof))\.$")
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:[A-Z]\.){1,}[A-Z]?|\b(?:Mr|Mrs|Ms|Dr|Gen|Lt|Col|Sgt|St|No|vs|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Gov|Sen|Rep|Prof))\.$"
+)
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Return the ``(start, end)`` of each sentence of ``text``, blank lines ending paragraphs.
+    r"""Return the ``(start, end)`` of each sentence of ``text``, blank lines ending paragraphs.
 
-    >>> text = "The U.S. said so. Russia denied it.\\n\\nNew paragraph"
+    >>> text = "The U.S. said so. Russia denied it.\n\nNew paragraph"
     >>> [text[a:b] for a, b in split_sentences(text)]
     ['The U.S. said so.', 'Russia denied it.', 'New paragraph']
     """
@@ -62,7 +64,7 @@ def find_date(sentence: str, published_on: dt.date) -> dt.date | None:
     A date without a year takes the publication's year (the year before when that would put
     it after publication); dates after publication and deadlines ("by 1 November") are skipped.
 
-    >>> find_date("On 17 October 2024 he said it would be ready by 1 November", dt.date(2024, 10, 21))
+    >>> find_date("On 17 Oct 2024 he said they would be ready by 1 Nov", dt.date(2024, 10, 21))
     datetime.date(2024, 10, 17)
     >>> find_date("according to state media on Wednesday (Oct 23)", dt.date(2024, 10, 23))
     datetime.date(2024, 10, 23)

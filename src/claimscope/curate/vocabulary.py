@@ -1,4 +1,4 @@
-"""The curation vocabulary (units, qualifiers, measures, stances, hedges) read from vocabulary.csv."""
+"""The curation vocabulary (units, qualifiers, measures, stances, hedges) from vocabulary.csv."""
 
 from __future__ import annotations
 
