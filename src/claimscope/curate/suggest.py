@@ -64,7 +64,9 @@ class _Suggester:
         self.schema = dataset.schema
         actors = dataset.actors
         aliases = actors["aliases"] if "aliases" in actors else [""] * len(actors)
-        self.matcher = ActorMatcher(list(zip(actors["actor_id"], actors["name"], aliases, strict=True)))
+        self.matcher = ActorMatcher(
+            list(zip(actors["actor_id"], actors["name"], aliases, strict=True))
+        )
         self.kinds = dict(zip(actors["actor_id"], actors["kind"], strict=True))
         self.names = dict(zip(actors["actor_id"], actors["name"], strict=True))
         self.children: dict[str, list[str]] = {}

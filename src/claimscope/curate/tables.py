@@ -20,6 +20,7 @@ def table_path(data_dir: Path, package: dict, name: str) -> Path:
 def table_columns(package: dict, name: str) -> list[str]:
     """Return the column names of table ``name``, in schema order.
 
+    >>> from claimscope.dataset import read_schema
     >>> "quote" in table_columns(read_schema(), "claims")
     True
     """
