@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import re
+from collections import Counter
 from pathlib import Path
 
 from rapidfuzz import fuzz
@@ -116,6 +117,11 @@ class _Suggester:
                 for row in self._stance_rows(sentence, start, stance, mentions, answers):
                     self._add(row, claimed_on)
             last_figures = figures or last_figures
+        # A stance that names nothing it answers is taken to be about what the document counts.
+        counted = Counter(r["subject_id"] for r in self.out if r["value_low"] and r["subject_id"])
+        for row in self.out:
+            if not row["subject_id"] and counted:
+                row["subject_id"] = counted.most_common(1)[0][0]
         return self.out
 
     def _add(self, row: dict, claimed_on: str) -> None:
