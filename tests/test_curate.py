@@ -53,11 +53,12 @@ def package(tmp_path: Path) -> Path:
     data = tmp_path / "data"
     (data / "sources").mkdir(parents=True)
     schema = read_schema(DATA_DIR)
-    for resource in schema["resources"]:
-        if resource["name"] == "actors":
-            fields = resource["schema"]["fields"]
-            if not any(f["name"] == "aliases" for f in fields):
-                fields.insert(5, {"name": "aliases", "type": "string"})
+    # The columns of issue #12 that suggest and accept use, when the schema lacks them yet.
+    for name, column in (("actors", "aliases"), ("claims", "responds_to")):
+        resource = next(r for r in schema["resources"] if r["name"] == name)
+        fields = resource["schema"]["fields"]
+        if not any(f["name"] == column for f in fields):
+            fields.append({"name": column, "type": "string"})
     (data / "datapackage.json").write_text(json.dumps(schema, indent=2), encoding="utf-8")
     (data / "sources" / "seed.txt").write_text(SEED, encoding="utf-8")
     sha = hashlib.sha256(SEED.encode()).hexdigest()
@@ -311,6 +312,8 @@ def test_end_to_end_add_suggest_accept_through_the_cli(package, tmp_path, capsys
     new = dataset.claims[dataset.claims["doc_id"] == "briefing"]
     assert new["claim_id"].tolist() == ["c002", "c003", "c004", "c005"]
     assert set(new["claim_type"]) == {"denial", "troop_figure", "not_verified"}
+    # The stance answers "the figure": provisional ids follow their rows' fresh ids.
+    assert new["responds_to"].tolist() == ["", "", "", "c003;c004"]
 
 
 def test_accept_of_a_bad_file_exits_2_and_names_the_column(package, tmp_path, capsys):
