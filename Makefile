@@ -51,9 +51,10 @@ screenshot: setup
 lab: setup
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
-## Run the benchmarks and write benchmarks/RESULTS.md
+## Run the benchmarks (build, scale, suggest recall) and write benchmarks/RESULTS.md
 bench: setup
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/suggest_recall.py
 
 ## Lint and format-check the code
 lint: setup

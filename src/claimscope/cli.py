@@ -20,6 +20,7 @@ from claimscope.build import (
     build_reports,
     read_config,
 )
+from claimscope.curate.cli import add_curation_commands
 from claimscope.files import describe_counts
 from claimscope.paths import DATA_DIR, REPORTS_CONFIG, REPORTS_DIR
 
@@ -216,6 +217,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
     sub.set_defaults(func=_export)
     subs["export"] = sub
     subs["build"] = _add_build(commands)
+    subs.update(add_curation_commands(commands))
     return parser, subs
 
 

@@ -1,0 +1,92 @@
+"""The curation sub-commands of ``claimscope``: add-document and suggest (with --accept)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from claimscope.paths import DATA_DIR
+
+
+def _bad_input(error) -> int:
+    from claimscope.cli import print_bad_input
+
+    return print_bad_input(error, "refused: {count} problem(s); nothing was written")
+
+
+def _add_document(args: argparse.Namespace) -> int:
+    from claimscope.curate.add_document import add_document
+    from claimscope.dataset import DatasetError
+
+    try:
+        doc_id = add_document(
+            args.file,
+            title=args.title,
+            published_on=args.published_on,
+            doc_id=args.doc_id,
+            publisher=args.publisher,
+            url=args.url,
+            data_dir=args.data_dir,
+        )
+    except DatasetError as error:
+        return _bad_input(error)
+    print(f"added document {doc_id}; next: claimscope suggest {doc_id} --output new.csv")
+    return 0
+
+
+def _suggest(args: argparse.Namespace) -> int:
+    from claimscope.curate.accept import accept_claims
+    from claimscope.curate.suggest import PROVISIONAL_PREFIX, format_rows, suggest_claims
+    from claimscope.curate.tables import table_columns
+    from claimscope.dataset import DatasetError, read_schema
+
+    try:
+        if args.accept:
+            ids = accept_claims(args.accept, args.data_dir)
+            print(f"accepted {len(ids)} claim(s): {ids[0]} to {ids[-1]}; the dataset is valid")
+            return 0
+        if not args.doc_id:
+            print("claimscope suggest: give a DOC_ID or --accept FILE", file=sys.stderr)
+            return 2
+        rows = suggest_claims(args.doc_id, args.data_dir)
+        text = format_rows(rows, table_columns(read_schema(args.data_dir), "claims"))
+    except DatasetError as error:
+        return _bad_input(error)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    print(
+        f"{len(rows)} suggestion(s); ids {PROVISIONAL_PREFIX}NNN are provisional: review the rows, "
+        "then `claimscope suggest --accept FILE` gives them fresh ids",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def add_curation_commands(
+    commands: argparse._SubParsersAction,
+) -> dict[str, argparse.ArgumentParser]:
+    """Add ``add-document`` and ``suggest`` to the sub-command parser; return them by name."""
+    data_dir = {"type": Path, "default": DATA_DIR, "help": f"dataset folder (default {DATA_DIR})"}
+    text = "copy a UTF-8 text into data/sources/ and record it in documents.csv"
+    sub = commands.add_parser("add-document", help=text, description=text)
+    sub.add_argument("file", type=Path, metavar="FILE")
+    sub.add_argument("--title", required=True)
+    sub.add_argument("--published-on", required=True, metavar="YYYY-MM-DD")
+    sub.add_argument("--doc-id", help="default: a slug of the file name")
+    sub.add_argument("--publisher", default="")
+    sub.add_argument("--url", default="")
+    sub.add_argument("--data-dir", **data_dir)
+    sub.set_defaults(func=_add_document)
+    subs = {"add-document": sub}
+    text = "suggest candidate claims of a document as claims.csv rows, or --accept reviewed rows"
+    sub = commands.add_parser("suggest", help=text, description=text)
+    sub.add_argument("doc_id", nargs="?", metavar="DOC_ID")
+    sub.add_argument("--output", type=Path, metavar="FILE", help="write here, not to stdout")
+    sub.add_argument("--accept", type=Path, metavar="FILE", help="append these reviewed rows")
+    sub.add_argument("--data-dir", **data_dir)
+    sub.set_defaults(func=_suggest)
+    subs["suggest"] = sub
+    return subs
