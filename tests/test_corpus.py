@@ -55,12 +55,12 @@ def test_responds_to_cites_known_claims_made_no_later(ds):
 def test_a_restated_claim_is_in_another_document_and_dated_the_same(ds):
     claims = ds.claims.set_index("claim_id")
     dates = claim_dates(ds)
-    restating = claims[claims["restates"] != ""]
+    restating = claims[claims["restates"].notna()]
     assert set(restating.index) == {"c014", "c018", "c019"}
     for claim_id, claim in restating.iterrows():
         original = claims.loc[claim["restates"]]
         assert original["doc_id"] != claim["doc_id"]
-        assert original["restates"] == ""
+        assert pd.isna(original["restates"])
         assert dates[claim_id] == dates[claim["restates"]]
 
 
@@ -95,7 +95,7 @@ def test_corrections_quote_their_documents_at_their_offsets(ds):
 
 def test_every_grade_and_relation_gives_its_reason(ds):
     assert ds.claims["note"].str.contains("Grades are the curator’s judgement: ").all()
-    assert (ds.relations["note"].str.strip() != "").all()
+    assert (ds.relations["note"].fillna("").str.strip() != "").all()
     assert not ds.claims["hedges"].str.contains(r"\brecent(?:ly)?\b|\byet\b").any()
 
 

@@ -21,7 +21,7 @@ from helpers import read_csv, set_cell, snapshot, validate_argv, write_csv
 
 from claimscope.checks import MAX_TROOPS
 from claimscope.cli import main
-from claimscope.dataset import DatasetError, load_dataset
+from claimscope.dataset import DatasetError, load_dataset, read_schema
 from claimscope.paths import DATAPACKAGE_NAME
 
 SEED = "000_4f2a035373e67687"
@@ -170,7 +170,7 @@ MALFORMED = {
     ),
     "field without a name": (
         _drop("name", "claims", "note"),
-        "datapackage.json:-:resources[3].schema.fields[20].name: every field needs a name",
+        "datapackage.json:-:resources[3].schema.fields[{note}].name: every field needs a name",
     ),
     "invalid pattern": (
         _constraint("claims", "claim_id", pattern="^[a-z(+$"),
@@ -228,8 +228,12 @@ def test_a_malformed_package_is_located_and_exit_2(data_copy, edit, expected):
     listed = len(
         json.loads((data_copy / DATAPACKAGE_NAME).read_text(encoding="utf-8"))["resources"]
     )
+    claims = next(r for r in read_schema(data_copy)["resources"] if r["name"] == "claims")
+    note = [f["name"] for f in claims["schema"]["fields"]].index("note")
     edit_package(data_copy, edit)
-    assert_refused(data_copy, expected.replace("{appended}", str(listed)))
+    assert_refused(
+        data_copy, expected.replace("{appended}", str(listed)).replace("{note}", str(note))
+    )
 
 
 @pytest.mark.parametrize(
