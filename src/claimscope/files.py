@@ -106,10 +106,13 @@ def write_files_atomic(files: dict[Path, bytes]) -> None:
                 dir=path.parent, prefix=f".{path.name}.", suffix=_TEMP_SUFFIX
             )
             staged[path] = tmp
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
+            try:
+                with os.fdopen(handle, "wb") as out:
+                    out.write(data)
+                    out.flush()
+                    os.fsync(out.fileno())
+            except OSError as exc:  # name the file the caller asked for, not the temporary
+                raise OSError(exc.errno, exc.strerror, str(path)) from exc
             os.chmod(tmp, 0o644)
         for path, tmp in staged.items():
             os.replace(tmp, path)

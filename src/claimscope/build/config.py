@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -167,7 +168,9 @@ def declared_parameters(spec: ReportSpec, cache: dict[str, dict]) -> dict[str, d
     try:
         digest = hashlib.sha256(spec.notebook.read_bytes()).hexdigest()
         if digest not in cache:
-            cache[digest] = read_notebook_parameters(spec.notebook)
+            with warnings.catch_warnings():  # papermill warns of a name not ending in .ipynb
+                warnings.simplefilter("ignore", UserWarning)
+                cache[digest] = read_notebook_parameters(spec.notebook)
         return cache[digest]
     except OSError as exc:
         reason = f"cannot read: {exc.strerror}"

@@ -18,7 +18,7 @@ INJECTED_TAG = "injected-parameters"
 TIMEOUT_GRACE_S = 15
 # Connection and socket files are named after the build's process, so a later build can tell
 # which ones a dead build left behind.
-_CONNECTION = re.compile(r"claimscope-(\d+)-[0-9a-f]{32}")
+_CONNECTION = re.compile(r"claimscope-(\d+)-[0-9a-f]{12}")
 _running: set = set()
 _running_lock = threading.Lock()
 _stop_reason: list[str] = []
@@ -112,7 +112,7 @@ def execute_notebook(notebook: Path, executed: Path, parameters: dict, timeout: 
     kernel = AsyncKernelManager(
         kernel_name=KERNEL_NAME,
         transport="ipc",
-        connection_file=str(runtime / f"claimscope-{os.getpid()}-{uuid.uuid4().hex}.json"),
+        connection_file=str(runtime / f"claimscope-{os.getpid()}-{uuid.uuid4().hex[:12]}.json"),
     )
     timed_out = _flag_interrupts(kernel)
     # The backstop for a kernel stuck outside any cell (starting, or not answering at all).
@@ -191,11 +191,18 @@ def failed_cell(executed: Path) -> str:
         for c in nb.cells
         if c.cell_type == "code" and INJECTED_TAG not in c.metadata.get("tags", [])
     ]
-    for number, cell in enumerate(code_cells, start=1):
-        meta = cell.metadata.get("papermill", {})
-        if meta.get("exception") or meta.get("status") == "running":
-            first = next((ln for ln in cell.source.splitlines() if ln.strip()), "")
-            return f"code cell {number} (`{first[:60]}`)"
+    numbered = list(enumerate(code_cells, start=1))
+    failed = [
+        (n, c)
+        for n, c in numbered
+        if c.metadata.get("papermill", {}).get("exception")
+        or c.metadata.get("papermill", {}).get("status") == "running"
+    ]
+    # A cell stopped past its time limit is marked neither: it is the last one that started.
+    started = [(n, c) for n, c in numbered if c.metadata.get("papermill", {}).get("start_time")]
+    for number, cell in (failed or started[-1:])[:1]:
+        first = next((ln for ln in cell.source.splitlines() if ln.strip()), "")
+        return f"code cell {number} (`{first[:60]}`)"
     return "an unknown cell"
 
 
