@@ -9,7 +9,9 @@ lock keeps two builds from interleaving.
 
 Each step lives in its own module: :mod:`~claimscope.build.config` (reports.yaml and
 parameters), :mod:`~claimscope.build.manifest` (cache keys, freshness),
-:mod:`~claimscope.build.kernel` (execution) and :mod:`~claimscope.build.html` (pages, index).
+:mod:`~claimscope.build.kernel` (execution), :mod:`~claimscope.build.html` (pages, index),
+:mod:`~claimscope.build.outputs` (the output folder: its names, lock and leftovers) and
+:mod:`~claimscope.build.strict_yaml` (YAML without twice-given keys or exploding aliases).
 """
 
 from __future__ import annotations
