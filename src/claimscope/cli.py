@@ -9,7 +9,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from claimscope.build import (
@@ -91,20 +94,52 @@ def _export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def positive_int(text: str) -> int:
+    """Parse a whole number above zero (argparse type).
+
+    >>> positive_int("5")
+    5
+    """
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be above 0, not {value}")
+    return value
+
+
+@contextlib.contextmanager
+def _stop_on_sigterm() -> Iterator[None]:
+    """On SIGTERM, stop the running kernels so the build ends, says what finished and exits 1."""
+    from claimscope.build import kernel
+
+    def stop(signum, frame) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM ends the process at once
+        kernel.stop_kernels("the build received SIGTERM and stopped before this report finished")
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _build(args: argparse.Namespace) -> int:
     from claimscope.dataset import DatasetError
 
     try:
-        result = build_reports(
-            only=args.only,
-            jobs=args.jobs,
-            force=args.force,
-            output_dir=args.output,
-            quiet=args.quiet,
-            config=args.config,
-            data_dir=args.data_dir,
-            timeout=args.timeout,
-        )
+        with _stop_on_sigterm():
+            result = build_reports(
+                only=args.only,
+                jobs=args.jobs,
+                force=args.force,
+                output_dir=args.output,
+                quiet=args.quiet,
+                config=args.config,
+                data_dir=args.data_dir,
+                timeout=args.timeout,
+            )
     except DatasetError as error:
         return print_bad_input(error, "invalid dataset: {count} problem(s); no report touched")
     except BuildInputError as error:
@@ -151,7 +186,11 @@ def _add_build(commands) -> argparse.ArgumentParser:
     )
     sub.add_argument("--only", nargs="+", metavar="NAME", help="build only these reports")
     sub.add_argument(
-        "-j", "--jobs", type=int, default=None, help="reports built at once (default: cores)"
+        "-j",
+        "--jobs",
+        type=positive_int,
+        default=None,
+        help="reports built at once (default: cores)",
     )
     sub.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
     sub.add_argument(
@@ -172,7 +211,7 @@ def _add_build(commands) -> argparse.ArgumentParser:
     _add_data_dir(sub, default=None)
     sub.add_argument(
         "--timeout",
-        type=int,
+        type=positive_int,
         default=DEFAULT_CELL_TIMEOUT_S,
         metavar="SECONDS",
         help="fail a report when one cell runs longer than this (default: %(default)s)",

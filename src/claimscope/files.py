@@ -83,17 +83,45 @@ def describe_counts(counts: dict[str, int]) -> str:
     return ", ".join(f"{n} {name}" for name, n in counts.items())
 
 
+_TEMP_SUFFIX = ".tmp"
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    write_files_atomic({path: data})
+
+
+def write_files_atomic(files: dict[Path, bytes]) -> None:
+    """Write several files so that either all are replaced or none is.
+
+    Every new content is written and synced to a temporary file first (where a full disk
+    fails); only then are they renamed over the old files. A failure before the renames
+    leaves every old file as it was.
+    """
+    staged: dict[Path, str] = {}
     try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        for path, data in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, tmp = tempfile.mkstemp(
+                dir=path.parent, prefix=f".{path.name}.", suffix=_TEMP_SUFFIX
+            )
+            staged[path] = tmp
+            try:
+                with os.fdopen(handle, "wb") as out:
+                    out.write(data)
+                    out.flush()
+                    os.fsync(out.fileno())
+            except OSError as exc:  # name the file the caller asked for, not the temporary
+                raise OSError(exc.errno, exc.strerror, str(path)) from exc
+            os.chmod(tmp, 0o644)
+        for path, tmp in staged.items():
+            os.replace(tmp, path)
+    finally:
+        for tmp in staged.values():
+            Path(tmp).unlink(missing_ok=True)
+
+
+def remove_stale_temporaries(folder: Path) -> None:
+    """Delete the temporary files an interrupted :func:`write_files_atomic` left in ``folder``."""
+    for tmp in folder.glob(f".*{_TEMP_SUFFIX}"):
+        tmp.unlink(missing_ok=True)

@@ -9,29 +9,30 @@ lock keeps two builds from interleaving.
 
 Each step lives in its own module: :mod:`~claimscope.build.config` (reports.yaml and
 parameters), :mod:`~claimscope.build.manifest` (cache keys, freshness),
-:mod:`~claimscope.build.kernel` (execution) and :mod:`~claimscope.build.html` (pages, index).
+:mod:`~claimscope.build.kernel` (execution), :mod:`~claimscope.build.html` (pages, index),
+:mod:`~claimscope.build.outputs` (the output folder: its names, lock and leftovers) and
+:mod:`~claimscope.build.strict_yaml` (YAML without twice-given keys or exploding aliases).
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
-import hashlib
 import os
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from claimscope.build import config, html, kernel
+from claimscope.build import config, html, kernel, outputs
 from claimscope.build.config import BuildInputError, ReportSpec, read_config, select_reports
 from claimscope.build.html import convert_to_html, render_index
 from claimscope.build.manifest import Manifest, cache_key, code_version
-from claimscope.files import dataset_version, write_atomic
+from claimscope.build.outputs import CLAIMS_EXPORT_NAME, INDEX_NAME, LOCK_NAME, WORK_DIR_NAME
+from claimscope.files import dataset_version, write_atomic, write_files_atomic
 from claimscope.paths import DATA_DIR, REPORTS_CONFIG, REPORTS_DIR
 
 if TYPE_CHECKING:
@@ -39,8 +40,6 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_REPORT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 DEFAULT_CELL_TIMEOUT_S = 600
-LOCK_NAME = ".build.lock"
-CLAIMS_EXPORT_NAME = "claims.csv"
 
 
 @dataclass
@@ -77,11 +76,13 @@ class BuildResult:
     results: list[ReportResult]
     output_dir: Path
     seconds: float
+    errors: list[str] = field(default_factory=list)  # the index or manifest not written
 
     @property
     def exit_code(self) -> int:
-        """0 when every report is built or up to date, 1 when any failed."""
-        return EXIT_REPORT_FAILED if any(r.status == "failed" for r in self.results) else EXIT_OK
+        """0 when every report is built or up to date, 1 when any failed or the index did."""
+        failed = self.errors or any(r.status == "failed" for r in self.results)
+        return EXIT_REPORT_FAILED if failed else EXIT_OK
 
     def count(self, status: str) -> int:
         """Count the reports that ended with ``status``."""
@@ -111,10 +112,11 @@ def plan_reports(
     cache = {} if declared_cache is None else declared_cache
     problems, plans = [], []
     for spec in specs:
-        digest = hashlib.sha256(spec.notebook.read_bytes()).hexdigest()
-        if digest not in cache:
-            cache[digest] = config.read_notebook_parameters(spec.notebook)
-        declared = cache[digest]
+        try:
+            declared = config.declared_parameters(spec, cache)
+        except BuildInputError as error:
+            problems += error.problems
+            continue
         problems += config.check_parameters(spec, declared)
         shown, run = config.resolve_parameters(spec, declared, data_dir)
         plans.append(ReportPlan(spec, shown, run))
@@ -142,21 +144,6 @@ def _say(quiet: bool) -> Callable[..., None]:
     return say
 
 
-@contextlib.contextmanager
-def _build_lock(output_dir: Path, say: Callable[[str], None]) -> Iterator[None]:
-    output_dir.mkdir(parents=True, exist_ok=True)
-    with open(output_dir / LOCK_NAME, "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            say(f"another build is writing to {output_dir}; waiting for it to finish")
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def build_reports(
     only: list[str] | None = None,
     jobs: int | None = None,
@@ -182,10 +169,16 @@ def build_reports(
     config_path = Path(config)
     given_data_dir = Path(data_dir) if data_dir is not None else None
     data_dir = given_data_dir or DATA_DIR
+    kernel.allow_kernels()
     with _timer() as elapsed:
+        if timeout <= 0:
+            raise BuildInputError([f"the cell timeout must be a positive number, not {timeout}"])
         all_specs = read_config(config_path)
         selected = select_reports(all_specs, only, config_path)
         version, code = dataset_version(data_dir), code_version()
+        problems = outputs.check_output_folder(output_dir, data_dir)
+        if problems:
+            raise BuildInputError(problems)
         manifest = Manifest.load(output_dir)
         dataset = None if manifest.is_validated(version, code) else _validate(data_dir)
         declared = manifest.declared
@@ -193,40 +186,67 @@ def build_reports(
         for plan in plans:
             page = {"title": plan.spec.title, "description": plan.spec.description}
             plan.key = cache_key(plan.spec.notebook, plan.notebook_parameters, page, version, code)
-
-        with _build_lock(output_dir, say):
-            manifest = Manifest.load(output_dir)  # another build may have finished meanwhile
-            todo = []
+        errors = []
+        try:
+            with outputs.build_lock(output_dir, say):
+                outputs.remove_leftovers(output_dir)
+                kernel.remove_stale_connection_files()
+                manifest = Manifest.load(output_dir)  # another build may have finished meanwhile
+                if manifest.damage:
+                    say(f"warning: {manifest.damage}; rebuilding every report", failure=True)
+                todo = []
+                for plan in plans:
+                    if manifest.is_fresh(plan.name, plan.key) and not force:
+                        plan.result = ReportResult(plan.name, "skipped", html=f"{plan.name}.html")
+                        say(f"{plan.name}: up to date, skipped")
+                    else:
+                        todo.append(plan)
+                index_missing = not (output_dir / INDEX_NAME).is_file()
+                if todo or index_missing or not (output_dir / CLAIMS_EXPORT_NAME).is_file():
+                    dataset = dataset or _validate(data_dir)
+                    _run_reports(todo, dataset, output_dir, jobs, timeout, say)
+                    for plan in todo:
+                        _record(manifest, plan)
+                    manifest.declared.update(declared)
+                    manifest.record_dataset(version, code, dataset.counts())
+                    errors = _write_index(all_specs, manifest, dataset, output_dir)
+        except outputs.OutputUnwritable as exc:
             for plan in plans:
-                if manifest.is_fresh(plan.name, plan.key) and not force:
-                    plan.result = ReportResult(plan.name, "skipped", html=f"{plan.name}.html")
-                    say(f"{plan.name}: up to date, skipped")
-                else:
-                    todo.append(plan)
-            index_missing = not (output_dir / "index.html").is_file()
-            if todo or index_missing or not (output_dir / CLAIMS_EXPORT_NAME).is_file():
-                dataset = dataset or _validate(data_dir)
-                _run_reports(todo, dataset, output_dir, jobs, timeout, say)
-                for plan in todo:
-                    _record(manifest, plan)
-                manifest.declared.update(declared)
-                manifest.record_dataset(version, code, dataset.counts())
-                manifest.save()
-                index = render_index(all_specs, manifest, CLAIMS_EXPORT_NAME)
-                # The index links to the export, so the export is written first.
-                from claimscope.export import export_claims
-
-                export_claims(dataset, output_dir / CLAIMS_EXPORT_NAME)
-                write_atomic(output_dir / "index.html", index.encode("utf-8"))
+                plan.result = ReportResult(
+                    plan.name, "failed", error=f"report {plan.name!r}: {exc}"
+                )
+            errors = [str(exc)]
+        for error in errors:
+            say(f"not written: {error}", failure=True)
     ordered = [plan.result for plan in plans]
-    result = BuildResult(ordered, output_dir, elapsed())
+    result = BuildResult(ordered, output_dir, elapsed(), errors)
     say(
         f"{len(ordered)} report(s): {result.count('built')} built, "
         f"{result.count('skipped')} up to date, {result.count('failed')} failed "
-        f"in {result.seconds:.1f} s -> {output_dir / 'index.html'}",
-        failure=quiet and result.count("failed") > 0,
+        f"in {result.seconds:.1f} s -> {output_dir / INDEX_NAME}",
+        failure=quiet and result.exit_code != EXIT_OK,
     )
     return result
+
+
+def _write_index(
+    specs: list[ReportSpec], manifest: Manifest, dataset: Dataset, output_dir: Path
+) -> list[str]:
+    """Write the claims export, the index and the manifest; return what could not be written.
+
+    The first failure stops the rest, so what is on disk always agrees: the index links to the
+    export, and a manifest older than the pages only makes the next build rebuild them.
+    """
+    from claimscope.export import export_claims
+
+    index = render_index(specs, manifest, CLAIMS_EXPORT_NAME)
+    try:
+        export_claims(dataset, output_dir / CLAIMS_EXPORT_NAME)
+        write_atomic(output_dir / INDEX_NAME, index.encode("utf-8"))
+        manifest.save()
+    except OSError as exc:
+        return [f"{Path(exc.filename or output_dir).name}: {exc.strerror or exc}"]
+    return []
 
 
 def _record(manifest: Manifest, plan: ReportPlan) -> None:
@@ -255,7 +275,12 @@ def _run_reports(
         provenance = html.describe_provenance(
             dataset.version, dataset.counts(), commit, plan.parameters
         )
-        plan.result = _build_one(plan, output_dir, timeout, provenance)
+        try:
+            plan.result = _build_one(plan, output_dir, timeout, provenance)
+        except OSError as exc:
+            where = Path(exc.filename).name if exc.filename else str(output_dir)
+            error = f"report {plan.name!r} not written: {where}: {exc.strerror or exc}"
+            plan.result = ReportResult(plan.name, "failed", error=error)
         if plan.result.status == "failed":
             say(
                 f"{plan.name}: FAILED after {plan.result.seconds:.1f} s: {plan.result.error}",
@@ -274,7 +299,7 @@ def _build_one(
 ) -> ReportResult:
     """Execute and convert one report; write its files only when both succeed."""
     name = plan.name
-    work = output_dir / ".work"
+    work = output_dir / WORK_DIR_NAME
     work.mkdir(parents=True, exist_ok=True)
     executed = work / f"{name}.ipynb"
     with _timer() as elapsed:
@@ -302,8 +327,13 @@ def _build_one(
             return ReportResult(
                 name, "failed", elapsed(), f"report {name!r}: HTML conversion failed: {exc}"
             )
-        write_atomic(output_dir / f"{name}.ipynb", executed.read_bytes())
-        write_atomic(output_dir / f"{name}.html", page.encode("utf-8"))
+        # Both or neither: the notebook beside a page is always the one it was made from.
+        write_files_atomic(
+            {
+                output_dir / f"{name}.ipynb": executed.read_bytes(),
+                output_dir / f"{name}.html": page.encode("utf-8"),
+            }
+        )
         executed.unlink(missing_ok=True)
         return ReportResult(name, "built", elapsed(), html=f"{name}.html")
 
@@ -312,6 +342,7 @@ __all__ = [
     "EXIT_BAD_INPUT",
     "EXIT_OK",
     "EXIT_REPORT_FAILED",
+    "LOCK_NAME",
     "BuildInputError",
     "BuildResult",
     "ReportPlan",

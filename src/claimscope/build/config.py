@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import ast
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from claimscope.build.kernel import import_papermill
+from claimscope.build.outputs import clashing_output
+from claimscope.build.strict_yaml import YAMLInputError, load_yaml
 from claimscope.paths import REPORTS_CONFIG
 
 _CONFIG_KEYS = {"name", "notebook", "title", "description", "parameters"}
@@ -48,12 +51,7 @@ def read_config(config: Path | str = REPORTS_CONFIG) -> list[ReportSpec]:
     """Read and check ``reports.yaml``; notebook paths are relative to its folder."""
     config = Path(config)
     where = config.name
-    try:
-        raw = yaml.safe_load(config.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise BuildInputError([f"{where}: file not found"]) from exc
-    except yaml.YAMLError as exc:
-        raise BuildInputError([f"{where}: not valid YAML: {exc}"]) from exc
+    raw = _load_config(config)
     entries = raw.get("reports") if isinstance(raw, dict) else None
     if not isinstance(entries, list) or not entries:
         raise BuildInputError([f"{where}: needs a non-empty list under `reports:`"])
@@ -72,16 +70,24 @@ def read_config(config: Path | str = REPORTS_CONFIG) -> list[ReportSpec]:
                 problems.append(f"{label}: `{key}` is required")
         if name and not name.replace("-", "").replace("_", "").isalnum():
             problems.append(f"{label}: name may hold only letters, digits, '-' and '_'")
-        if name in seen:
-            problems.append(f"{label}: name used twice")
-        seen.add(name)
+        if name.casefold() in seen:
+            problems.append(f"{label}: name used twice (names compare without case)")
+        seen.add(name.casefold())
+        if name and clashing_output(name):
+            problems.append(
+                f"{label}: name clashes with the build's own {clashing_output(name)}; "
+                "choose another name"
+            )
         params = entry.get("parameters") or {}
         if not isinstance(params, dict):
             problems.append(f"{label}: `parameters` must be a mapping")
             params = {}
-        notebook = (config.parent / str(entry.get("notebook", ""))).resolve()
+        try:
+            notebook = (config.parent / str(entry.get("notebook", ""))).resolve()
+        except (ValueError, OSError):  # a NUL byte, a link loop
+            notebook = config.parent / "\ufffd"
         if entry.get("notebook") and not notebook.is_file():
-            problems.append(f"{label}: notebook not found: {entry['notebook']}")
+            problems.append(f"{label}: notebook not found: {entry['notebook']!r}")
         specs.append(
             ReportSpec(
                 name=name,
@@ -94,6 +100,25 @@ def read_config(config: Path | str = REPORTS_CONFIG) -> list[ReportSpec]:
     if problems:
         raise BuildInputError(problems)
     return specs
+
+
+def _load_config(config: Path):
+    """Parse reports.yaml; every way it cannot be read is one located problem."""
+    where = config.name
+    try:
+        return load_yaml(config.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise BuildInputError([f"{where}: file not found"]) from exc
+    except IsADirectoryError as exc:
+        raise BuildInputError([f"{config}: is a folder, not a reports file"]) from exc
+    except OSError as exc:
+        raise BuildInputError([f"{config}: cannot read: {exc.strerror}"]) from exc
+    except UnicodeDecodeError as exc:
+        raise BuildInputError([f"{where}: not UTF-8 text (byte {exc.start})"]) from exc
+    except YAMLInputError as exc:
+        raise BuildInputError([f"{where}:{exc.line}: {exc}"]) from exc
+    except yaml.YAMLError as exc:
+        raise BuildInputError([f"{where}: not valid YAML: {' '.join(str(exc).split())}"]) from exc
 
 
 def select_reports(
@@ -125,6 +150,36 @@ def read_notebook_parameters(notebook: Path) -> dict[str, dict]:
                 type_name = "any"
         out[name] = {"type": type_name, "default": info.get("default"), "help": info.get("help")}
     return out
+
+
+def declared_parameters(spec: ReportSpec, cache: dict[str, dict]) -> dict[str, dict]:
+    """The parameters a report's notebook declares, read once per notebook content.
+
+    Args:
+        spec: The report.
+        cache: Notebook sha256 to its declared parameters; read and filled in.
+
+    Raises:
+        BuildInputError: naming the report when its file is not a Jupyter notebook. The
+            message says what is wrong without quoting the file.
+    """
+    import hashlib
+
+    try:
+        digest = hashlib.sha256(spec.notebook.read_bytes()).hexdigest()
+        if digest not in cache:
+            with warnings.catch_warnings():  # papermill warns of a name not ending in .ipynb
+                warnings.simplefilter("ignore", UserWarning)
+                cache[digest] = read_notebook_parameters(spec.notebook)
+        return cache[digest]
+    except OSError as exc:
+        reason = f"cannot read: {exc.strerror}"
+    except Exception as exc:  # noqa: BLE001 - nbformat raises many kinds for a non-notebook
+        json_error = "JSON" in type(exc).__name__ or isinstance(exc, UnicodeDecodeError)
+        reason = "not JSON" if json_error else "not in the notebook format"
+    raise BuildInputError(
+        [f"report {spec.name!r}: {spec.notebook.name} is not a Jupyter notebook ({reason})"]
+    )
 
 
 def check_parameters(spec: ReportSpec, declared: dict[str, dict]) -> list[str]:

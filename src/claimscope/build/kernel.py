@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import sys
 import threading
 import uuid
@@ -11,6 +13,62 @@ from pathlib import Path
 from claimscope.paths import KERNEL_NAME
 
 INJECTED_TAG = "injected-parameters"
+# Seconds a cell past its time limit gets to answer the interrupt before its report fails, and
+# the time allowed for the kernel to report it stopped (nbclient waits up to 4 s for output).
+TIMEOUT_GRACE_S = 15
+# Connection and socket files are named after the build's process, so a later build can tell
+# which ones a dead build left behind.
+_CONNECTION = re.compile(r"claimscope-(\d+)-[0-9a-f]{12}")
+_running: set = set()
+_running_lock = threading.Lock()
+_stop_reason: list[str] = []
+
+
+class StoppedError(Exception):
+    """The build stopped a report's kernel on purpose (a cell past its limit, or a SIGTERM).
+
+    Not an infrastructure fault: the report fails once and is not retried.
+    """
+
+
+def stop_kernels(reason: str) -> None:
+    """Stop every running report kernel, and start no more, until :func:`allow_kernels`."""
+    with _running_lock:
+        _stop_reason[:] = [reason]
+        kernels = list(_running)
+    for kernel in kernels:
+        _kill(kernel)
+
+
+def allow_kernels() -> None:
+    """Let kernels start again (a new build begins)."""
+    with _running_lock:
+        _stop_reason.clear()
+
+
+def remove_stale_connection_files(runtime: Path | None = None) -> list[Path]:
+    """Delete the kernel connection and socket files of builds whose process is gone."""
+    if runtime is None:
+        from jupyter_core.paths import jupyter_runtime_dir
+
+        runtime = Path(jupyter_runtime_dir())
+    removed = []
+    for path in runtime.glob("claimscope-*"):
+        match = _CONNECTION.match(path.name)
+        if match and not _is_alive(int(match.group(1))):
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
+def _is_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
 
 
 def import_papermill():
@@ -33,8 +91,12 @@ def _kill(kernel) -> None:
 def execute_notebook(notebook: Path, executed: Path, parameters: dict, timeout: int) -> None:
     """Execute ``notebook`` with ``parameters`` into ``executed``; ``timeout`` is per cell.
 
-    The kernel starts in the notebook's folder; a kernel that ignores the per-cell interrupt is
-    killed by a watchdog, so a scheduled build never hangs.
+    The kernel starts in the notebook's folder. A cell past ``timeout`` is interrupted and its
+    report fails within :data:`TIMEOUT_GRACE_S` more seconds, even when the cell ignores the
+    interrupt (the kernel is then killed), so a scheduled build never hangs.
+
+    Raises:
+        StoppedError: a cell ran past ``timeout``, or :func:`stop_kernels` was called.
     """
     papermill = import_papermill()
     from jupyter_client.manager import AsyncKernelManager
@@ -50,14 +112,18 @@ def execute_notebook(notebook: Path, executed: Path, parameters: dict, timeout: 
     kernel = AsyncKernelManager(
         kernel_name=KERNEL_NAME,
         transport="ipc",
-        connection_file=str(runtime / f"claimscope-{uuid.uuid4().hex}.json"),
+        connection_file=str(runtime / f"claimscope-{os.getpid()}-{uuid.uuid4().hex[:12]}.json"),
     )
-    # A kernel stuck in code that ignores the interrupt is killed: the report then fails as a
-    # dead kernel instead of hanging the scheduled build.
+    timed_out = _flag_interrupts(kernel)
+    # The backstop for a kernel stuck outside any cell (starting, or not answering at all).
     cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
-    limit = timeout * (sum(c.get("cell_type") == "code" for c in cells) + 1) + 60
+    limit = (timeout + TIMEOUT_GRACE_S) * (sum(c.get("cell_type") == "code" for c in cells) + 1)
     watchdog = threading.Timer(limit, _kill, args=(kernel,))
     watchdog.daemon = True
+    with _running_lock:
+        if _stop_reason:
+            raise StoppedError(_stop_reason[0])
+        _running.add(kernel)
     try:
         watchdog.start()
         papermill.execute_notebook(
@@ -73,17 +139,42 @@ def execute_notebook(notebook: Path, executed: Path, parameters: dict, timeout: 
             log_output=False,
             report_mode=False,
             km=kernel,
-            # On a timeout, interrupt the cell rather than wait for it to finish on its own.
+            # On a timeout, interrupt the cell and fail it at once rather than wait for it to
+            # answer: a cell that ignores the interrupt would otherwise be waited on forever.
             interrupt_on_timeout=True,
+            error_on_timeout={"ename": "TimeoutError", "evalue": "", "traceback": []},
         )
+    except Exception as exc:
+        if _stop_reason:
+            raise StoppedError(_stop_reason[0]) from exc
+        if timed_out.is_set() or not watchdog.is_alive():
+            raise StoppedError(
+                f"TimeoutError: the cell ran longer than the {timeout} s limit and was stopped"
+            ) from exc
+        raise
     finally:
         watchdog.cancel()
+        with _running_lock:
+            _running.discard(kernel)
         # nbclient leaves a kernel manager it was handed running; stop it and its socket files.
         if kernel.has_kernel:
             run_sync(kernel.shutdown_kernel)(now=True)
         run_sync(kernel.cleanup_resources)()
         for leftover in runtime.glob(Path(kernel.connection_file).stem + "*"):
             leftover.unlink(missing_ok=True)
+
+
+def _flag_interrupts(kernel) -> threading.Event:
+    """Return an event set when the kernel is interrupted: the build does so only on a timeout."""
+    interrupted = threading.Event()
+    interrupt = kernel.interrupt_kernel
+
+    async def flagged_interrupt():
+        interrupted.set()
+        return await interrupt()
+
+    kernel.interrupt_kernel = flagged_interrupt
+    return interrupted
 
 
 def failed_cell(executed: Path) -> str:
@@ -100,16 +191,25 @@ def failed_cell(executed: Path) -> str:
         for c in nb.cells
         if c.cell_type == "code" and INJECTED_TAG not in c.metadata.get("tags", [])
     ]
-    for number, cell in enumerate(code_cells, start=1):
-        meta = cell.metadata.get("papermill", {})
-        if meta.get("exception") or meta.get("status") == "running":
-            first = next((ln for ln in cell.source.splitlines() if ln.strip()), "")
-            return f"code cell {number} (`{first[:60]}`)"
+    numbered = list(enumerate(code_cells, start=1))
+    failed = [
+        (n, c)
+        for n, c in numbered
+        if c.metadata.get("papermill", {}).get("exception")
+        or c.metadata.get("papermill", {}).get("status") == "running"
+    ]
+    # A cell stopped past its time limit is marked neither: it is the last one that started.
+    started = [(n, c) for n, c in numbered if c.metadata.get("papermill", {}).get("start_time")]
+    for number, cell in (failed or started[-1:])[:1]:
+        first = next((ln for ln in cell.source.splitlines() if ln.strip()), "")
+        return f"code cell {number} (`{first[:60]}`)"
     return "an unknown cell"
 
 
 def describe_error(exc: BaseException, timeout: int, seconds: float) -> str:
     """Say what went wrong in one line: the exception's name and message, or the timeout."""
+    if isinstance(exc, StoppedError):
+        return str(exc)
     ename = getattr(exc, "ename", None) or type(exc).__name__
     timed_out = "CellTimeoutError" in type(exc).__name__ or (
         # The build interrupts a cell only when it runs past the limit; an interrupt before
@@ -129,7 +229,7 @@ def is_infrastructure_error(exc: BaseException) -> bool:
     """Errors of the kernel machinery (port races, a kernel dying at start), worth one retry."""
     from papermill.exceptions import PapermillExecutionError
 
-    if isinstance(exc, PapermillExecutionError) or "timed out" in str(exc).lower():
+    if isinstance(exc, PapermillExecutionError | StoppedError) or "timed out" in str(exc).lower():
         return False
     names = {type(e).__name__ for e in (exc, exc.__cause__, exc.__context__) if e is not None}
     return (

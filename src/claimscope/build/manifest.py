@@ -9,10 +9,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import claimscope
+from claimscope.build.outputs import MANIFEST_NAME
 from claimscope.files import hash_tree, write_atomic
 from claimscope.paths import KERNEL_NAME
 
-MANIFEST_NAME = ".manifest.json"
+# The type each field of the manifest must have; a manifest that differs is damaged.
+_ENTRY_TYPES = {
+    "key": (str, type(None)),
+    "status": (str,),
+    "html": (str,),
+    "html_sha256": (str, type(None)),
+    "parameters": (dict,),
+    "built_at": (str,),
+    "seconds": (int, float),
+    "error": (str,),
+}
 
 
 def code_version() -> str:
@@ -46,6 +57,37 @@ def file_hash(path: Path) -> str | None:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
 
 
+def manifest_problem(data: object) -> str:
+    """Say how ``data`` differs from the manifest this code writes (empty when it does not).
+
+    >>> manifest_problem({"reports": {"a": "built"}})
+    "report 'a' is not a mapping"
+    >>> manifest_problem({"reports": {"a": {"status": "built", "seconds": 1.5}}})
+    ''
+    """
+    if not isinstance(data, dict):
+        return f"a {type(data).__name__}, not a mapping"
+    shapes = {"reports": dict, "declared": dict, "dataset": dict, "validated": list}
+    for name, kind in shapes.items():
+        if name in data and not isinstance(data[name], kind):
+            return f"{name!r} is not a {kind.__name__}"
+    for name, entry in data.get("reports", {}).items():
+        if not isinstance(entry, dict):
+            return f"report {name!r} is not a mapping"
+        for key, kinds in _ENTRY_TYPES.items():
+            if key in entry and not isinstance(entry[key], kinds):
+                return f"report {name!r}: {key!r} has the wrong type"
+    for notebook in data.get("declared", {}).values():
+        if not isinstance(notebook, dict) or not all(
+            isinstance(p, dict) and isinstance(p.get("type"), str) for p in notebook.values()
+        ):
+            return "a notebook's declared parameters are not as written"
+    counts = data.get("dataset", {}).get("counts", {})
+    if not isinstance(counts, dict) or not all(isinstance(n, int) for n in counts.values()):
+        return "the dataset counts are not numbers"
+    return ""
+
+
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
 
@@ -61,15 +103,27 @@ class Manifest:
 
     output_dir: Path
     data: dict = field(default_factory=dict)
+    damage: str = ""  # why the manifest on disk was set aside, when it was
 
     @classmethod
     def load(cls, output_dir: Path) -> Manifest:
-        """Read the manifest of ``output_dir``; a missing or unreadable one is empty."""
+        """Read the manifest of ``output_dir``; a missing one is empty.
+
+        A damaged one (not JSON, or not the shape this code writes) is empty too, so every
+        report is rebuilt, and :attr:`damage` says what was wrong.
+        """
+        path = output_dir / MANIFEST_NAME
         try:
-            data = json.loads((output_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
-        except (FileNotFoundError, ValueError):
-            data = {}
-        return cls(output_dir, data if isinstance(data, dict) else {})
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return cls(output_dir)
+        except (OSError, ValueError) as exc:
+            problem = exc.strerror if isinstance(exc, OSError) else "not valid JSON"
+            return cls(output_dir, damage=f"{path} is damaged ({problem})")
+        problem = manifest_problem(data)
+        if problem:
+            return cls(output_dir, damage=f"{path} is damaged ({problem})")
+        return cls(output_dir, data)
 
     @property
     def reports(self) -> dict[str, dict]:

@@ -1,0 +1,105 @@
+"""The output folder: the names a build writes there, its checks, its lock and its leftovers."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from claimscope.files import remove_stale_temporaries
+
+INDEX_NAME = "index.html"
+CLAIMS_EXPORT_NAME = "claims.csv"
+MANIFEST_NAME = ".manifest.json"
+LOCK_NAME = ".build.lock"
+WORK_DIR_NAME = ".work"
+# Each report writes ``<name><suffix>`` for these, beside the build's own files.
+REPORT_SUFFIXES = (".html", ".ipynb")
+BUILD_FILES = (INDEX_NAME, CLAIMS_EXPORT_NAME, MANIFEST_NAME, LOCK_NAME, WORK_DIR_NAME)
+
+
+def report_files(name: str) -> list[str]:
+    """The files report ``name`` writes into the output folder.
+
+    >>> report_files("troops")
+    ['troops.html', 'troops.ipynb']
+    """
+    return [name + suffix for suffix in REPORT_SUFFIXES]
+
+
+def clashing_output(name: str) -> str | None:
+    """The build's own file that report ``name`` would overwrite or be mistaken for, if any.
+
+    Names compare without case, as on case-insensitive file systems: ``Index`` clashes too.
+
+    >>> clashing_output("Index"), clashing_output("claims"), clashing_output("troops")
+    ('index.html', 'claims.csv', None)
+    """
+    folded = name.casefold()
+    for own in BUILD_FILES:
+        stem = own.split(".")[1] if own.startswith(".") else own.split(".")[0]
+        if folded == stem.casefold() or own.casefold() in {
+            f.casefold() for f in report_files(name)
+        }:
+            return own
+    return None
+
+
+class OutputUnwritable(OSError):
+    """The output folder cannot be created or written at all."""
+
+
+def check_output_folder(output_dir: Path, data_dir: Path) -> list[str]:
+    """Say what makes ``output_dir`` unusable as an output folder (empty when nothing does).
+
+    It must be a folder, or a path whose nearest existing part is a folder; and it must lie
+    outside the data folder, whose content hash would otherwise change with every build.
+    """
+    existing = next((p for p in (output_dir, *output_dir.parents) if p.exists()), None)
+    if existing == output_dir and not output_dir.is_dir():
+        return [f"output folder {output_dir}: is a file, not a folder"]
+    if existing is not None and not existing.is_dir():
+        return [f"output folder {output_dir}: cannot be created, {existing} is a file"]
+    inside = output_dir.resolve().is_relative_to(data_dir.resolve())
+    if inside:
+        return [
+            f"output folder {output_dir}: is inside the data folder {data_dir}; "
+            "choose one outside it (its pages would change the dataset's hash on every build)"
+        ]
+    return []
+
+
+@contextlib.contextmanager
+def build_lock(output_dir: Path, say: Callable[[str], None]) -> Iterator[None]:
+    """Hold the output folder's lock, so two builds never interleave their writes.
+
+    Raises:
+        OutputUnwritable: the folder or its lock file cannot be created.
+    """
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        handle = open(output_dir / LOCK_NAME, "a+")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise OutputUnwritable(exc.errno, f"cannot write to {output_dir}: {exc.strerror}") from exc
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            say(f"another build is writing to {output_dir}; waiting for it to finish")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def remove_leftovers(output_dir: Path) -> None:
+    """Delete what an earlier build that was killed left: work notebooks, half-written files.
+
+    Called with the lock held, so no other build is using them.
+    """
+    shutil.rmtree(output_dir / WORK_DIR_NAME, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        remove_stale_temporaries(output_dir)
