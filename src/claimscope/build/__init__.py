@@ -273,39 +273,57 @@ def _build_one(
     plan: ReportPlan, output_dir: Path, timeout: int, provenance: list[tuple[str, str]]
 ) -> ReportResult:
     """Execute and convert one report; write its files only when both succeed."""
-    name = plan.name
     work = output_dir / ".work"
     work.mkdir(parents=True, exist_ok=True)
-    executed = work / f"{name}.ipynb"
+    executed = work / f"{plan.name}.ipynb"
+    result, page = produce_report(
+        plan, plan.spec.notebook, plan.notebook_parameters, executed, timeout, provenance
+    )
+    if result.status == "built":
+        write_report(output_dir, plan.name, executed.read_bytes(), page)
+        executed.unlink(missing_ok=True)
+    return result
+
+
+def write_report(output_dir: Path, name: str, notebook: bytes, page: str) -> None:
+    """Replace a report's executed notebook and page atomically."""
+    write_atomic(output_dir / f"{name}.ipynb", notebook)
+    write_atomic(output_dir / f"{name}.html", page.encode("utf-8"))
+
+
+def produce_report(
+    plan: ReportPlan,
+    notebook: Path,
+    parameters: dict,
+    executed: Path,
+    timeout: int,
+    provenance: list[tuple[str, str]],
+) -> tuple[ReportResult, str]:
+    """Execute ``notebook`` into ``executed`` and convert it; return the result and the page.
+
+    A kernel that fails to start or dies is retried once; a failing cell is not. The page is
+    empty when the report failed. Local builds and cluster workers both run reports through this.
+    """
+    name = plan.name
     with _timer() as elapsed:
         for attempt in (1, 2):
             try:
-                kernel.execute_notebook(
-                    plan.spec.notebook, executed, plan.notebook_parameters, timeout
-                )
+                kernel.execute_notebook(notebook, executed, parameters, timeout)
                 break
             except Exception as exc:  # noqa: BLE001 - every failure is reported, none escapes
                 if attempt == 1 and kernel.is_infrastructure_error(exc):
                     continue
                 where = kernel.failed_cell(executed)
                 retry = " (after one retry)" if attempt == 2 else ""
-                return ReportResult(
-                    name,
-                    "failed",
-                    elapsed(),
-                    f"report {name!r} failed in {where}{retry}: "
-                    + kernel.describe_error(exc, timeout, elapsed()),
-                )
+                message = kernel.describe_error(exc, timeout, elapsed())
+                error = f"report {name!r} failed in {where}{retry}: {message}"
+                return ReportResult(name, "failed", elapsed(), error), ""
         try:
             page = html.convert_to_html(executed, plan.spec, plan.parameters, provenance)
         except Exception as exc:  # noqa: BLE001
-            return ReportResult(
-                name, "failed", elapsed(), f"report {name!r}: HTML conversion failed: {exc}"
-            )
-        write_atomic(output_dir / f"{name}.ipynb", executed.read_bytes())
-        write_atomic(output_dir / f"{name}.html", page.encode("utf-8"))
-        executed.unlink(missing_ok=True)
-        return ReportResult(name, "built", elapsed(), html=f"{name}.html")
+            error = f"report {name!r}: HTML conversion failed: {exc}"
+            return ReportResult(name, "failed", elapsed(), error), ""
+        return ReportResult(name, "built", elapsed(), html=f"{name}.html"), page
 
 
 __all__ = [

@@ -11,7 +11,7 @@ import yaml
 from claimscope.build.kernel import import_papermill
 from claimscope.paths import REPORTS_CONFIG
 
-_CONFIG_KEYS = {"name", "notebook", "title", "description", "parameters"}
+_CONFIG_KEYS = {"name", "notebook", "title", "description", "parameters", "matrix"}
 _TYPES: dict[str, tuple[type, ...]] = {
     "str": (str,),
     "int": (int,),
@@ -42,6 +42,23 @@ class ReportSpec:
     title: str
     description: str = ""
     parameters: dict = field(default_factory=dict)
+    # Sweeps (see claimscope.build.sweeps): a sweep's `matrix` until expanded; an expanded
+    # report's sweep name, the labels of its swept values, and the sweep's title template.
+    matrix: dict | None = None
+    sweep: str = ""
+    swept: dict = field(default_factory=dict)
+    title_template: str = ""
+
+
+def check_name(name: str, label: str) -> list[str]:
+    """A report name becomes a file name: letters, digits, '-' and '_' only.
+
+    >>> check_name("actor-relations_2", "r"), check_name("a/b", "r")
+    ([], ["r: name may hold only letters, digits, '-' and '_'"])
+    """
+    if name and not name.replace("-", "").replace("_", "").isalnum():
+        return [f"{label}: name may hold only letters, digits, '-' and '_'"]
+    return []
 
 
 def read_config(config: Path | str = REPORTS_CONFIG) -> list[ReportSpec]:
@@ -70,8 +87,8 @@ def read_config(config: Path | str = REPORTS_CONFIG) -> list[ReportSpec]:
         for key in ("name", "notebook", "title"):
             if not entry.get(key):
                 problems.append(f"{label}: `{key}` is required")
-        if name and not name.replace("-", "").replace("_", "").isalnum():
-            problems.append(f"{label}: name may hold only letters, digits, '-' and '_'")
+        if "matrix" not in entry:
+            problems += check_name(name, label)
         if name in seen:
             problems.append(f"{label}: name used twice")
         seen.add(name)
@@ -89,6 +106,7 @@ def read_config(config: Path | str = REPORTS_CONFIG) -> list[ReportSpec]:
                 title=str(entry.get("title", "")),
                 description=str(entry.get("description", "") or ""),
                 parameters=params,
+                matrix=entry.get("matrix") if "matrix" in entry else None,
             )
         )
     if problems:
@@ -99,14 +117,17 @@ def read_config(config: Path | str = REPORTS_CONFIG) -> list[ReportSpec]:
 def select_reports(
     specs: list[ReportSpec], only: list[str] | None, config: Path
 ) -> list[ReportSpec]:
-    """Keep the reports named in ``only`` (all when empty); an unknown name is an error."""
-    names = [s.name for s in specs]
+    """Keep the reports named in ``only`` (all when empty); an unknown name is an error.
+
+    A sweep's name (its template, e.g. ``actor-relations-{focus_actor}``) selects all its reports.
+    """
+    names = [s.name for s in specs] + list(dict.fromkeys(s.sweep for s in specs if s.sweep))
     unknown = [n for n in only or [] if n not in names]
     if unknown:
         raise BuildInputError(
             [f"no report named {n!r} in {config.name} (known: {', '.join(names)})" for n in unknown]
         )
-    return [s for s in specs if not only or s.name in only]
+    return [s for s in specs if not only or s.name in only or s.sweep in only]
 
 
 def read_notebook_parameters(notebook: Path) -> dict[str, dict]:
