@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from claimscope.build import config, html, kernel
+from claimscope.build import config, html, kernel, sweeps
 from claimscope.build.config import BuildInputError, ReportSpec, read_config, select_reports
 from claimscope.build.html import convert_to_html, render_index
 from claimscope.build.manifest import Manifest, cache_key, code_version
@@ -61,6 +61,7 @@ class ReportPlan:
     spec: ReportSpec
     parameters: dict  # as the page and the index show them
     notebook_parameters: dict  # what the notebook runs with (adds the title when declared)
+    declared: frozenset = frozenset()  # the parameters the notebook declares
     key: str = ""
     result: ReportResult | None = None
 
@@ -117,7 +118,7 @@ def plan_reports(
         declared = cache[digest]
         problems += config.check_parameters(spec, declared)
         shown, run = config.resolve_parameters(spec, declared, data_dir)
-        plans.append(ReportPlan(spec, shown, run))
+        plans.append(ReportPlan(spec, shown, run, frozenset(declared)))
     if problems:
         raise BuildInputError(problems)
     return plans
@@ -166,12 +167,16 @@ def build_reports(
     config: Path | str = REPORTS_CONFIG,
     data_dir: Path | str | None = None,
     timeout: int = DEFAULT_CELL_TIMEOUT_S,
+    scheduler: str | None = None,
 ) -> BuildResult:
     """Build the reports of ``config`` into ``output_dir``; see the module docstring.
 
     Nothing is written until the dataset, the configuration and every parameter have passed.
     When the dataset, code, notebooks and parameters match the last successful build, the
-    answer comes from content hashes alone: no pandas import, no kernel.
+    answer comes from content hashes alone: no pandas import, no kernel. Sweeps are expanded
+    (:mod:`~claimscope.build.sweeps`) before any parameter is checked. With ``scheduler`` (a
+    Dask scheduler's address) the reports run on that cluster
+    (:mod:`~claimscope.build.dask_executor`) instead of local kernels.
 
     Raises:
         DatasetError: the dataset is invalid; nothing was written.
@@ -183,13 +188,16 @@ def build_reports(
     given_data_dir = Path(data_dir) if data_dir is not None else None
     data_dir = given_data_dir or DATA_DIR
     with _timer() as elapsed:
-        all_specs = read_config(config_path)
-        selected = select_reports(all_specs, only, config_path)
+        configured = read_config(config_path)
         version, code = dataset_version(data_dir), code_version()
         manifest = Manifest.load(output_dir)
         dataset = None if manifest.is_validated(version, code) else _validate(data_dir)
+        all_specs = sweeps.expand_sweeps(configured, data_dir)
+        selected = select_reports(all_specs, only, config_path)
         declared = manifest.declared
         plans = plan_reports(selected, given_data_dir, declared)
+        if scheduler:
+            _check_remote(plans)
         for plan in plans:
             page = {"title": plan.spec.title, "description": plan.spec.description}
             plan.key = cache_key(plan.spec.notebook, plan.notebook_parameters, page, version, code)
@@ -206,7 +214,9 @@ def build_reports(
             index_missing = not (output_dir / "index.html").is_file()
             if todo or index_missing or not (output_dir / CLAIMS_EXPORT_NAME).is_file():
                 dataset = dataset or _validate(data_dir)
-                _run_reports(todo, dataset, output_dir, jobs, timeout, say)
+                run = _run_remote(scheduler, data_dir) if scheduler else _run_local(jobs)
+                if todo:
+                    run(todo, dataset, output_dir, timeout, say)
                 for plan in todo:
                     _record(manifest, plan)
                 manifest.declared.update(declared)
@@ -237,6 +247,42 @@ def _record(manifest: Manifest, plan: ReportPlan) -> None:
         manifest.record_failed(plan.name, plan.parameters, result.error)
 
 
+def _check_remote(plans: list[ReportPlan]) -> None:
+    from claimscope.build.dask_executor import check_plans
+
+    check_plans(plans)
+
+
+def _run_remote(scheduler: str, data_dir: Path) -> Callable[..., None]:
+    from claimscope.build.dask_executor import run_on_cluster
+
+    def run(todo, dataset, output_dir, timeout, say):
+        run_on_cluster(scheduler, data_dir, todo, dataset, output_dir, timeout, say)
+
+    return run
+
+
+def _run_local(jobs: int | None) -> Callable[..., None]:
+    def run(todo, dataset, output_dir, timeout, say):
+        _run_reports(todo, dataset, output_dir, jobs, timeout, say)
+
+    return run
+
+
+def provenance_of(plan: ReportPlan, dataset: Dataset, commit: str) -> list[tuple[str, str]]:
+    """The provenance footer of one report's page."""
+    return html.describe_provenance(dataset.version, dataset.counts(), commit, plan.parameters)
+
+
+def announce(plan: ReportPlan, say: Callable[..., None]) -> None:
+    """Say how a report's build ended (a failure on stderr)."""
+    result = plan.result
+    if result.status == "failed":
+        say(f"{plan.name}: FAILED after {result.seconds:.1f} s: {result.error}", failure=True)
+    else:
+        say(f"{plan.name}: built in {result.seconds:.1f} s")
+
+
 def _run_reports(
     todo: list[ReportPlan],
     dataset: Dataset,
@@ -246,23 +292,12 @@ def _run_reports(
     say: Callable[..., None],
 ) -> None:
     """Execute and convert ``todo`` in up to ``jobs`` parallel kernels; fill in each result."""
-    if not todo:
-        return
     commit = html.git_commit()
 
     def run(plan: ReportPlan) -> None:
         say(f"{plan.name}: started")
-        provenance = html.describe_provenance(
-            dataset.version, dataset.counts(), commit, plan.parameters
-        )
-        plan.result = _build_one(plan, output_dir, timeout, provenance)
-        if plan.result.status == "failed":
-            say(
-                f"{plan.name}: FAILED after {plan.result.seconds:.1f} s: {plan.result.error}",
-                failure=True,
-            )
-        else:
-            say(f"{plan.name}: built in {plan.result.seconds:.1f} s")
+        plan.result = _build_one(plan, output_dir, timeout, provenance_of(plan, dataset, commit))
+        announce(plan, say)
 
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
     with ThreadPoolExecutor(max_workers=workers) as pool:

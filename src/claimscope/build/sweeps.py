@@ -214,7 +214,10 @@ def _table_values(
     for column in filters:
         if column not in columns:
             raise ValueError(f"{table}.csv has no column {column!r} to filter on")
-    wanted = {k: {_text(x) for x in (v if isinstance(v, list) else [v])} for k, v in filters.items()}
+    wanted = {
+        column: {_text(x) for x in (v if isinstance(v, list) else [v])}
+        for column, v in filters.items()
+    }
     value_column, label_column = _TABLES[table]
     return [
         SweepValue(row[value_column], row[label_column] or row[value_column])
