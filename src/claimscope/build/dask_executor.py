@@ -2,9 +2,10 @@
 
 ``claimscope build --scheduler ADDRESS`` uses this instead of local kernels. Workers need
 claimscope and its ``claimscope`` kernel installed, nothing else: each task carries its
-notebook and parameters, the data package travels once per worker as a compressed tar (scattered
-to every worker), and the task executes into a temporary folder on the worker, handing the
-notebook its unpacked copy through the ``data_dir`` parameter. The executed notebook and the
+notebook and parameters, the data package travels as a compressed tar (sent to the cluster
+once, copied between workers as their tasks need it), and the task executes into a temporary
+folder on the worker, handing the notebook its unpacked copy through the ``data_dir``
+parameter. The executed notebook and the
 HTML page come back to the client, which writes them atomically, records the manifest and
 renders the index exactly as a local build does.
 
@@ -136,13 +137,13 @@ def run_on_cluster(
         from distributed import as_completed
 
         commit = html.git_commit()
-        data = client.scatter(pack_folder(Path(data_dir)), broadcast=True, hash=True)
+        data = _ship(client, pack_folder(Path(data_dir)))
         notebooks = {}
         futures = {}
         for plan in todo:
             source = plan.spec.notebook
             if source not in notebooks:
-                notebooks[source] = client.scatter(source.read_bytes(), broadcast=True, hash=True)
+                notebooks[source] = _ship(client, source.read_bytes())
             say(f"{plan.name}: sent to {scheduler}")
             future = client.submit(
                 run_report_task,
@@ -161,6 +162,20 @@ def run_on_cluster(
             announce(plan, say)
     finally:
         client.close()
+
+
+def _pass(value: bytes) -> bytes:
+    return value
+
+
+def _ship(client, payload: bytes):
+    """Put ``payload`` on the cluster once, for every task to depend on.
+
+    Not ``scatter``: scattered data dies with the workers holding it, whereas a task's result
+    the scheduler can compute again from the task, so a report whose worker died still finds
+    the data package when it is retried.
+    """
+    return client.submit(_pass, payload, key=_task_key("payload"), pure=False)
 
 
 def _collect(future, plan: ReportPlan, output_dir: Path) -> ReportResult:
