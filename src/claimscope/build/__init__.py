@@ -197,7 +197,9 @@ def build_reports(
         declared = manifest.declared
         plans = plan_reports(selected, given_data_dir, declared)
         if scheduler:
-            _check_remote(plans)
+            from claimscope.build.dask_executor import check_plans
+
+            check_plans(plans)
         for plan in plans:
             page = {"title": plan.spec.title, "description": plan.spec.description}
             plan.key = cache_key(plan.spec.notebook, plan.notebook_parameters, page, version, code)
@@ -214,9 +216,12 @@ def build_reports(
             index_missing = not (output_dir / "index.html").is_file()
             if todo or index_missing or not (output_dir / CLAIMS_EXPORT_NAME).is_file():
                 dataset = dataset or _validate(data_dir)
-                run = _run_remote(scheduler, data_dir) if scheduler else _run_local(jobs)
-                if todo:
-                    run(todo, dataset, output_dir, timeout, say)
+                if todo and scheduler:
+                    from claimscope.build.dask_executor import run_on_cluster
+
+                    run_on_cluster(scheduler, data_dir, todo, dataset, output_dir, timeout, say)
+                elif todo:
+                    _run_reports(todo, dataset, output_dir, jobs, timeout, say)
                 for plan in todo:
                     _record(manifest, plan)
                 manifest.declared.update(declared)
@@ -245,28 +250,6 @@ def _record(manifest: Manifest, plan: ReportPlan) -> None:
         manifest.record_built(plan.name, plan.key, plan.parameters, result.html, result.seconds)
     else:
         manifest.record_failed(plan.name, plan.parameters, result.error)
-
-
-def _check_remote(plans: list[ReportPlan]) -> None:
-    from claimscope.build.dask_executor import check_plans
-
-    check_plans(plans)
-
-
-def _run_remote(scheduler: str, data_dir: Path) -> Callable[..., None]:
-    from claimscope.build.dask_executor import run_on_cluster
-
-    def run(todo, dataset, output_dir, timeout, say):
-        run_on_cluster(scheduler, data_dir, todo, dataset, output_dir, timeout, say)
-
-    return run
-
-
-def _run_local(jobs: int | None) -> Callable[..., None]:
-    def run(todo, dataset, output_dir, timeout, say):
-        _run_reports(todo, dataset, output_dir, jobs, timeout, say)
-
-    return run
 
 
 def provenance_of(plan: ReportPlan, dataset: Dataset, commit: str) -> list[tuple[str, str]]:
