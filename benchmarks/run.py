@@ -10,12 +10,15 @@ What it measures (issue #7), each in fresh subprocesses so imports and kernels c
    validate time, each report's build time (``--data-dir``) and HTML size.
 3. **Report weight**: bytes of each default report and the index, plotly.js counted once.
 4. **Profile of a cold build**: kernel start, imports, execution per cell, HTML conversion.
+5. **Sweeps** (issue #18): a sweep of 48 reports built locally with ``-j 2`` and on a local
+   two-worker Dask cluster, the marginal cost of one more report, and 5,000 reports on paper.
+   ``--fanout-only`` runs just this and replaces its section in an existing RESULTS.md.
 
     .venv/bin/python benchmarks/run.py --repeat 3 --sizes 10 1000 10000 100000
 
 Each measurement lives in its own module: ``build_speed.py`` (1 and 3), ``scale.py`` (2),
-``cold_profile.py`` (4); ``harness.py`` holds what they share. This driver runs them and
-writes RESULTS.md.
+``cold_profile.py`` (4), ``fanout.py`` (5); ``harness.py`` holds what they share. This driver
+runs them and writes RESULTS.md.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import sys
 from pathlib import Path
 
 from build_speed import bench_build, render_build
+from fanout import bench_fanout, render_fanout
 from harness import (
     LOAD_SAMPLES,
     NOISY,
@@ -38,8 +42,26 @@ from harness import (
 )
 from scale import bench_scale, render_scale
 
+FANOUT_HEADING = "## 5. Sweeps"
 
-def render(info: dict, load: dict, build: dict | None, scale: list[dict], args) -> str:
+
+def splice_fanout(text: str, fanout: dict) -> str:
+    """Replace (or add before the closing notes) section 5 of an existing RESULTS.md."""
+    section = "\n".join(render_fanout(fanout))
+    closing = text.find("## What was changed")
+    start = text.find(FANOUT_HEADING)
+    if start < 0:
+        start = closing if closing >= 0 else len(text)
+        end = start
+    else:
+        end = text.find("\n## ", start + 1)
+        end = len(text) if end < 0 else end + 1
+    return text[:start] + section + "\n" + text[end:]
+
+
+def render(
+    info: dict, load: dict, build: dict | None, scale: list[dict], args, fanout: dict | None = None
+) -> str:
     """Write RESULTS.md."""
     before, after = load["before"], load["after"]
     peak = max(load.get("samples") or [after[0]])
@@ -69,6 +91,8 @@ def render(info: dict, load: dict, build: dict | None, scale: list[dict], args) 
         out += render_build(build, args.repeat)
     if scale:
         out += render_scale(scale)
+    if fanout:
+        out += render_fanout(fanout)
     out += CHANGES
     return "\n".join(out) + "\n"
 
@@ -120,12 +144,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--from-json", type=Path, default=None, help="only re-render RESULTS.md from --json output"
     )
+    parser.add_argument("--skip-fanout", action="store_true", help="skip section 5")
+    parser.add_argument(
+        "--fanout-only", action="store_true", help="run section 5 alone, splice it into --output"
+    )
     args = parser.parse_args(argv)
+    if args.fanout_only:
+        text = splice_fanout(args.output.read_text(encoding="utf-8"), bench_fanout())
+        args.output.write_text(text, encoding="utf-8")
+        log(f"wrote section 5 of {args.output}")
+        return 0
     if args.from_json:
         saved = json.loads(args.from_json.read_text(encoding="utf-8"))
         for key, value in saved.get("args", {}).items():
             setattr(args, key, value)
-        text = render(saved["machine"], saved["load"], saved["build"], saved["scale"], args)
+        text = render(
+            saved["machine"],
+            saved["load"],
+            saved["build"],
+            saved["scale"],
+            args,
+            saved.get("fanout"),
+        )
         args.output.write_text(text, encoding="utf-8")
         return 0
     info = machine()
@@ -133,9 +173,10 @@ def main(argv: list[str] | None = None) -> int:
     log(f"machine: {info}; load {load['before']}")
     build = None if args.skip_build else bench_build(args.repeat, args.jobs)
     scale = bench_scale(args.sizes, args.keep) if args.sizes else []
+    fanout = None if args.skip_fanout else bench_fanout()
     load["after"] = load_average()
     load["samples"] = LOAD_SAMPLES
-    args.output.write_text(render(info, load, build, scale, args), encoding="utf-8")
+    args.output.write_text(render(info, load, build, scale, args, fanout), encoding="utf-8")
     if args.json:
         args.json.write_text(
             json.dumps(
@@ -144,6 +185,7 @@ def main(argv: list[str] | None = None) -> int:
                     "load": load,
                     "build": build,
                     "scale": scale,
+                    "fanout": fanout,
                     "args": {"repeat": args.repeat, "sizes": args.sizes, "jobs": args.jobs},
                 },
                 indent=1,

@@ -17,12 +17,14 @@ import pytest
 from browser import chart_problems, notebook_charts, open_page
 
 from claimscope.build import build_reports, read_config
-from claimscope.paths import PROJECT_ROOT
+from claimscope.build.sweeps import expand_sweeps
+from claimscope.paths import DATA_DIR, PROJECT_ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
 SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
-REPORTS = [spec.name for spec in read_config()]
+# Sweeps expanded: one page per report the build writes.
+REPORTS = [spec.name for spec in expand_sweeps(read_config(), DATA_DIR)]
 PAGES = [*REPORTS, "index"]
 README_SCREENSHOT = PROJECT_ROOT / "docs" / "screenshot-troop-figures.png"
 README_SCREENSHOT_MAX_BYTES = 400_000

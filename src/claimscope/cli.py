@@ -139,6 +139,7 @@ def _build(args: argparse.Namespace) -> int:
                 config=args.config,
                 data_dir=args.data_dir,
                 timeout=args.timeout,
+                scheduler=args.scheduler,
             )
     except DatasetError as error:
         return print_bad_input(error, "invalid dataset: {count} problem(s); no report touched")
@@ -215,6 +216,12 @@ def _add_build(commands) -> argparse.ArgumentParser:
         default=DEFAULT_CELL_TIMEOUT_S,
         metavar="SECONDS",
         help="fail a report when one cell runs longer than this (default: %(default)s)",
+    )
+    sub.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run the reports on this Dask cluster, e.g. tcp://10.0.0.5:8786 "
+        "(needs pip install 'claimscope[dask]'; workers need claimscope and its kernel)",
     )
     sub.set_defaults(func=_build)
     return sub

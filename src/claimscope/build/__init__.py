@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from claimscope.build import config, html, kernel, outputs
+from claimscope.build import config, html, kernel, outputs, sweeps
 from claimscope.build.config import BuildInputError, ReportSpec, read_config, select_reports
 from claimscope.build.html import convert_to_html, render_index
 from claimscope.build.manifest import Manifest, cache_key, code_version
@@ -60,6 +60,7 @@ class ReportPlan:
     spec: ReportSpec
     parameters: dict  # as the page and the index show them
     notebook_parameters: dict  # what the notebook runs with (adds the title when declared)
+    declared: frozenset = frozenset()  # the parameters the notebook declares
     key: str = ""
     result: ReportResult | None = None
 
@@ -119,7 +120,7 @@ def plan_reports(
             continue
         problems += config.check_parameters(spec, declared)
         shown, run = config.resolve_parameters(spec, declared, data_dir)
-        plans.append(ReportPlan(spec, shown, run))
+        plans.append(ReportPlan(spec, shown, run, frozenset(declared)))
     if problems:
         raise BuildInputError(problems)
     return plans
@@ -153,12 +154,16 @@ def build_reports(
     config: Path | str = REPORTS_CONFIG,
     data_dir: Path | str | None = None,
     timeout: int = DEFAULT_CELL_TIMEOUT_S,
+    scheduler: str | None = None,
 ) -> BuildResult:
     """Build the reports of ``config`` into ``output_dir``; see the module docstring.
 
     Nothing is written until the dataset, the configuration and every parameter have passed.
     When the dataset, code, notebooks and parameters match the last successful build, the
-    answer comes from content hashes alone: no pandas import, no kernel.
+    answer comes from content hashes alone: no pandas import, no kernel. Sweeps are expanded
+    (:mod:`~claimscope.build.sweeps`) before any parameter is checked. With ``scheduler`` (a
+    Dask scheduler's address) the reports run on that cluster
+    (:mod:`~claimscope.build.dask_executor`) instead of local kernels.
 
     Raises:
         DatasetError: the dataset is invalid; nothing was written.
@@ -173,16 +178,21 @@ def build_reports(
     with _timer() as elapsed:
         if timeout <= 0:
             raise BuildInputError([f"the cell timeout must be a positive number, not {timeout}"])
-        all_specs = read_config(config_path)
-        selected = select_reports(all_specs, only, config_path)
+        configured = read_config(config_path)
         version, code = dataset_version(data_dir), code_version()
         problems = outputs.check_output_folder(output_dir, data_dir)
         if problems:
             raise BuildInputError(problems)
         manifest = Manifest.load(output_dir)
         dataset = None if manifest.is_validated(version, code) else _validate(data_dir)
+        all_specs = sweeps.expand_sweeps(configured, data_dir)
+        selected = select_reports(all_specs, only, config_path)
         declared = manifest.declared
         plans = plan_reports(selected, given_data_dir, declared)
+        if scheduler:
+            from claimscope.build.dask_executor import check_plans
+
+            check_plans(plans)
         for plan in plans:
             page = {"title": plan.spec.title, "description": plan.spec.description}
             plan.key = cache_key(plan.spec.notebook, plan.notebook_parameters, page, version, code)
@@ -204,7 +214,12 @@ def build_reports(
                 index_missing = not (output_dir / INDEX_NAME).is_file()
                 if todo or index_missing or not (output_dir / CLAIMS_EXPORT_NAME).is_file():
                     dataset = dataset or _validate(data_dir)
-                    _run_reports(todo, dataset, output_dir, jobs, timeout, say)
+                    if todo and scheduler:
+                        from claimscope.build.dask_executor import run_on_cluster
+
+                        run_on_cluster(scheduler, data_dir, todo, dataset, output_dir, timeout, say)
+                    elif todo:
+                        _run_reports(todo, dataset, output_dir, jobs, timeout, say)
                     for plan in todo:
                         _record(manifest, plan)
                     manifest.declared.update(declared)
@@ -257,6 +272,20 @@ def _record(manifest: Manifest, plan: ReportPlan) -> None:
         manifest.record_failed(plan.name, plan.parameters, result.error)
 
 
+def provenance_of(plan: ReportPlan, dataset: Dataset, commit: str) -> list[tuple[str, str]]:
+    """The provenance footer of one report's page."""
+    return html.describe_provenance(dataset.version, dataset.counts(), commit, plan.parameters)
+
+
+def announce(plan: ReportPlan, say: Callable[..., None]) -> None:
+    """Say how a report's build ended (a failure on stderr)."""
+    result = plan.result
+    if result.status == "failed":
+        say(f"{plan.name}: FAILED after {result.seconds:.1f} s: {result.error}", failure=True)
+    else:
+        say(f"{plan.name}: built in {result.seconds:.1f} s")
+
+
 def _run_reports(
     todo: list[ReportPlan],
     dataset: Dataset,
@@ -272,22 +301,8 @@ def _run_reports(
 
     def run(plan: ReportPlan) -> None:
         say(f"{plan.name}: started")
-        provenance = html.describe_provenance(
-            dataset.version, dataset.counts(), commit, plan.parameters
-        )
-        try:
-            plan.result = _build_one(plan, output_dir, timeout, provenance)
-        except OSError as exc:
-            where = Path(exc.filename).name if exc.filename else str(output_dir)
-            error = f"report {plan.name!r} not written: {where}: {exc.strerror or exc}"
-            plan.result = ReportResult(plan.name, "failed", error=error)
-        if plan.result.status == "failed":
-            say(
-                f"{plan.name}: FAILED after {plan.result.seconds:.1f} s: {plan.result.error}",
-                failure=True,
-            )
-        else:
-            say(f"{plan.name}: built in {plan.result.seconds:.1f} s")
+        plan.result = _build_one(plan, output_dir, timeout, provenance_of(plan, dataset, commit))
+        announce(plan, say)
 
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -298,44 +313,76 @@ def _build_one(
     plan: ReportPlan, output_dir: Path, timeout: int, provenance: list[tuple[str, str]]
 ) -> ReportResult:
     """Execute and convert one report; write its files only when both succeed."""
-    name = plan.name
     work = output_dir / WORK_DIR_NAME
-    work.mkdir(parents=True, exist_ok=True)
-    executed = work / f"{name}.ipynb"
+    executed = work / f"{plan.name}.ipynb"
+    try:
+        work.mkdir(parents=True, exist_ok=True)
+        result, page = produce_report(
+            plan, plan.spec.notebook, plan.notebook_parameters, executed, timeout, provenance
+        )
+        if result.status == "built":
+            write_report(output_dir, plan.name, executed.read_bytes(), page)
+            executed.unlink(missing_ok=True)
+    except OSError as exc:
+        return not_written(plan.name, output_dir, exc)
+    return result
+
+
+def not_written(name: str, output_dir: Path, exc: OSError) -> ReportResult:
+    """The result of a report whose files could not be written (read-only, disk full)."""
+    where = Path(exc.filename).name if exc.filename else str(output_dir)
+    return ReportResult(
+        name, "failed", error=f"report {name!r} not written: {where}: {exc.strerror or exc}"
+    )
+
+
+def write_report(output_dir: Path, name: str, notebook: bytes, page: str) -> None:
+    """Replace a report's executed notebook and page together: both or neither.
+
+    The notebook beside a page is always the one it was made from.
+    """
+    write_files_atomic(
+        {
+            output_dir / f"{name}.ipynb": notebook,
+            output_dir / f"{name}.html": page.encode("utf-8"),
+        }
+    )
+
+
+def produce_report(
+    plan: ReportPlan,
+    notebook: Path,
+    parameters: dict,
+    executed: Path,
+    timeout: int,
+    provenance: list[tuple[str, str]],
+) -> tuple[ReportResult, str]:
+    """Execute ``notebook`` into ``executed`` and convert it; return the result and the page.
+
+    A kernel that fails to start or dies is retried once; a failing or timed-out cell is not.
+    The page is empty when the report failed. Local builds and cluster workers both run
+    reports through this.
+    """
+    name = plan.name
     with _timer() as elapsed:
         for attempt in (1, 2):
             try:
-                kernel.execute_notebook(
-                    plan.spec.notebook, executed, plan.notebook_parameters, timeout
-                )
+                kernel.execute_notebook(notebook, executed, parameters, timeout)
                 break
             except Exception as exc:  # noqa: BLE001 - every failure is reported, none escapes
                 if attempt == 1 and kernel.is_infrastructure_error(exc):
                     continue
                 where = kernel.failed_cell(executed)
                 retry = " (after one retry)" if attempt == 2 else ""
-                return ReportResult(
-                    name,
-                    "failed",
-                    elapsed(),
-                    f"report {name!r} failed in {where}{retry}: "
-                    + kernel.describe_error(exc, timeout, elapsed()),
-                )
+                message = kernel.describe_error(exc, timeout, elapsed())
+                error = f"report {name!r} failed in {where}{retry}: {message}"
+                return ReportResult(name, "failed", elapsed(), error), ""
         try:
             page = html.convert_to_html(executed, plan.spec, plan.parameters, provenance)
         except Exception as exc:  # noqa: BLE001
-            return ReportResult(
-                name, "failed", elapsed(), f"report {name!r}: HTML conversion failed: {exc}"
-            )
-        # Both or neither: the notebook beside a page is always the one it was made from.
-        write_files_atomic(
-            {
-                output_dir / f"{name}.ipynb": executed.read_bytes(),
-                output_dir / f"{name}.html": page.encode("utf-8"),
-            }
-        )
-        executed.unlink(missing_ok=True)
-        return ReportResult(name, "built", elapsed(), html=f"{name}.html")
+            error = f"report {name!r}: HTML conversion failed: {exc}"
+            return ReportResult(name, "failed", elapsed(), error), ""
+        return ReportResult(name, "built", elapsed(), html=f"{name}.html"), page
 
 
 __all__ = [

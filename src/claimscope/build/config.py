@@ -14,7 +14,7 @@ from claimscope.build.outputs import clashing_output
 from claimscope.build.strict_yaml import YAMLInputError, load_yaml
 from claimscope.paths import REPORTS_CONFIG
 
-_CONFIG_KEYS = {"name", "notebook", "title", "description", "parameters"}
+_CONFIG_KEYS = {"name", "notebook", "title", "description", "parameters", "matrix"}
 _TYPES: dict[str, tuple[type, ...]] = {
     "str": (str,),
     "int": (int,),
@@ -45,6 +45,29 @@ class ReportSpec:
     title: str
     description: str = ""
     parameters: dict = field(default_factory=dict)
+    # Sweeps (see claimscope.build.sweeps): a sweep's `matrix` until expanded; an expanded
+    # report's sweep name, the labels of its swept values, and the sweep's title template.
+    matrix: dict | None = None
+    sweep: str = ""
+    swept: dict = field(default_factory=dict)
+    title_template: str = ""
+
+
+def check_name(name: str, label: str) -> list[str]:
+    """A report name becomes a file name: letters, digits, '-' and '_', none of the build's own.
+
+    >>> check_name("actor-relations_2", "r"), check_name("a/b", "r")
+    ([], ["r: name may hold only letters, digits, '-' and '_'"])
+    """
+    problems = []
+    if name and not name.replace("-", "").replace("_", "").isalnum():
+        problems.append(f"{label}: name may hold only letters, digits, '-' and '_'")
+    if name and clashing_output(name):
+        problems.append(
+            f"{label}: name clashes with the build's own {clashing_output(name)}; "
+            "choose another name"
+        )
+    return problems
 
 
 def read_config(config: Path | str = REPORTS_CONFIG) -> list[ReportSpec]:
@@ -68,16 +91,11 @@ def read_config(config: Path | str = REPORTS_CONFIG) -> list[ReportSpec]:
         for key in ("name", "notebook", "title"):
             if not entry.get(key):
                 problems.append(f"{label}: `{key}` is required")
-        if name and not name.replace("-", "").replace("_", "").isalnum():
-            problems.append(f"{label}: name may hold only letters, digits, '-' and '_'")
+        if "matrix" not in entry:
+            problems += check_name(name, label)
         if name.casefold() in seen:
             problems.append(f"{label}: name used twice (names compare without case)")
         seen.add(name.casefold())
-        if name and clashing_output(name):
-            problems.append(
-                f"{label}: name clashes with the build's own {clashing_output(name)}; "
-                "choose another name"
-            )
         params = entry.get("parameters") or {}
         if not isinstance(params, dict):
             problems.append(f"{label}: `parameters` must be a mapping")
@@ -95,6 +113,7 @@ def read_config(config: Path | str = REPORTS_CONFIG) -> list[ReportSpec]:
                 title=str(entry.get("title", "")),
                 description=str(entry.get("description", "") or ""),
                 parameters=params,
+                matrix=entry.get("matrix") if "matrix" in entry else None,
             )
         )
     if problems:
@@ -124,14 +143,17 @@ def _load_config(config: Path):
 def select_reports(
     specs: list[ReportSpec], only: list[str] | None, config: Path
 ) -> list[ReportSpec]:
-    """Keep the reports named in ``only`` (all when empty); an unknown name is an error."""
-    names = [s.name for s in specs]
+    """Keep the reports named in ``only`` (all when empty); an unknown name is an error.
+
+    A sweep's name (its template, e.g. ``actor-relations-{focus_actor}``) selects all its reports.
+    """
+    names = [s.name for s in specs] + list(dict.fromkeys(s.sweep for s in specs if s.sweep))
     unknown = [n for n in only or [] if n not in names]
     if unknown:
         raise BuildInputError(
             [f"no report named {n!r} in {config.name} (known: {', '.join(names)})" for n in unknown]
         )
-    return [s for s in specs if not only or s.name in only]
+    return [s for s in specs if not only or s.name in only or s.sweep in only]
 
 
 def read_notebook_parameters(notebook: Path) -> dict[str, dict]:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import claimscope
 from claimscope.build.kernel import INJECTED_TAG
+from claimscope.build.sweeps import sweep_groups
 from claimscope.files import describe_counts
 from claimscope.paths import PROJECT_ROOT
 
@@ -109,7 +110,11 @@ def convert_to_html(
 
 
 def render_index(specs: list[ReportSpec], manifest: Manifest, claims_export: str) -> str:
-    """Render ``index.html``: every report with its status and links; opens offline."""
+    """Render ``index.html``: every report with its status and links; opens offline.
+
+    Hand-written reports share one table; each sweep gets a table of its own, one row per
+    report and one column per swept parameter.
+    """
     from jinja2 import Environment, FileSystemLoader
 
     rows = []
@@ -135,8 +140,10 @@ def render_index(specs: list[ReportSpec], manifest: Manifest, claims_export: str
     environment = Environment(
         loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=True, keep_trailing_newline=True
     )
+    single, sweeps = sweep_groups(rows, specs)
     return environment.get_template(INDEX_TEMPLATE).render(
-        rows=rows,
+        rows=single,
+        sweeps=sweeps,
         version=manifest.dataset.get("version", ""),
         counts=describe_counts(manifest.dataset.get("counts", {})),
         claims_export=claims_export,

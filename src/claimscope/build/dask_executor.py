@@ -1,0 +1,211 @@
+"""Run a build's reports on a Dask distributed cluster: one task per report, no shared files.
+
+``claimscope build --scheduler ADDRESS`` uses this instead of local kernels. Workers need
+claimscope and its ``claimscope`` kernel installed, nothing else: each task carries its
+notebook and parameters, the data package travels as a compressed tar (sent to the cluster
+once, copied between workers as their tasks need it), and the task executes into a temporary
+folder on the worker, handing the notebook its unpacked copy through the ``data_dir``
+parameter. The executed notebook and the
+HTML page come back to the client, which writes them atomically, records the manifest and
+renders the index exactly as a local build does.
+
+A worker that dies mid-report (its process killed, its machine gone) makes the scheduler run
+that report once more on another worker; if that one dies too the report fails alone. For that
+the client sets the scheduler's ``allowed-failures`` to 1 when it connects.
+
+Only this module imports ``distributed``, and only when ``--scheduler`` is given.
+"""
+
+from __future__ import annotations
+
+import io
+import tarfile
+import tempfile
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from claimscope.build.config import DATA_DIR_PARAMETER, BuildInputError
+
+if TYPE_CHECKING:
+    from claimscope.build import ReportPlan, ReportResult
+    from claimscope.dataset import Dataset
+
+CONNECT_TIMEOUT_S = 20
+# The scheduler reruns a task whose worker died this many times before giving up on it.
+ALLOWED_WORKER_DEATHS = 1
+
+
+def check_plans(plans: list[ReportPlan]) -> None:
+    """Refuse, before anything runs, a report whose notebook cannot be handed the shipped data.
+
+    Raises:
+        BuildInputError: naming each report whose notebook declares no ``data_dir`` parameter.
+    """
+    problems = [
+        f"report {plan.name!r}: {plan.spec.notebook.name} declares no `{DATA_DIR_PARAMETER}` "
+        "parameter, so a cluster worker cannot hand it the data package (--scheduler)"
+        for plan in plans
+        if DATA_DIR_PARAMETER not in plan.declared
+    ]
+    if problems:
+        raise BuildInputError(problems)
+
+
+def pack_folder(folder: Path) -> bytes:
+    """A folder's non-hidden files as gzip-compressed tar bytes, the same for the same content.
+
+    >>> import tempfile; root = Path(tempfile.mkdtemp())
+    >>> _ = (root / "a.csv").write_text("x"); (root / ".hidden").touch()
+    >>> sorted(tarfile.open(fileobj=io.BytesIO(pack_folder(root))).getnames())
+    ['a.csv']
+    """
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz", compresslevel=6) as tar:
+        for path in sorted(folder.rglob("*")):
+            relative = path.relative_to(folder)
+            if path.is_file() and not any(p.startswith(".") for p in relative.parts):
+                info = tarfile.TarInfo(relative.as_posix())
+                info.size, info.mode, info.mtime = path.stat().st_size, 0o644, 0
+                with open(path, "rb") as handle:
+                    tar.addfile(info, handle)
+    # The gzip header holds a timestamp; zero it so equal folders give equal bytes.
+    packed = bytearray(buffer.getvalue())
+    packed[4:8] = b"\0\0\0\0"
+    return bytes(packed)
+
+
+def run_report_task(
+    plan: ReportPlan, notebook: bytes, data: bytes, timeout: int, provenance: list
+) -> tuple[ReportResult, bytes, str]:
+    """On a worker: run one report in a temporary folder; return result, notebook and page."""
+    from claimscope.build import produce_report
+
+    with tempfile.TemporaryDirectory(prefix="claimscope-task-") as tmp:
+        root = Path(tmp)
+        data_dir = root / "data"
+        with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
+            tar.extractall(data_dir, filter="data")
+        source = root / plan.spec.notebook.name
+        source.write_bytes(notebook)
+        executed = root / "executed" / source.name
+        executed.parent.mkdir()
+        parameters = {**plan.notebook_parameters, DATA_DIR_PARAMETER: str(data_dir)}
+        result, page = produce_report(plan, source, parameters, executed, timeout, provenance)
+        return result, executed.read_bytes() if result.status == "built" else b"", page
+
+
+def _set_allowed_failures(dask_scheduler) -> None:
+    dask_scheduler.allowed_failures = ALLOWED_WORKER_DEATHS
+
+
+def _connect(scheduler: str):
+    try:
+        from distributed import Client
+    except ImportError as exc:
+        raise BuildInputError(
+            ["--scheduler needs Dask's distributed package: pip install 'claimscope[dask]'"]
+        ) from exc
+    try:
+        client = Client(scheduler, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise BuildInputError([f"cannot reach the Dask scheduler at {scheduler}: {exc}"]) from exc
+    client.run_on_scheduler(_set_allowed_failures)
+    return client
+
+
+def run_on_cluster(
+    scheduler: str,
+    data_dir: Path,
+    todo: list[ReportPlan],
+    dataset: Dataset,
+    output_dir: Path,
+    timeout: int,
+    say: Callable[..., None],
+) -> None:
+    """Run ``todo`` on the cluster at ``scheduler``; write each report as its result arrives.
+
+    Raises:
+        BuildInputError: distributed is not installed or the scheduler cannot be reached;
+            nothing was written.
+    """
+    from claimscope.build import announce, html, provenance_of
+
+    client = _connect(scheduler)
+    try:
+        from distributed import as_completed
+
+        commit = html.git_commit()
+        data = _ship(client, pack_folder(Path(data_dir)))
+        notebooks = {}
+        futures = {}
+        for plan in todo:
+            source = plan.spec.notebook
+            if source not in notebooks:
+                notebooks[source] = _ship(client, source.read_bytes())
+            say(f"{plan.name}: sent to {scheduler}")
+            future = client.submit(
+                run_report_task,
+                plan,
+                notebooks[source],
+                data,
+                timeout,
+                provenance_of(plan, dataset, commit),
+                key=_task_key(plan.name),
+                pure=False,
+            )
+            futures[future] = plan
+        for future in as_completed(futures, loop=client.loop):
+            plan = futures[future]
+            plan.result = _collect(future, plan, output_dir)
+            announce(plan, say)
+    finally:
+        client.close()
+
+
+def _pass(value: bytes) -> bytes:
+    return value
+
+
+def _ship(client, payload: bytes):
+    """Put ``payload`` on the cluster once, for every task to depend on.
+
+    Not ``scatter``: scattered data dies with the workers holding it, whereas a task's result
+    the scheduler can compute again from the task, so a report whose worker died still finds
+    the data package when it is retried.
+    """
+    return client.submit(_pass, payload, key=_task_key("payload"), pure=False)
+
+
+def _collect(future, plan: ReportPlan, output_dir: Path) -> ReportResult:
+    from distributed import KilledWorker
+
+    from claimscope.build import ReportResult, not_written, write_report
+
+    try:
+        result, notebook, page = future.result()
+    except KilledWorker:
+        return ReportResult(
+            plan.name,
+            "failed",
+            error=f"report {plan.name!r} failed: the worker running it died, and so did the "
+            "one it was retried on",
+        )
+    except Exception as exc:  # noqa: BLE001 - one report's failure never stops the others
+        return ReportResult(
+            plan.name,
+            "failed",
+            error=f"report {plan.name!r} failed on the cluster: {type(exc).__name__}: {exc}",
+        )
+    if result.status == "built":
+        try:
+            write_report(output_dir, plan.name, notebook, page)
+        except OSError as exc:
+            return not_written(plan.name, output_dir, exc)
+    return result
+
+
+def _task_key(name: str) -> str:
+    """A task key the dashboard shows by report name, unique per build."""
+    return f"claimscope-{name}-{uuid.uuid4().hex[:8]}"
