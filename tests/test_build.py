@@ -18,7 +18,7 @@ from claimscope import build
 from claimscope.build import BuildInputError, build_reports
 from claimscope.cli import main
 from claimscope.dataset import DatasetError
-from claimscope.paths import REPORTS_CONFIG
+from claimscope.paths import DATA_DIR, REPORTS_CONFIG
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 pytestmark = pytest.mark.integration
@@ -391,7 +391,8 @@ def test_every_built_report_page_has_one_h1_and_no_skipped_heading(tmp_path):
     problems = {
         r.name: heading_problems((out / r.html).read_text(encoding="utf-8")) for r in result.results
     }
-    titles = {s.name: s.title for s in build.read_config(REPORTS_CONFIG)}
+    specs = build.sweeps.expand_sweeps(build.read_config(REPORTS_CONFIG), DATA_DIR)
+    titles = {s.name: s.title for s in specs}
     assert problems == {name: [] for name in titles}
     for name, title in titles.items():
         page = (out / f"{name}.html").read_text(encoding="utf-8")
