@@ -285,10 +285,9 @@ def test_default_reports_config_lists_the_seed_reports():
     assert [s.name for s in specs] == [
         "troop-figures",
         "actor-relations",
-        "actor-relations-north-korea",
         "actor-relations-{focus_actor}",  # a sweep (tests/test_sweeps.py)
     ]
-    assert specs[2].parameters["focus_actor"] == "north_korea"
+    assert specs[2].parameters == {"depth": 1}
 
 
 def test_build_leaves_the_working_directory_alone(tmp_path, two_reports):
