@@ -8,7 +8,13 @@ import pandas as pd
 from claimscope.analysis.relations import vocabularies_of
 from claimscope.analysis.troops import resolve_unit_sizes
 from claimscope.dataset import split_list
-from claimscope.formatting import format_date, format_row_interval, format_size_range, text_of
+from claimscope.formatting import (
+    format_date,
+    format_day,
+    format_row_interval,
+    format_size_range,
+    text_of,
+)
 from claimscope.vocab import Vocabularies, load_vocabularies
 
 #: Most rows a report's table shows; a last row says how many were left out. A browser gets
@@ -205,7 +211,7 @@ def build_tie_table(graph: nx.MultiDiGraph, *, limit: int | None = TABLE_ROWS) -
             "From": graph.nodes[source]["name"],
             "To": graph.nodes[target]["name"],
             "Relation": vocab.label("relation_types", data["relation"]),
-            "Status": data["status"],
+            "Status": format_history(data.get("history", ())) or data["status"],
             "Score": round(data["score"], 2),
             "Weighted": round(data["weighted_score"], 3),
             "Evidence": ", ".join(data["claim_ids"]),
@@ -214,6 +220,16 @@ def build_tie_table(graph: nx.MultiDiGraph, *, limit: int | None = TABLE_ROWS) -
     ]
     columns = ["Tie", "From", "To", "Relation", "Status", "Score", "Weighted", "Evidence"]
     return cap_rows(pd.DataFrame(rows, columns=columns), limit, "ties")
+
+
+def format_history(history: tuple | list) -> str:
+    """Write a tie's status changes in date order: ``alleged (21 Oct 2024) → established (…)``.
+
+    >>> import datetime as dt
+    >>> format_history([("alleged", dt.date(2024, 10, 21)), ("established", dt.date(2024, 10, 28))])
+    'alleged (21 Oct 2024) → established (28 Oct 2024)'
+    """
+    return " → ".join(f"{status} ({format_day(on, short=True)})" for status, on in history)
 
 
 def describe_relation_types(vocab: Vocabularies) -> pd.DataFrame:

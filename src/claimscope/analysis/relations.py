@@ -91,7 +91,8 @@ def build_relation_graph(
         ``root`` (top of the parent chain), ``members`` (actor ids the node stands for),
         ``claims_made``, ``claims_about``, ``denials`` (claim-id tuples). Edge attributes:
         ``relation``, ``status``, ``score``, ``weight``, ``weighted_score``, ``claim_ids``,
-        ``quotes``, ``note``, ``source_actor``, ``target_actor`` (before any roll-up).
+        ``quotes``, ``note``, ``source_actor``, ``target_actor`` (before any roll-up), ``history``
+        (the tie's ``(status, date)`` changes, from ``relations_at``; empty without steps).
 
     Raises:
         ValueError: naming an unknown document, relation type, status or actor.
@@ -152,6 +153,7 @@ def build_relation_graph(
             note=text_of(relation["note"]),
             source_actor=relation["source_id"],
             target_actor=relation["target_id"],
+            history=tuple(relation.get("history", ())),
         )
     return graph
 
