@@ -127,11 +127,26 @@ def package(tmp_path: Path) -> Path:
                 source_id="north_korea",
                 target_id="russia",
                 relation="alliance",
+            )
+        ],
+    )
+    _write(
+        data / "relation_steps.csv",
+        columns["relation_steps"],
+        [
+            row(
+                "relation_steps",
+                relation_id="r01",
                 status="reported",
+                status_on="2024-10-02",
                 claim_ids="c001",
             )
         ],
     )
+    _write(data / "corrections.csv", columns["corrections"], [])
+    for resource in schema["resources"]:  # the vocabularies are the project's
+        if not (data / resource["path"]).exists():
+            shutil.copyfile(DATA_DIR / resource["path"], data / resource["path"])
     load_dataset(data)
     return data
 
@@ -289,7 +304,7 @@ def test_accept_rolls_back_on_a_validation_failure(package: Path, tmp_path: Path
         accept_claims(reviewed, package)
     messages = [str(p) for p in caught.value.problems]
     assert any(
-        "claimant_id: 'nobody' is not a actor_id" in m and f"(row 3 of {reviewed})" in m
+        "claimant_id: 'nobody' is not an actor_id" in m and f"(row 3 of {reviewed})" in m
         for m in messages
     ), messages
     assert _snapshot(package) == before
@@ -313,7 +328,7 @@ def test_end_to_end_add_suggest_accept_through_the_cli(package, tmp_path, capsys
     assert new["claim_id"].tolist() == ["c002", "c003", "c004", "c005"]
     assert set(new["claim_type"]) == {"denial", "troop_figure", "not_verified"}
     # The stance answers "the figure": provisional ids follow their rows' fresh ids.
-    assert new["responds_to"].tolist() == ["", "", "", "c003;c004"]
+    assert new["responds_to"].fillna("").tolist() == ["", "", "", "c003;c004"]
 
 
 def test_accept_of_a_bad_file_exits_2_and_names_the_column(package, tmp_path, capsys):

@@ -20,14 +20,16 @@ _INTEGER = re.compile(r"[+-]?[0-9]+")
 _NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
 
 
-def split_list(value: str) -> list[str]:
-    """Split a ``;``-separated cell into its items.
+def split_list(value: object) -> list[str]:
+    """Split a ``;``-separated cell into its items; an empty cell (``""``, NA, None) has none.
 
     >>> split_list("c001;c002")
     ['c001', 'c002']
-    >>> split_list("")
-    []
+    >>> split_list(""), split_list(None)
+    ([], [])
     """
+    if not isinstance(value, str):
+        return []  # a missing cell: pandas' NA, NaN or None
     return [item.strip() for item in value.split(LIST_SEPARATOR) if item.strip()]
 
 
