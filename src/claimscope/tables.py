@@ -146,6 +146,35 @@ def describe_units(unit_sizes: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFr
     return pd.DataFrame(rows)
 
 
+def tabulate_corrections(
+    corrections: pd.DataFrame, documents: pd.DataFrame, doc_ids: list[str] | tuple = ()
+) -> pd.DataFrame:
+    """Tabulate the corrections to the documents a report uses (all documents when empty).
+
+    Returns:
+        One row per correction, in table order: ``Document`` (its title), ``Quote``, ``Kind``,
+        ``Correction`` and ``Basis``, as plain text for ``show_table`` to escape.
+
+    >>> docs = pd.DataFrame({"doc_id": ["d"], "title": ["T"]})
+    >>> fixes = pd.DataFrame({"doc_id": ["d"], "quote": ["Q"], "kind": ["factual_error"],
+    ...     "correction": ["C"], "basis": ["B"]})
+    >>> tabulate_corrections(fixes, docs).iloc[0].tolist()
+    ['T', 'Q', 'factual error', 'C', 'B']
+    """
+    titles = dict(zip(documents["doc_id"], documents["title"], strict=True))
+    used = corrections[corrections["doc_id"].isin(list(doc_ids) or list(titles))]
+    return pd.DataFrame(
+        {
+            "Document": [titles.get(d, d) for d in used["doc_id"]],
+            "Quote": [text_of(q) for q in used["quote"]],
+            "Kind": [text_of(k).replace("_", " ") for k in used["kind"]],
+            "Correction": [text_of(c) for c in used["correction"]],
+            "Basis": [text_of(b) for b in used["basis"]],
+        },
+        columns=["Document", "Quote", "Kind", "Correction", "Basis"],
+    )
+
+
 def describe_grades() -> pd.DataFrame:
     """Tabulate the Admiralty grading scales: letter for the source, digit for the information."""
     rows = [

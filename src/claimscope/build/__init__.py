@@ -255,7 +255,8 @@ def _run_reports(
         provenance = html.describe_provenance(
             dataset.version, dataset.counts(), commit, plan.parameters
         )
-        plan.result = _build_one(plan, output_dir, timeout, provenance)
+        as_of = html.describe_as_of(dataset, plan.notebook_parameters.get("as_of"))
+        plan.result = _build_one(plan, output_dir, timeout, provenance, as_of)
         if plan.result.status == "failed":
             say(
                 f"{plan.name}: FAILED after {plan.result.seconds:.1f} s: {plan.result.error}",
@@ -270,7 +271,11 @@ def _run_reports(
 
 
 def _build_one(
-    plan: ReportPlan, output_dir: Path, timeout: int, provenance: list[tuple[str, str]]
+    plan: ReportPlan,
+    output_dir: Path,
+    timeout: int,
+    provenance: list[tuple[str, str]],
+    as_of: str = "",
 ) -> ReportResult:
     """Execute and convert one report; write its files only when both succeed."""
     name = plan.name
@@ -297,7 +302,9 @@ def _build_one(
                     + kernel.describe_error(exc, timeout, elapsed()),
                 )
         try:
-            page = html.convert_to_html(executed, plan.spec, plan.parameters, provenance)
+            page = html.convert_to_html(
+                executed, plan.spec, plan.parameters, provenance, as_of=as_of
+            )
         except Exception as exc:  # noqa: BLE001
             return ReportResult(
                 name, "failed", elapsed(), f"report {name!r}: HTML conversion failed: {exc}"
