@@ -121,19 +121,29 @@ def _header(table: str) -> list[str]:
 
 def _actors(rng: random.Random, count: int) -> list[list[object]]:
     states = max(2, count // 10)
-    rows: list[list[object]] = [_header("actors")]
+    header = _header("actors")
+    records: list[dict[str, object]] = []
     for i in range(count):
         actor_id = f"a{i:05d}"
         if i < states:
             country = "".join(chr(65 + (i // 26**k) % 26) for k in range(3))
-            rows.append([actor_id, f"State {i}", "state", country, "", "", ""])
+            records.append(
+                {"actor_id": actor_id, "name": f"State {i}", "kind": "state", "country": country}
+            )
         else:
             parent = rng.randrange(states)
             kind = rng.choice(_KINDS)
-            name = f"{kind.replace('_', ' ').title()} {i}"
-            country = rows[parent + 1][3]
-            rows.append([actor_id, name, kind, country, f"a{parent:05d}", "", "synthetic"])
-    return rows
+            records.append(
+                {
+                    "actor_id": actor_id,
+                    "name": f"{kind.replace('_', ' ').title()} {i}",
+                    "kind": kind,
+                    "country": records[parent]["country"],
+                    "parent_id": f"a{parent:05d}",
+                    "note": "synthetic",
+                }
+            )
+    return [header, *([r.get(c, "") for c in header] for r in records)]
 
 
 def _figure(rng: random.Random) -> tuple[str, str, int, int, str, str]:

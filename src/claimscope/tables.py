@@ -13,6 +13,7 @@ from claimscope.formatting import (
     format_day,
     format_row_interval,
     format_size_range,
+    is_missing,
     text_of,
 )
 from claimscope.vocab import Vocabularies, load_vocabularies
@@ -173,6 +174,86 @@ def tabulate_corrections(
         },
         columns=["Document", "Quote", "Kind", "Correction", "Basis"],
     )
+
+
+def tabulate_latest_figures(latest: pd.DataFrame, vocab: Vocabularies) -> pd.DataFrame:
+    """Tabulate each claimant's latest figure per measure with the change from its previous one.
+
+    Args:
+        latest: Output of ``claimscope.analysis.evolution.list_latest_figures``.
+        vocab: The dataset's vocabularies, for measure labels.
+
+    >>> import datetime as dt
+    >>> row = {"troops_low": 3000, "troops_high": 3000, "is_low_open": False,
+    ...        "is_high_open": False}
+    >>> latest = pd.DataFrame([{"claimant_name": "A", "measure": "present", "period": pd.NA,
+    ...     "claimed_on": pd.Timestamp("2024-10-23"), "claim_id": "c2", "row": row,
+    ...     "troops_stated": 3000, "previous": 1500, "previous_on": pd.Timestamp("2024-10-18"),
+    ...     "change": 1500}])
+    >>> tabulate_latest_figures(latest, load_vocabularies()).iloc[0]["Change"]
+    '+1,500 since 18 Oct 2024 (1,500)'
+    """
+    from claimscope.analysis.evolution import flow_label
+
+    def change(row: dict) -> str:
+        if is_missing(row["previous"]):
+            return "first figure"
+        since = format_day(row["previous_on"], short=True)
+        previous = f"{int(row['previous']):,}"
+        if int(row["change"]) == 0:
+            return f"unchanged since {since} ({previous})"
+        return f"{int(row['change']):+,} since {since} ({previous})"
+
+    rows = [
+        {
+            "Claimant": r["claimant_name"],
+            "Measure": vocab.label("measures", r["measure"]),
+            "Latest figure": " ".join(
+                filter(None, (format_row_interval(r["row"]), flow_label(r["period"])))
+            ),
+            "Date": format_day(r["claimed_on"], short=True),
+            "Change": change(r),
+            "Claim": r["claim_id"],
+        }
+        for r in latest.to_dict("records")
+    ]
+    columns = ["Claimant", "Measure", "Latest figure", "Date", "Change", "Claim"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def tabulate_stance_changes(
+    runs: pd.DataFrame, actors: pd.DataFrame, vocab: Vocabularies
+) -> pd.DataFrame:
+    """Tabulate each party's stances over time, a change shown as an arrow.
+
+    Args:
+        runs: Output of ``claimscope.analysis.evolution.summarise_stance_changes``.
+        actors: The ``actors`` table, for the parties' names.
+        vocab: The dataset's vocabularies, for stance labels.
+
+    Returns:
+        One row per party: ``Party``, ``Stances over time`` ("denies (10 Oct 2024: Dmitry
+        Peskov) → confirms (24 Oct 2024: Vladimir Putin)"), ``Changed`` and ``Answering``
+        (the claims its stances answer).
+    """
+    names = dict(zip(actors["actor_id"], actors["name"], strict=True))
+    rows = []
+    for party, group in runs.groupby("party_id", sort=False):
+        steps = [
+            f"{vocab.label('stances', r['stance'])} ({format_day(r['first_on'], short=True)}: "
+            f"{', '.join(dict.fromkeys(r['claimant_names']))})"
+            for r in group.to_dict("records")
+        ]
+        answered = list(dict.fromkeys(c for ids in group["responds_to"] for c in ids))
+        rows.append(
+            {
+                "Party": names.get(party, party),
+                "Stances over time": " → ".join(steps),
+                "Changed": "yes" if group["stance"].nunique() > 1 else "no",
+                "Answering": ", ".join(answered),
+            }
+        )
+    return pd.DataFrame(rows, columns=["Party", "Stances over time", "Changed", "Answering"])
 
 
 def describe_grades() -> pd.DataFrame:

@@ -87,7 +87,8 @@ def build_relation_graph(
             ``graph.graph["vocab"]``.
 
     Returns:
-        The graph. Node attributes: ``name``, ``kind``, ``country``, ``parent_id``, ``note``,
+        The graph. Node attributes: ``name``, ``display_name`` (as a sentence uses it),
+        ``kind``, ``country``, ``parent_id``, ``note``,
         ``root`` (top of the parent chain), ``members`` (actor ids the node stands for),
         ``claims_made``, ``claims_about``, ``denials`` (claim-id tuples). Edge attributes:
         ``relation``, ``status``, ``score``, ``weight``, ``weighted_score``, ``claim_ids``,
@@ -119,6 +120,7 @@ def build_relation_graph(
         graph.add_node(
             actor_id,
             name=text_of(actor["name"]),
+            display_name=text_of(actor.get("display_name")) or text_of(actor["name"]),
             kind=text_of(actor["kind"]),
             country=text_of(actor["country"]),
             parent_id=text_of(actor["parent_id"]),
