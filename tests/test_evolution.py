@@ -159,6 +159,26 @@ def test_a_changed_stance_is_shown_as_a_change_per_party():
     assert table.set_index("Party").at["United States", "Changed"] == "no"
 
 
+def test_a_unit_size_the_source_states_is_used_instead_of_the_table():
+    figures = normalise(
+        claim(
+            "c1",
+            value_low=2,
+            value_high=2,
+            unit="brigades",
+            stated_figure="two brigades of 6,000 each",
+            unit_size_low=6000,
+            unit_size_high=6000,
+        ),
+        claim("c2", value_low=2, value_high=2, unit="brigades", stated_figure="two brigades"),
+    )
+    rows = figures.set_index("claim_id")
+    assert (int(rows.at["c1", "troops_low"]), int(rows.at["c1", "troops_high"])) == (12000, 12000)
+    assert (int(rows.at["c2", "troops_low"]), int(rows.at["c2", "troops_high"])) == (6000, 10000)
+    text = " ".join(prose.summarise_figures(figures, stances_of(claim("x")), vocab=VOCAB))
+    assert "12,000 troops at 6,000–6,000 troops per brigade (the size the source states)." in text
+
+
 # --- prose ---------------------------------------------------------------------------------
 
 

@@ -237,7 +237,9 @@ def _summarise_units(figures: pd.DataFrame, limit: int | None = None) -> list[st
             f"{format_row_interval(f)} troops at "
             f"{sizes[0]:,}–{sizes[1]:,} troops per {unit.rstrip('s')}"
         )
-        if sizes != dataset_sizes.get(unit):
+        if f.get("is_size_stated"):
+            text += " (the size the source states)."
+        elif sizes != dataset_sizes.get(unit):
             base_low, base_high = dataset_sizes[unit]
             base = convert_figure(
                 f["claim_id"],

@@ -295,8 +295,9 @@ def normalise_figures(
         One row per figure: the columns of ``describe_claims`` plus ``stated_figure``,
         ``value_low``, ``value_high``, ``unit``, ``qualifier``, ``unit_low`` and ``unit_high``
         (troops per unit used), ``troops_low`` and ``troops_high`` (Int64, NA when open),
-        ``is_low_open``, ``is_high_open`` and ``troops_stated`` (the stated number at the
-        middle unit size, where the chart marks it), sorted by date, then claim id. Its
+        ``is_low_open``, ``is_high_open``, ``troops_stated`` (the stated number at the
+        middle unit size, where the chart marks it) and ``is_size_stated`` (the source gave
+        its own unit size), sorted by date, then claim id. Its
         ``attrs`` hold the :class:`Normalisation` used.
 
     Raises:
@@ -345,8 +346,11 @@ def normalise_figures(
         out[column] = out[column].astype("Int64")
     out["is_low_open"] = out["is_low_open"].astype(bool)
     out["is_high_open"] = out["is_high_open"].astype(bool)
+    out["is_size_stated"] = [size is not None for size in own]
     keep = [*_DESCRIBED, "stated_figure", "value_low", "value_high", "unit", "qualifier"]
-    result = out[[*keep, *_NUMBERS]].sort_values(["claimed_on", "claim_id"], kind="stable")
+    result = out[[*keep, *_NUMBERS, "is_size_stated"]].sort_values(
+        ["claimed_on", "claim_id"], kind="stable"
+    )
     result.attrs[_NORMALISATION] = Normalisation(
         unit_sizes=sizes, dataset_unit_sizes=resolve_unit_sizes(unit_sizes), tolerance=tolerance
     )
