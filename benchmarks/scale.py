@@ -73,7 +73,8 @@ VALIDATE_STEPS = {
     "claimscope.dataset.check_quotes": "quotes at their offsets",
     "claimscope.checks.check_claims": "claim coherence (ranges, qualifiers, dates)",
     "claimscope.checks.check_troop_counts": "troop counts the reports can compute",
-    "claimscope.checks.check_relations": "relations cite existing claims",
+    "claimscope.evidence_checks.check_claim_links": "answers and restatements cite earlier claims",
+    "claimscope.evidence_checks.check_relation_steps": "relation steps cite earlier claims",
     "claimscope.checks.check_hierarchy": "actor hierarchy has no cycle",
 }
 VALIDATE_STEP_NAMES = {where.rsplit(".", 1)[1]: label for where, label in VALIDATE_STEPS.items()}

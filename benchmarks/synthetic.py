@@ -121,19 +121,29 @@ def _header(table: str) -> list[str]:
 
 def _actors(rng: random.Random, count: int) -> list[list[object]]:
     states = max(2, count // 10)
-    rows: list[list[object]] = [_header("actors")]
+    header = _header("actors")
+    records: list[dict[str, object]] = []
     for i in range(count):
         actor_id = f"a{i:05d}"
         if i < states:
             country = "".join(chr(65 + (i // 26**k) % 26) for k in range(3))
-            rows.append([actor_id, f"State {i}", "state", country, "", "", ""])
+            records.append(
+                {"actor_id": actor_id, "name": f"State {i}", "kind": "state", "country": country}
+            )
         else:
             parent = rng.randrange(states)
             kind = rng.choice(_KINDS)
-            name = f"{kind.replace('_', ' ').title()} {i}"
-            country = rows[parent + 1][3]
-            rows.append([actor_id, name, kind, country, f"a{parent:05d}", "", "synthetic"])
-    return rows
+            records.append(
+                {
+                    "actor_id": actor_id,
+                    "name": f"{kind.replace('_', ' ').title()} {i}",
+                    "kind": kind,
+                    "country": records[parent]["country"],
+                    "parent_id": f"a{parent:05d}",
+                    "note": "synthetic",
+                }
+            )
+    return [header, *([r.get(c, "") for c in header] for r in records)]
 
 
 def _figure(rng: random.Random) -> tuple[str, str, int, int, str, str]:
@@ -213,27 +223,21 @@ def generate(out_dir: Path | str, claims: int, seed: int = 0) -> dict[str, int]:
 
     claim_ids = [row[0] for row in claim_rows[1:]]
     relations: list[list[object]] = [_header("relations")]
+    steps: list[list[object]] = [_header("relation_steps")]
+    last_day = max(row[3] for row in documents[1:])
     # Ties concentrate on the states, as in real reporting: most ties run between few actors.
     hubs = actor_ids[: max(2, len(actor_ids) // 10)]
     for r in range(counts["relations"]):
         pool = hubs if rng.random() < 0.7 else actor_ids
         source, target = rng.sample(pool, 2)
         evidence = rng.sample(claim_ids, min(len(claim_ids), rng.randint(1, 3)))
-        relations.append(
-            [
-                f"r{r:06d}",
-                source,
-                target,
-                rng.choice(_RELATIONS),
-                rng.choices(_STATUSES, weights=(2, 4, 3, 2, 1))[0],
-                ";".join(evidence),
-                "",
-            ]
-        )
+        relation = rng.choice(_RELATIONS)
+        status = rng.choices(_STATUSES, weights=(2, 4, 3, 2, 1))[0]
+        relations.append([f"r{r:06d}", source, target, relation, ""])
+        steps.append([f"r{r:06d}", status, last_day, ";".join(evidence), ""])
     (out_dir / "relations.csv").write_bytes(_csv(relations))
-    # One dated step per tie, its current status; the corpus has no corrections.
-    steps = [_header("relation_steps")]
-    steps += [[r[0], r[4], _FIRST_DAY.isoformat(), r[5], ""] for r in relations[1:]]
+    # One step per tie, dated on the last publication day so every claim it cites is earlier;
+    # the corpus has no corrections.
     (out_dir / "relation_steps.csv").write_bytes(_csv(steps))
     (out_dir / "corrections.csv").write_bytes(_csv([_header("corrections")]))
     return counts

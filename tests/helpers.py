@@ -77,3 +77,28 @@ def snapshot(folder: Path) -> dict[str, bytes | None]:
         p.relative_to(folder).as_posix(): (p.read_bytes() if p.is_file() else None)
         for p in sorted(folder.rglob("*"))
     }
+
+
+def add_relation(data: Path, *, status: str, claim_ids: str, status_on: str = "", **relation):
+    """Append a relation to ``relations.csv`` and its one step to ``relation_steps.csv``.
+
+    The step is dated ``status_on``, by default the latest publication date of the documents,
+    so every claim it cites is made by then.
+    """
+    if not status_on:
+        documents = read_csv(data / "documents.csv")
+        status_on = max(row[documents[0].index("published_on")] for row in documents[1:])
+    for name, values in (
+        ("relations.csv", relation),
+        (
+            "relation_steps.csv",
+            {
+                "relation_id": relation["relation_id"],
+                "status": status,
+                "status_on": status_on,
+                "claim_ids": claim_ids,
+            },
+        ),
+    ):
+        rows = read_csv(data / name)
+        write_csv(data / name, [*rows, [values.get(c, "") for c in rows[0]]])

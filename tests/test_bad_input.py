@@ -93,9 +93,12 @@ def wrong_type(data: Path) -> tuple[str, str]:
 
 
 def unknown_enum_value(data: Path) -> tuple[str, str]:
-    row, _ = row_where(data / "relations.csv", lambda r: True)
-    set_cells(data / "relations.csv", row, status="rumoured")
-    return f"relations.csv:{row}:status", "'rumoured' is not a status in relation_statuses.csv"
+    row, _ = row_where(data / "relation_steps.csv", lambda r: True)
+    set_cells(data / "relation_steps.csv", row, status="rumoured")
+    return (
+        f"relation_steps.csv:{row}:status",
+        "'rumoured' is not a status in relation_statuses.csv",
+    )
 
 
 def duplicate_id(data: Path) -> tuple[str, str]:

@@ -75,8 +75,8 @@ def test_prose_describes_the_first_figures_and_counts_the_rest(big) -> None:
     assert f"… and {len(figs) - 5:,} more figures ({len(figs):,} in all" in " ".join(text)
     everything = prose.summarise_figures(figs, stances, limit=None)
     assert len(everything) > len(text) + len(figs) - 10
-    # Lists of names are counted beyond the limit, not spelled out.
-    assert any(" others deny the deployment" in p for p in text)
+    # Statements beyond the limit are counted, not spelled out.
+    assert any(p.startswith("… and ") and " more statements (" in p for p in text)
 
 
 def test_join_names_counts_names_beyond_the_limit() -> None:

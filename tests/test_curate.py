@@ -127,23 +127,26 @@ def package(tmp_path: Path) -> Path:
                 source_id="north_korea",
                 target_id="russia",
                 relation="alliance",
+            )
+        ],
+    )
+    _write(
+        data / "relation_steps.csv",
+        columns["relation_steps"],
+        [
+            row(
+                "relation_steps",
+                relation_id="r01",
                 status="reported",
+                status_on="2024-10-02",
                 claim_ids="c001",
             )
         ],
     )
-    # The other tables: those citing the tables written above (steps, corrections) start empty;
-    # vocabularies, which cite none of them, are copied as the project has them.
-    written = {"documents", "actors", "unit_sizes", "claims", "relations"}
-    for resource in schema["resources"]:
-        if resource["name"] in written:
-            continue
-        cited = {fk["reference"]["resource"] for fk in resource["schema"].get("foreignKeys", [])}
-        target = data / resource["path"]
-        if cited & written:
-            _write(target, columns[resource["name"]], [])
-        else:
-            shutil.copyfile(DATA_DIR / resource["path"], target)
+    _write(data / "corrections.csv", columns["corrections"], [])
+    for resource in schema["resources"]:  # the vocabularies are the project's
+        if not (data / resource["path"]).exists():
+            shutil.copyfile(DATA_DIR / resource["path"], data / resource["path"])
     load_dataset(data)
     return data
 

@@ -178,8 +178,8 @@ MALFORMED = {
         "not a valid regular expression",
     ),
     "enum not a list": (
-        _constraint("relations", "status", enum="established"),
-        "datapackage.json:-:resources[4].schema.fields[4].constraints.enum: ",
+        _constraint("relations", "relation", enum="alliance"),
+        "datapackage.json:-:resources[4].schema.fields[3].constraints.enum: ",
     ),
     "enum empty": (
         _constraint("actors", "kind", enum=[]),

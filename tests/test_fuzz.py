@@ -125,15 +125,16 @@ def small_dataset(tmp_path_factory) -> Path:
     claims = read_csv(target / "claims.csv")[: KEEP_CLAIMS + 1]
     write_csv(target / "claims.csv", claims)
     kept = {row[0] for row in claims[1:]}
-    ties = _keep_rows_citing(target / "relations.csv", kept)
-    _keep_rows_citing(target / "relation_steps.csv", kept, ties)
+    ties = _keep_rows_citing(target / "relation_steps.csv", kept)
+    relations = read_csv(target / "relations.csv")
+    write_csv(target / "relations.csv", [relations[0], *(r for r in relations[1:] if r[0] in ties)])
     counts = load_dataset(target).counts()
     assert counts["claims"] == KEEP_CLAIMS and counts["relations"] >= 1
     return target
 
 
-def _keep_rows_citing(path: Path, kept: set[str], keys: set[str] | None = None) -> set[str]:
-    """Keep the rows of ``path`` that cite a kept claim (and whose key is in ``keys``).
+def _keep_rows_citing(path: Path, kept: set[str]) -> set[str]:
+    """Keep the rows of ``path`` that cite a kept claim.
 
     Each kept row cites only its kept claims. Returns the first column of the kept rows.
     """
@@ -142,7 +143,7 @@ def _keep_rows_citing(path: Path, kept: set[str], keys: set[str] | None = None) 
     small = [rows[0]]
     for row in rows[1:]:
         ids = [i for i in split_list(row[column]) if i in kept]
-        if ids and (keys is None or row[0] in keys):
+        if ids:
             row[column] = ";".join(ids)
             small.append(row)
     write_csv(path, small)

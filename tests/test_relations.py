@@ -86,7 +86,7 @@ def _foreign_key(resource, field):
 
 def test_relation_types_and_statuses_are_vocabulary_tables_the_columns_refer_to():
     assert _foreign_key("relations", "relation") == "relation_types"
-    assert _foreign_key("relations", "status") == "relation_statuses"
+    assert _foreign_key("relation_steps", "status") == "relation_statuses"
     scale = load_relation_scale()
     assert scale["relation"].is_unique
     assert scale["score"].between(-10, 10).all()

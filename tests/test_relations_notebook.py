@@ -42,6 +42,7 @@ def test_notebook_has_one_parameters_cell_with_plain_defaults():
         "relation_types",
         "min_status",
         "roll_up_to_states",
+        "as_of",
         "title",
     ]
     assert "(" not in tagged[0].source  # defaults only: no calls, no derived values

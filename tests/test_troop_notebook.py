@@ -66,7 +66,7 @@ def test_notebook_follows_claimant_filter_and_brigade_size(tmp_path):
     assert "becomes 3,000–5,000 troops at 1,500–2,500 troops per brigade" in prose
     assert "No source in this selection denies it." in prose
 
-    spec = chart(nb, "Claimed North Korean troop figures, by source")
+    spec = chart(nb, "Claimed troop figures by source: strength")
     intervals = [t for t in spec["data"] if t.get("meta", {}).get("role") == "interval"]
     assert [t["x"] for t in intervals] == [[3000, 5000]]
     # The title is the page's heading (the template's), never an output of the notebook.
@@ -82,6 +82,20 @@ def test_notebook_names_an_unknown_claimant(tmp_path):
         run(tmp_path, claimant_ids=["nobody_at_all"])
     assert "nobody_at_all" in str(error.value)
     assert "unknown claimant" in str(error.value)
+
+
+def test_default_report_shows_russia_and_the_united_states_changing_their_stance():
+    committed = nbformat.read(NOTEBOOK, as_version=4)
+    table = text_with(committed, "Stances over time")
+    russia = next(line for line in table.splitlines() if line.strip().startswith("Russia "))
+    united_states = next(
+        line for line in table.splitlines() if line.strip().startswith("United States ")
+    )
+    assert "denies (10 Oct 2024: Dmitry Peskov) → " in russia
+    assert "confirms (24 Oct 2024: Vladimir Putin)" in russia
+    assert "cannot verify (19 Oct 2024: Lloyd Austin" in united_states
+    assert "→ confirms (23 Oct 2024: Lloyd Austin)" in united_states
+    assert " yes " in russia and " yes " in united_states
 
 
 def test_committed_notebook_is_small_and_carries_no_plotly_js():

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from browser import open_page
-from helpers import read_csv, set_cell, write_csv
+from helpers import add_relation, read_csv, set_cell, write_csv
 
 from claimscope.build import build_reports, read_config
 from claimscope.charts.style import hover_text
@@ -190,9 +190,8 @@ def make_hostile(data_dir: Path) -> Path:
         claims.append([claim[c] for c in claims[0]])
     write_csv(data_dir / "claims.csv", claims)
 
-    relations = read_csv(data_dir / "relations.csv")
-    relation = dict.fromkeys(relations[0], "")
-    relation.update(
+    add_relation(
+        data_dir,
         relation_id="r_hostile",
         source_id=ACTOR_ID,
         target_id="north_korea",
@@ -201,7 +200,6 @@ def make_hostile(data_dir: Path) -> Path:
         claim_ids=";".join(HOSTILE_CLAIMS),
         note=RELATION_NOTE,
     )
-    write_csv(data_dir / "relations.csv", [*relations, [relation[c] for c in relations[0]]])
     locate_offsets(data_dir)
     return data_dir
 

@@ -6,7 +6,7 @@ import csv
 from pathlib import Path
 
 import pytest
-from helpers import run_notebook
+from helpers import add_relation, run_notebook
 
 import claimscope as cs
 from claimscope.dataset import DatasetError
@@ -37,17 +37,15 @@ def _add_energy_supply(data: Path) -> None:
     _append_row(data / "relation_types.csv", NEW_TYPE)
     ds = cs.load(data)
     claim_id = ds.claims["claim_id"].iloc[0]
-    _append_row(
-        data / "relations.csv",
-        {
-            "relation_id": "r_energy",
-            "source_id": "russia",
-            "target_id": "north_korea",
-            "relation": "energy_supply",
-            "status": "alleged",
-            "claim_ids": claim_id,
-            "note": "A test tie.",
-        },
+    add_relation(
+        data,
+        relation_id="r_energy",
+        source_id="russia",
+        target_id="north_korea",
+        relation="energy_supply",
+        status="alleged",
+        claim_ids=claim_id,
+        note="A test tie.",
     )
 
 
@@ -61,7 +59,7 @@ def test_a_new_relation_type_is_one_row_and_scores_and_reads_from_it(data_copy: 
 
 def test_an_unknown_relation_type_names_the_vocabulary_table(data_copy: Path) -> None:
     with (data_copy / "relations.csv").open("a", encoding="utf-8") as handle:
-        handle.write("r_bad,russia,north_korea,energy_supply,alleged,c001,\n")
+        handle.write("r_bad,russia,north_korea,energy_supply,\n")
     with pytest.raises(DatasetError, match="'energy_supply' is not a relation in relation_types"):
         cs.load(data_copy)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from claimscope.columns import split_list
 from claimscope.problems import Problem, with_article
 from claimscope.schema import foreign_keys, resource_schema
 
@@ -155,26 +154,6 @@ def _given(value: object) -> bool:
     import pandas as pd
 
     return not pd.isna(value) and value != ""
-
-
-def check_relations(
-    relations: pd.DataFrame, claims: pd.DataFrame | None, problems: list[Problem]
-) -> None:
-    """Report each claim a relation cites that ``claims.csv`` does not hold."""
-    if claims is None:
-        return
-    known = set(claims["claim_id"].tolist())
-    for row, value in relations["claim_ids"].items():
-        for claim_id in split_list(value):
-            if claim_id not in known:
-                problems.append(
-                    Problem(
-                        "relations.csv",
-                        row,
-                        "claim_ids",
-                        f"{claim_id!r} is not {with_article('claim_id')} in claims.csv",
-                    )
-                )
 
 
 def check_hierarchy(actors: pd.DataFrame, problems: list[Problem]) -> None:

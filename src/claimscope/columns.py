@@ -21,17 +21,15 @@ _NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
 
 
 def split_list(value: object) -> list[str]:
-    """Split a ``;``-separated cell into its items; a missing cell (``pd.NA``, None) has none.
+    """Split a ``;``-separated cell into its items; an empty cell (``""``, NA, None) has none.
 
     >>> split_list("c001;c002")
     ['c001', 'c002']
-    >>> split_list("")
-    []
-    >>> split_list(None)
-    []
+    >>> split_list(""), split_list(None)
+    ([], [])
     """
     if not isinstance(value, str):
-        return []
+        return []  # a missing cell: pandas' NA, NaN or None
     return [item.strip() for item in value.split(LIST_SEPARATOR) if item.strip()]
 
 

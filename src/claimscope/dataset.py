@@ -15,11 +15,12 @@ and quotes) and :mod:`claimscope.locate` (writing located offsets back).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from claimscope import checks
+from claimscope import checks, evidence_checks
 from claimscope.columns import LIST_SEPARATOR, split_list
 from claimscope.files import dataset_version
 from claimscope.frames import shape_tables
@@ -59,6 +60,8 @@ class Dataset:
         texts: ``doc_id`` to the decoded source text.
         version: Short content hash of every file the package consists of.
         located: Ids of the claims whose empty offsets were found from their quotes.
+        as_of: The date the tables were replayed to (see
+            :func:`claimscope.analysis.timeline.known_as_of`); None for the data as loaded.
     """
 
     data_dir: Path
@@ -67,6 +70,7 @@ class Dataset:
     texts: dict[str, str]
     version: str
     located: list[str] = field(default_factory=list)
+    as_of: dt.date | None = None
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         tables = self.__dict__.get("tables", {})
@@ -115,17 +119,39 @@ def load_dataset(data_dir: Path | str | None = None) -> Dataset:
         located = check_quotes(tables["claims"], texts, problems)
         checks.check_claims(tables["claims"], tables.get("documents"), problems)
         checks.check_troop_counts(tables["claims"], tables.get("unit_sizes"), problems)
-    if "relations" in tables:
-        checks.check_relations(tables["relations"], tables.get("claims"), problems)
+        evidence_checks.check_claim_links(
+            tables["claims"], tables.get("documents"), tables.get("claim_types"), problems
+        )
+        evidence_checks.check_stated_unit_sizes(tables["claims"], problems)
+        if "relations" in tables and "claim_ids" in tables["relations"]:
+            evidence_checks.check_cited_claims(
+                tables["relations"], "relations.csv", tables["claims"], problems
+            )
+    if "relation_steps" in tables:
+        evidence_checks.check_relation_steps(
+            tables["relation_steps"],
+            tables.get("relations"),
+            tables.get("claims"),
+            tables.get("documents"),
+            problems,
+        )
+    if "corrections" in tables:
+        file = resource_schema(package, "corrections")["path"]
+        check_quotes(tables["corrections"], texts, problems, file=file, id_column="correction_id")
     if "unit_sizes" in tables:
         checks.check_unit_sizes(tables["unit_sizes"], problems)
     if problems:
         files = [resource_schema(package, name)["path"] for name in names]
         raise DatasetError(sorted(problems, key=lambda p: _problem_order(p, files)))
+    from claimscope.analysis.timeline import relations_at
+
+    shaped = shape_tables({name: tables[name] for name in names})
+    # A relation's status and evidence are its latest step's (relation_steps.csv).
+    shaped["relations"] = relations_at(shaped["relations"], shaped.get("relation_steps"))
     return Dataset(
         data_dir=data_dir,
         schema=package,
-        tables=shape_tables({name: tables[name] for name in names}),
+        tables=shaped,
         texts=texts,
         version=dataset_version(data_dir),
         located=located,

@@ -38,6 +38,19 @@ def format_date(value: object) -> str:
     return "" if is_missing(value) else f"{pd.Timestamp(value):%Y-%m-%d}"
 
 
+def format_day(value: object, *, short: bool = False, year: bool = True) -> str:
+    """Format a date as people write it: ``21 October 2024`` (``21 Oct 2024`` when short).
+
+    >>> format_day(pd.Timestamp("2024-10-21")), format_day("2024-10-21", short=True, year=False)
+    ('21 October 2024', '21 Oct')
+    """
+    if is_missing(value):
+        return ""
+    day = pd.Timestamp(value)
+    text = f"{day.day} {day:%b}" if short else f"{day.day} {day:%B}"
+    return f"{text} {day.year}" if year else text
+
+
 def format_troops(value: object) -> str:
     """Format a number of troops with thousands separators; missing is empty.
 

@@ -10,10 +10,11 @@ from claimscope.analysis.relations import list_actor_ties, vocabularies_of
 from claimscope.analysis.troops import FIGURE_TYPE, convert_figure, normalisation_of
 from claimscope.dataset import split_list
 from claimscope.formatting import (
-    format_date,
+    format_day,
     format_interval,
     format_row_interval,
     format_troops,
+    is_missing,
     join_names,
     text_of,
 )
@@ -24,28 +25,59 @@ PROSE_FIGURES = 25
 #: Most actors the relations summary describes one by one (in node order); a sentence counts
 #: the rest.
 DESCRIBED_ACTORS = 30
-#: How each stance other than "asserts" is told: verb for one claimant, for several, and the
-#: sentence when nobody takes it.
-_STANCE_SENTENCES = (
-    (
-        "denies",
-        "denies the deployment",
-        "deny the deployment",
-        "No source in this selection denies it.",
-    ),
-    (
-        "not_verified",
-        "says the deployment is not verified",
-        "say the deployment is not verified",
-        "No source in this selection says it is not verified.",
-    ),
-    (
-        "confirms",
-        "confirms the deployment",
-        "confirm the deployment",
-        "No source in this selection confirms it.",
-    ),
-)
+#: How each stance is told in the past tense: the verb when the source is unhedged, when it
+#: is hedged, and the sentence when nobody in the selection takes it.
+_STANCE_VERBS = {
+    "asserts": ("asserted the deployment without giving a number", "suggested the deployment"),
+    "denies": ("denied the deployment", "appeared to deny the deployment"),
+    "not_verified": ("said the deployment could not be verified", "suggested it was unverified"),
+    "confirms": ("confirmed the deployment", "appeared to confirm the deployment"),
+}
+_NO_STANCE = {
+    "denies": "No source in this selection denies it.",
+    "not_verified": "No source in this selection says it is not verified.",
+    "confirms": "No source in this selection confirms it.",
+}
+#: Characters that mark a quote as the speaker's own words, not the document's account.
+_QUOTE_MARKS = ("“", "”", '"')
+
+
+def capitalise(text: str) -> str:
+    """Capitalise a sentence's first letter only: ``the United States`` → ``The United States``.
+
+    >>> capitalise("the U.S. and NATO")
+    'The U.S. and NATO'
+    """
+    return text[:1].upper() + text[1:]
+
+
+def is_quoted(quote: object) -> bool:
+    """Return True when the quote holds the speaker's own words (it has quotation marks).
+
+    >>> is_quoted("Peskov called the reports “fake news”"), is_quoted("Peskov denied it")
+    (True, False)
+    """
+    return any(mark in text_of(quote) for mark in _QUOTE_MARKS)
+
+
+def _on(day: object, previous: object) -> str:
+    """Open with the date: ``On 10 October 2024``; the year is left out when it repeats."""
+    same_year = not is_missing(previous) and pd.Timestamp(previous).year == pd.Timestamp(day).year
+    return f"On {format_day(day, year=not same_year)}"
+
+
+def _attributed(claim: dict, previous_day: object, says: str) -> str:
+    """Open a sentence with the date and the speaker, saying whether the document quotes it."""
+    who = text_of(claim.get("claimant_display")) or claim["claimant_name"]
+    opening = _on(claim["claimed_on"], previous_day)
+    if is_quoted(claim.get("quote")) or is_missing(claim.get("doc_published_on")):
+        return f"{opening} {who} {says}"
+    document = f"the document of {format_day(claim['doc_published_on'])}"
+    return f"{opening}, {document} reports, {who} {says}"
+
+
+def _is_hedged(claim: dict) -> bool:
+    return bool(split_list(text_of(claim.get("hedges"))))
 
 
 def summarise_figures(
@@ -55,61 +87,100 @@ def summarise_figures(
     limit: int | None = PROSE_FIGURES,
     vocab: Vocabularies | None = None,
 ) -> list[str]:
-    """Write "what the sources say" as plain sentences, from the data alone.
+    """Write "what the sources say" as plain past-tense sentences with dates, from the data.
 
     Args:
         figures: Output of ``normalise_figures``; its unit sizes and tolerance are the ones
             described.
         stances: Output of ``list_stances``.
-        limit: Most figures described one by one (and most unit conversions); a sentence
-            counts the rest. None describes every figure.
+        limit: Most figures (and stance statements) described one by one; a sentence counts
+            the rest. None describes every one.
         vocab: The dataset's vocabularies (the project's by default), for measure labels.
 
     Returns:
-        Paragraphs: the range per measure with the highest and lowest source, each figure with
-        its hedges and grade, who denies, who cannot verify, who confirms, and how the unit
-        sizes move the figures stated in units.
+        Paragraphs: the span of each measure's figures (open bounds kept open) with the
+        highest and lowest source; each figure in date order with its hedges and grade; each
+        statement that asserts without a number, denies, cannot verify or confirms, in date
+        order, one per claimant and day (a hedged one "suggested"; words the document reports
+        rather than quotes are told as its report); how the unit sizes move the figures.
     """
     vocab = vocab or load_vocabularies()
     paragraphs: list[str] = []
     if figures.empty:
         paragraphs.append("No source in this selection gives a troop figure.")
-    for measure, group in figures.groupby("measure", sort=True):
-        paragraphs.append(_summarise_measure(vocab.label("measures", measure), group))
+    order = {m: i for i, m in enumerate(vocab.measures.index)}
+    series = figures.assign(
+        _order=figures["measure"].map(order),
+        _period=figures["period"].astype("string").fillna("") if "period" in figures else "",
+    )
+    for (_, _, period), group in series.groupby(["_order", "measure", "_period"], sort=True):
+        label = vocab.label("measures", group["measure"].iloc[0])
+        paragraphs.append(_summarise_measure(label + (f" per {period}" if period else ""), group))
+    previous: object = pd.NaT
     for f in _head(figures, limit).to_dict("records"):
         where = ", ".join(x for x in (text_of(f["activity"]), text_of(f["location"])) if x)
         hedges = split_list(text_of(f["hedges"]))
-        sounds = "hedged with " + join_names([f"“{h}”" for h in hedges]) if hedges else "unhedged"
         stated = text_of(f["stated_figure"])
-        paragraphs.append(
-            f"{f['claimant_name']} ({format_date(f['claimed_on'])}): “{stated}”, "
-            f"normalised to {format_row_interval(f)} troops"
-            + (f" ({where})" if where else "")
-            + f"; {sounds}; graded {f['grade'] or 'ungraded'}."
+        label = vocab.label("measures", f["measure"])
+        says = (
+            f"suggested the troops {label} were “{stated}”"
+            if hedges
+            else f"put the troops {label} at “{stated}”"
         )
+        period = text_of(f.get("period"))
+        detail = f"{format_row_interval(f)} troops" + (f" per {period}" if period else "")
+        if where:
+            detail += f"; {where}"
+        sounds = "hedged with " + join_names([f"“{h}”" for h in hedges]) if hedges else "unhedged"
+        paragraphs.append(
+            f"{_attributed(f, previous, says)} ({detail}); {sounds}; "
+            f"graded {f['grade'] or 'ungraded'}."
+        )
+        previous = f["claimed_on"]
     paragraphs += _left_out(len(figures), limit, "figures", "the table lists them")
-    bare = stances[(stances["stance"] == "asserts") & (stances["claim_type"] != FIGURE_TYPE)]
-    if not bare.empty:
-        names = list(dict.fromkeys(bare["claimant_name"]))
-        verb = "asserts" if len(names) == 1 else "assert"
-        paragraphs.append(f"{join_names(names, limit)} {verb} the deployment without a number.")
-    for stance, verb_one, verb_many, none in _STANCE_SENTENCES:
-        rows = stances[stances["stance"] == stance]
-        if rows.empty:
-            paragraphs.append(none)
-            continue
-        names = list(dict.fromkeys(rows["claimant_name"]))
-        places = sorted({text_of(x) for x in rows["location"]} - {""})
-        if limit is not None and len(places) > limit:
-            places = [*places[:limit], f"{len(places) - limit:,} other places"]
-        where = f" (where stated: {', '.join(places)})" if places else ""
-        verb = verb_one if len(names) == 1 else verb_many
-        grades = ", ".join(sorted(set(rows["grade"]) - {""}))
-        paragraphs.append(
-            f"{join_names(names, limit)} {verb}{where}" + (f"; graded {grades}." if grades else ".")
-        )
+    paragraphs += _summarise_stances(stances, limit)
     paragraphs += _summarise_units(figures, limit)
     return paragraphs
+
+
+def _summarise_stances(stances: pd.DataFrame, limit: int | None) -> list[str]:
+    """One sentence per claimant, day and stance, in date order; none merges two claimants."""
+    bare = stances[(stances["stance"] != "asserts") | (stances["claim_type"] != FIGURE_TYPE)]
+    bare = bare[bare["stance"].isin(list(_STANCE_VERBS))]
+    bare = bare.sort_values(["claimed_on", "claim_id"], kind="stable")
+    statements: list[list[dict]] = []
+    for claim in bare.to_dict("records"):
+        last = statements[-1][0] if statements else None
+        same = last is not None and all(
+            last[k] == claim[k] for k in ("claimant_id", "claimed_on", "stance")
+        )
+        if same and _is_hedged(last) == _is_hedged(claim):
+            statements[-1].append(claim)
+        else:
+            statements.append([claim])
+    sentences: list[str] = []
+    previous: object = pd.NaT
+    for group in _head_list(statements, limit):
+        first = group[0]
+        plain, hedged = _STANCE_VERBS[first["stance"]]
+        says = hedged if _is_hedged(first) else plain
+        answered = list(dict.fromkeys(c for g in group for c in split_list(g["responds_to"])))
+        places = sorted({text_of(g["location"]) for g in group} - {""})
+        extra = [f"answering {', '.join(answered)}"] if answered else []
+        extra += [f"where stated: {', '.join(places)}"] if places else []
+        grades = sorted({g["grade"] for g in group} - {""})
+        extra += [f"graded {', '.join(grades)}"] if grades else []
+        tail = f" ({'; '.join(extra)})" if extra else ""
+        sentences.append(capitalise(_attributed(first, previous, says)) + tail + ".")
+        previous = first["claimed_on"]
+    sentences += _left_out(len(statements), limit, "statements", "the table lists them")
+    taken = set(bare["stance"])
+    sentences += [none for stance, none in _NO_STANCE.items() if stance not in taken]
+    return sentences
+
+
+def _head_list(items: list, limit: int | None) -> list:
+    return items if limit is None else items[:limit]
 
 
 def _head(frame: pd.DataFrame, limit: int | None) -> pd.DataFrame:
@@ -124,23 +195,32 @@ def _left_out(total: int, limit: int | None, noun: str, where: str) -> list[str]
 
 
 def _summarise_measure(label: str, group: pd.DataFrame) -> str:
+    """The span of one measure's figures; one figure open below leaves the whole span open."""
     label = label or "unspecified"
     n = len(group)
     top = group.loc[group["troops_stated"].idxmax()]
     bottom = group.loc[group["troops_stated"].idxmin()]
     lows = group.loc[~group["is_low_open"], "troops_low"]
     highs = group.loc[~group["is_high_open"], "troops_high"]
-    low_text = "no stated floor" if group["is_low_open"].all() else format_troops(lows.min())
+    low_text = "no stated floor" if group["is_low_open"].any() else format_troops(lows.min())
     high_text = "no stated ceiling" if group["is_high_open"].any() else format_troops(highs.max())
+    first, last = group["claimed_on"].min(), group["claimed_on"].max()
+    who = text_of(top.get("claimant_display")) or top["claimant_name"]
     if n == 1:
         return (
-            f"One figure for troops {label}: {top['claimant_name']} says "
-            f"“{text_of(top['stated_figure'])}” ({low_text} to {high_text} troops)."
+            f"One figure for troops {label}: on {format_day(first)} {who} gave "
+            f"“{text_of(top['stated_figure'])}” ({format_row_interval(top)} troops)."
         )
+    when = (
+        f"on {format_day(first)}"
+        if first == last
+        else f"from {format_day(first)} to {format_day(last)}"
+    )
+    bottom_who = text_of(bottom.get("claimant_display")) or bottom["claimant_name"]
     return (
-        f"{n} figures for troops {label} span {low_text} to {high_text} troops. "
-        f"Highest: {top['claimant_name']} (“{text_of(top['stated_figure'])}”); "
-        f"lowest: {bottom['claimant_name']} (“{text_of(bottom['stated_figure'])}”)."
+        f"{n} figures for troops {label}, given {when}, span {low_text} to {high_text} troops. "
+        f"Highest: {who} (“{text_of(top['stated_figure'])}”); "
+        f"lowest: {bottom_who} (“{text_of(bottom['stated_figure'])}”)."
     )
 
 
@@ -157,7 +237,9 @@ def _summarise_units(figures: pd.DataFrame, limit: int | None = None) -> list[st
             f"{format_row_interval(f)} troops at "
             f"{sizes[0]:,}–{sizes[1]:,} troops per {unit.rstrip('s')}"
         )
-        if sizes != dataset_sizes.get(unit):
+        if f.get("is_size_stated"):
+            text += " (the size the source states)."
+        elif sizes != dataset_sizes.get(unit):
             base_low, base_high = dataset_sizes[unit]
             base = convert_figure(
                 f["claim_id"],
@@ -213,6 +295,10 @@ def describe_method(figures: pd.DataFrame, stances: pd.DataFrame, *, version: st
 def describe_actor(graph: nx.MultiDiGraph, actor_id: str) -> str:
     """Write one sentence listing an actor's ties with their status.
 
+    Names are the actors' ``display_name`` where the graph has one ("the United States").
+    Ties that read the same (two ties of one type with one actor, in opposite directions for
+    a relation whose two phrases agree) are told once, with how many they are.
+
     >>> g = nx.MultiDiGraph()
     >>> g.add_node("a", name="A"); g.add_node("b", name="B")
     >>> _ = g.add_edge("a", "b", key="r1", relation="sanctions", status="established")
@@ -221,16 +307,22 @@ def describe_actor(graph: nx.MultiDiGraph, actor_id: str) -> str:
     """
     phrases = vocabularies_of(graph).relation_types
     ties = list_actor_ties(graph, actor_id)
-    name = graph.nodes[actor_id]["name"]
+    name = capitalise(_display(graph, actor_id))
     if not ties:
         return f"{name}: no ties in this selection."
-    parts = []
+    parts: dict[str, int] = {}
     for tie in ties:
         column = "phrase_from_source" if tie["direction"] == "out" else "phrase_from_target"
         phrase = phrases.at[tie["relation"], column]
-        other = graph.nodes[tie["other"]]["name"]
-        parts.append(f"{phrase.format(other=other)} ({tie['status']})")
-    return f"{name}: " + "; ".join(parts) + "."
+        text = f"{phrase.format(other=_display(graph, tie['other']))} ({tie['status']}"
+        parts[text] = parts.get(text, 0) + 1
+    told = [text + (f", {n} ties)" if n > 1 else ")") for text, n in parts.items()]
+    return f"{name}: " + "; ".join(told) + "."
+
+
+def _display(graph: nx.MultiDiGraph, node: str) -> str:
+    data = graph.nodes[node]
+    return text_of(data.get("display_name")) or data["name"]
 
 
 def describe_relations(

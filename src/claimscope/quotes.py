@@ -90,8 +90,19 @@ def _normalisation_hint(quote: str, text: str) -> str:
     )
 
 
-def check_quotes(claims: pd.DataFrame, texts: dict[str, str], problems: list[Problem]) -> list[str]:
-    """Check each quote against its offsets; fill empty offsets in place. Return located ids."""
+def check_quotes(
+    claims: pd.DataFrame,
+    texts: dict[str, str],
+    problems: list[Problem],
+    *,
+    file: str = "claims.csv",
+    id_column: str = "claim_id",
+) -> list[str]:
+    """Check each quote against its offsets; fill empty offsets in place. Return located ids.
+
+    Any table with ``doc_id``, ``quote``, ``start`` and ``end`` is checked the same way
+    (``corrections.csv`` too); ``file`` and ``id_column`` say which it is.
+    """
     import pandas as pd
 
     located: list[str] = []
@@ -101,7 +112,7 @@ def check_quotes(claims: pd.DataFrame, texts: dict[str, str], problems: list[Pro
     rows = zip(
         claims.index.tolist(),
         claims["doc_id"].tolist(),
-        claims["claim_id"].tolist(),
+        claims[id_column].tolist(),
         claims["quote"].tolist(),
         strict=True,
     )
@@ -114,7 +125,7 @@ def check_quotes(claims: pd.DataFrame, texts: dict[str, str], problems: list[Pro
         if has_start != has_end:
             column = "end" if has_start else "start"
             problems.append(
-                Problem("claims.csv", row, column, "give both start and end, or leave both empty")
+                Problem(file, row, column, "give both start and end, or leave both empty")
             )
             continue
         if not has_start:
@@ -122,7 +133,7 @@ def check_quotes(claims: pd.DataFrame, texts: dict[str, str], problems: list[Pro
             if first < 0:
                 problems.append(
                     Problem(
-                        "claims.csv",
+                        file,
                         row,
                         "quote",
                         f"quote {_excerpt(quote)} not found in document {doc_id}"
@@ -133,7 +144,7 @@ def check_quotes(claims: pd.DataFrame, texts: dict[str, str], problems: list[Pro
                 count = text.count(quote)
                 problems.append(
                     Problem(
-                        "claims.csv",
+                        file,
                         row,
                         "quote",
                         f"quote {_excerpt(quote)} occurs {count} times in document "
@@ -147,7 +158,7 @@ def check_quotes(claims: pd.DataFrame, texts: dict[str, str], problems: list[Pro
         if not (0 <= start < end <= len(text)):
             problems.append(
                 Problem(
-                    "claims.csv",
+                    file,
                     row,
                     "start",
                     f"offsets {start}:{end} are outside document {doc_id} (0:{len(text)}) or empty",
@@ -162,7 +173,7 @@ def check_quotes(claims: pd.DataFrame, texts: dict[str, str], problems: list[Pro
                 hint = _normalisation_hint(quote, text)
             problems.append(
                 Problem(
-                    "claims.csv",
+                    file,
                     row,
                     "quote",
                     f"quote is not at offsets {start}:{end}: the text there reads "

@@ -8,7 +8,14 @@ import pandas as pd
 from claimscope.analysis.relations import vocabularies_of
 from claimscope.analysis.troops import resolve_unit_sizes
 from claimscope.dataset import split_list
-from claimscope.formatting import format_date, format_row_interval, format_size_range, text_of
+from claimscope.formatting import (
+    format_date,
+    format_day,
+    format_row_interval,
+    format_size_range,
+    is_missing,
+    text_of,
+)
 from claimscope.vocab import Vocabularies, load_vocabularies
 
 #: Most rows a report's table shows; a last row says how many were left out. A browser gets
@@ -140,6 +147,115 @@ def describe_units(unit_sizes: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFr
     return pd.DataFrame(rows)
 
 
+def tabulate_corrections(
+    corrections: pd.DataFrame, documents: pd.DataFrame, doc_ids: list[str] | tuple = ()
+) -> pd.DataFrame:
+    """Tabulate the corrections to the documents a report uses (all documents when empty).
+
+    Returns:
+        One row per correction, in table order: ``Document`` (its title), ``Quote``, ``Kind``,
+        ``Correction`` and ``Basis``, as plain text for ``show_table`` to escape.
+
+    >>> docs = pd.DataFrame({"doc_id": ["d"], "title": ["T"]})
+    >>> fixes = pd.DataFrame({"doc_id": ["d"], "quote": ["Q"], "kind": ["factual_error"],
+    ...     "correction": ["C"], "basis": ["B"]})
+    >>> tabulate_corrections(fixes, docs).iloc[0].tolist()
+    ['T', 'Q', 'factual error', 'C', 'B']
+    """
+    titles = dict(zip(documents["doc_id"], documents["title"], strict=True))
+    used = corrections[corrections["doc_id"].isin(list(doc_ids) or list(titles))]
+    return pd.DataFrame(
+        {
+            "Document": [titles.get(d, d) for d in used["doc_id"]],
+            "Quote": [text_of(q) for q in used["quote"]],
+            "Kind": [text_of(k).replace("_", " ") for k in used["kind"]],
+            "Correction": [text_of(c) for c in used["correction"]],
+            "Basis": [text_of(b) for b in used["basis"]],
+        },
+        columns=["Document", "Quote", "Kind", "Correction", "Basis"],
+    )
+
+
+def tabulate_latest_figures(latest: pd.DataFrame, vocab: Vocabularies) -> pd.DataFrame:
+    """Tabulate each claimant's latest figure per measure with the change from its previous one.
+
+    Args:
+        latest: Output of ``claimscope.analysis.evolution.list_latest_figures``.
+        vocab: The dataset's vocabularies, for measure labels.
+
+    >>> import datetime as dt
+    >>> row = {"troops_low": 3000, "troops_high": 3000, "is_low_open": False,
+    ...        "is_high_open": False}
+    >>> latest = pd.DataFrame([{"claimant_name": "A", "measure": "present", "period": pd.NA,
+    ...     "claimed_on": pd.Timestamp("2024-10-23"), "claim_id": "c2", "row": row,
+    ...     "troops_stated": 3000, "previous": 1500, "previous_on": pd.Timestamp("2024-10-18"),
+    ...     "change": 1500}])
+    >>> tabulate_latest_figures(latest, load_vocabularies()).iloc[0]["Change"]
+    '+1,500 since 18 Oct 2024 (1,500)'
+    """
+    from claimscope.analysis.evolution import flow_label
+
+    def change(row: dict) -> str:
+        if is_missing(row["previous"]):
+            return "first figure"
+        since = format_day(row["previous_on"], short=True)
+        previous = f"{int(row['previous']):,}"
+        if int(row["change"]) == 0:
+            return f"unchanged since {since} ({previous})"
+        return f"{int(row['change']):+,} since {since} ({previous})"
+
+    rows = [
+        {
+            "Claimant": r["claimant_name"],
+            "Measure": vocab.label("measures", r["measure"]),
+            "Latest figure": " ".join(
+                filter(None, (format_row_interval(r["row"]), flow_label(r["period"])))
+            ),
+            "Date": format_day(r["claimed_on"], short=True),
+            "Change": change(r),
+            "Claim": r["claim_id"],
+        }
+        for r in latest.to_dict("records")
+    ]
+    columns = ["Claimant", "Measure", "Latest figure", "Date", "Change", "Claim"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def tabulate_stance_changes(
+    runs: pd.DataFrame, actors: pd.DataFrame, vocab: Vocabularies
+) -> pd.DataFrame:
+    """Tabulate each party's stances over time, a change shown as an arrow.
+
+    Args:
+        runs: Output of ``claimscope.analysis.evolution.summarise_stance_changes``.
+        actors: The ``actors`` table, for the parties' names.
+        vocab: The dataset's vocabularies, for stance labels.
+
+    Returns:
+        One row per party: ``Party``, ``Stances over time`` ("denies (10 Oct 2024: Dmitry
+        Peskov) → confirms (24 Oct 2024: Vladimir Putin)"), ``Changed`` and ``Answering``
+        (the claims its stances answer).
+    """
+    names = dict(zip(actors["actor_id"], actors["name"], strict=True))
+    rows = []
+    for party, group in runs.groupby("party_id", sort=False):
+        steps = [
+            f"{vocab.label('stances', r['stance'])} ({format_day(r['first_on'], short=True)}: "
+            f"{', '.join(dict.fromkeys(r['claimant_names']))})"
+            for r in group.to_dict("records")
+        ]
+        answered = list(dict.fromkeys(c for ids in group["responds_to"] for c in ids))
+        rows.append(
+            {
+                "Party": names.get(party, party),
+                "Stances over time": " → ".join(steps),
+                "Changed": "yes" if group["stance"].nunique() > 1 else "no",
+                "Answering": ", ".join(answered),
+            }
+        )
+    return pd.DataFrame(rows, columns=["Party", "Stances over time", "Changed", "Answering"])
+
+
 def describe_grades() -> pd.DataFrame:
     """Tabulate the Admiralty grading scales: letter for the source, digit for the information."""
     rows = [
@@ -205,7 +321,7 @@ def build_tie_table(graph: nx.MultiDiGraph, *, limit: int | None = TABLE_ROWS) -
             "From": graph.nodes[source]["name"],
             "To": graph.nodes[target]["name"],
             "Relation": vocab.label("relation_types", data["relation"]),
-            "Status": data["status"],
+            "Status": format_history(data.get("history", ())) or data["status"],
             "Score": round(data["score"], 2),
             "Weighted": round(data["weighted_score"], 3),
             "Evidence": ", ".join(data["claim_ids"]),
@@ -214,6 +330,16 @@ def build_tie_table(graph: nx.MultiDiGraph, *, limit: int | None = TABLE_ROWS) -
     ]
     columns = ["Tie", "From", "To", "Relation", "Status", "Score", "Weighted", "Evidence"]
     return cap_rows(pd.DataFrame(rows, columns=columns), limit, "ties")
+
+
+def format_history(history: tuple | list) -> str:
+    """Write a tie's status changes in date order: ``alleged (21 Oct 2024) → established (…)``.
+
+    >>> import datetime as dt
+    >>> format_history([("alleged", dt.date(2024, 10, 21)), ("established", dt.date(2024, 10, 28))])
+    'alleged (21 Oct 2024) → established (28 Oct 2024)'
+    """
+    return " → ".join(f"{status} ({format_day(on, short=True)})" for status, on in history)
 
 
 def describe_relation_types(vocab: Vocabularies) -> pd.DataFrame:

@@ -87,11 +87,13 @@ def build_relation_graph(
             ``graph.graph["vocab"]``.
 
     Returns:
-        The graph. Node attributes: ``name``, ``kind``, ``country``, ``parent_id``, ``note``,
+        The graph. Node attributes: ``name``, ``display_name`` (as a sentence uses it),
+        ``kind``, ``country``, ``parent_id``, ``note``,
         ``root`` (top of the parent chain), ``members`` (actor ids the node stands for),
         ``claims_made``, ``claims_about``, ``denials`` (claim-id tuples). Edge attributes:
         ``relation``, ``status``, ``score``, ``weight``, ``weighted_score``, ``claim_ids``,
-        ``quotes``, ``note``, ``source_actor``, ``target_actor`` (before any roll-up).
+        ``quotes``, ``note``, ``source_actor``, ``target_actor`` (before any roll-up), ``history``
+        (the tie's ``(status, date)`` changes, from ``relations_at``; empty without steps).
 
     Raises:
         ValueError: naming an unknown document, relation type, status or actor.
@@ -118,6 +120,7 @@ def build_relation_graph(
         graph.add_node(
             actor_id,
             name=text_of(actor["name"]),
+            display_name=text_of(actor.get("display_name")) or text_of(actor["name"]),
             kind=text_of(actor["kind"]),
             country=text_of(actor["country"]),
             parent_id=text_of(actor["parent_id"]),
@@ -152,6 +155,7 @@ def build_relation_graph(
             note=text_of(relation["note"]),
             source_actor=relation["source_id"],
             target_actor=relation["target_id"],
+            history=tuple(relation.get("history", ())),
         )
     return graph
 

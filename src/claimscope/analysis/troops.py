@@ -6,7 +6,10 @@ A troop figure is stated in some unit ("two brigades", "as many as 6,000") with 
 * the stated number times the smallest and the largest size of one unit (``unit_sizes.csv``,
   overridable per report, so an analyst can test the brigade assumption);
 * ``exact`` and ``range`` keep the converted interval as it is;
-* ``approximately`` widens it by ``tolerance`` on each side;
+* ``approximately`` widens it by ``tolerance`` on each side; ``nearly`` ("nearly 3,000")
+  runs from ``tolerance`` below the number up to it;
+* a claim that states its own unit size (``unit_size_low``/``unit_size_high``, "two brigades
+  of 6,000 each") is converted at that size, not at ``unit_sizes.csv``'s;
 * ``up_to`` has an open lower bound (``troops_low`` is NA, ``is_low_open`` is True);
 * ``at_least`` has an open upper bound (``troops_high`` is NA, ``is_high_open`` is True).
 
@@ -24,27 +27,41 @@ from dataclasses import dataclass
 import pandas as pd
 
 from claimscope.analysis import check_known
+from claimscope.analysis.evolution import drop_restatements
 from claimscope.formatting import is_missing
 from claimscope.vocab import Vocabularies, load_vocabularies
 
 FIGURE_TYPE = "troop_figure"
-QUALIFIERS = ("exact", "approximately", "at_least", "up_to", "range")
-_TEXT = ("measure", "stated_figure", "activity", "location", "hedges", "quote")
+QUALIFIERS = ("exact", "approximately", "nearly", "at_least", "up_to", "range")
+_TEXT = (
+    "measure",
+    "stated_figure",
+    "activity",
+    "location",
+    "hedges",
+    "quote",
+    "period",
+    "responds_to",
+)
 _DESCRIBED = [
     "claim_id",
     "doc_id",
     "doc_title",
     "claimant_id",
     "claimant_name",
+    "claimant_display",
+    "doc_published_on",
     "claim_type",
     "stance",
     "measure",
+    "period",
     "activity",
     "location",
     "claimed_on",
     "hedges",
     "grade",
     "quote",
+    "responds_to",
 ]
 _NUMBERS = [
     "unit_low",
@@ -145,6 +162,20 @@ def resolve_claim_dates(claims: pd.DataFrame, documents: pd.DataFrame | None) ->
     return claims["claimed_on"].fillna(claims["doc_id"].map(published))
 
 
+def display_names(actors: pd.DataFrame) -> dict[str, str]:
+    """Map each actor to the name a sentence uses: ``display_name``, else ``name``.
+
+    >>> display_names(pd.DataFrame({"actor_id": ["us", "ru"], "name": ["United States", "Russia"],
+    ...     "display_name": ["the United States", pd.NA]}))
+    {'us': 'the United States', 'ru': 'Russia'}
+    """
+    shown = actors["display_name"] if "display_name" in actors else actors["name"]
+    return {
+        a: str(n if not is_missing(n) else name)
+        for a, n, name in zip(actors["actor_id"], shown, actors["name"], strict=True)
+    }
+
+
 def describe_claims(
     claims: pd.DataFrame,
     *,
@@ -161,8 +192,9 @@ def describe_claims(
         vocab: The dataset's vocabularies (the project's by default), for stances.
 
     Returns:
-        The claims' own columns plus ``doc_title``, ``claimant_name``, ``stance`` and
-        ``grade``, with ``claimed_on`` resolved.
+        The claims' own columns plus ``doc_title``, ``doc_published_on``, ``claimant_name``,
+        ``claimant_display`` (the name as a sentence uses it), ``stance`` and ``grade``, with
+        ``claimed_on`` resolved.
     """
     stances = (vocab or load_vocabularies()).stance_of()
     out = claims.copy()
@@ -171,6 +203,16 @@ def describe_claims(
         {} if documents is None else dict(zip(documents["doc_id"], documents["title"], strict=True))
     )
     out["claimant_name"] = [names.get(a, a) for a in out["claimant_id"]]
+    shown = {} if actors is None else display_names(actors)
+    out["claimant_display"] = [
+        shown.get(a, n) for a, n in zip(out["claimant_id"], out["claimant_name"], strict=True)
+    ]
+    published = (
+        {}
+        if documents is None
+        else dict(zip(documents["doc_id"], documents["published_on"], strict=True))
+    )
+    out["doc_published_on"] = pd.to_datetime(out["doc_id"].map(published))
     out["doc_title"] = [titles.get(d, d) for d in out["doc_id"]]
     out["claimed_on"] = resolve_claim_dates(out, documents)
     out["stance"] = [stances.get(t) for t in out["claim_type"]]
@@ -195,6 +237,8 @@ def select_claims(
     vocab: Vocabularies | None = None,
 ) -> pd.DataFrame:
     """Keep the claims of some documents, claimants and measures; empty or None keeps all.
+
+    A claim restating another selected claim is dropped, so it counts once everywhere.
 
     The measure filter applies to claims that carry a measure (troop figures): denials and
     other stances, which count nothing, stay, so a report on one measure still shows them.
@@ -223,7 +267,7 @@ def select_claims(
         keep &= claims["claimant_id"].isin(claimant_ids)
     if measures:
         keep &= claims["measure"].map(is_missing).astype(bool) | claims["measure"].isin(measures)
-    return claims[keep.astype(bool)]
+    return drop_restatements(claims[keep.astype(bool)])
 
 
 def normalise_figures(
@@ -251,8 +295,9 @@ def normalise_figures(
         One row per figure: the columns of ``describe_claims`` plus ``stated_figure``,
         ``value_low``, ``value_high``, ``unit``, ``qualifier``, ``unit_low`` and ``unit_high``
         (troops per unit used), ``troops_low`` and ``troops_high`` (Int64, NA when open),
-        ``is_low_open``, ``is_high_open`` and ``troops_stated`` (the stated number at the
-        middle unit size, where the chart marks it), sorted by date, then claim id. Its
+        ``is_low_open``, ``is_high_open``, ``troops_stated`` (the stated number at the
+        middle unit size, where the chart marks it) and ``is_size_stated`` (the source gave
+        its own unit size), sorted by date, then claim id. Its
         ``attrs`` hold the :class:`Normalisation` used.
 
     Raises:
@@ -272,14 +317,25 @@ def normalise_figures(
     sizes = resolve_unit_sizes(unit_sizes, unit_overrides)
     figures = claims[claims["claim_type"] == FIGURE_TYPE]
     out = describe_claims(figures, actors=actors, documents=documents, vocab=vocab)
+    own = [
+        (int(lo), int(hi)) if not (is_missing(lo) or is_missing(hi)) else None
+        for lo, hi in zip(
+            out.get("unit_size_low", pd.Series(pd.NA, index=out.index)),
+            out.get("unit_size_high", pd.Series(pd.NA, index=out.index)),
+            strict=True,
+        )
+    ]
     rows = [
-        convert_figure(claim_id, low, high, unit, qualifier, sizes, tolerance)
-        for claim_id, low, high, unit, qualifier in zip(
+        convert_figure(
+            claim_id, low, high, unit, qualifier, {unit: size} if size else sizes, tolerance
+        )
+        for claim_id, low, high, unit, qualifier, size in zip(
             out["claim_id"],
             out["value_low"],
             out["value_high"],
             out["unit"],
             out["qualifier"],
+            own,
             strict=True,
         )
     ]
@@ -290,8 +346,11 @@ def normalise_figures(
         out[column] = out[column].astype("Int64")
     out["is_low_open"] = out["is_low_open"].astype(bool)
     out["is_high_open"] = out["is_high_open"].astype(bool)
+    out["is_size_stated"] = [size is not None for size in own]
     keep = [*_DESCRIBED, "stated_figure", "value_low", "value_high", "unit", "qualifier"]
-    result = out[[*keep, *_NUMBERS]].sort_values(["claimed_on", "claim_id"], kind="stable")
+    result = out[[*keep, *_NUMBERS, "is_size_stated"]].sort_values(
+        ["claimed_on", "claim_id"], kind="stable"
+    )
     result.attrs[_NORMALISATION] = Normalisation(
         unit_sizes=sizes, dataset_unit_sizes=resolve_unit_sizes(unit_sizes), tolerance=tolerance
     )
@@ -327,6 +386,8 @@ def convert_figure(
     low_open = high_open = False
     if qualifier == "approximately":
         low, high = round(low * (1 - tolerance)), round(high * (1 + tolerance))
+    elif qualifier == "nearly":
+        low = round(low * (1 - tolerance))
     elif qualifier == "up_to":
         low, low_open = pd.NA, True
         stated = high

@@ -301,7 +301,9 @@ def _run_reports(
 
     def run(plan: ReportPlan) -> None:
         say(f"{plan.name}: started")
-        plan.result = _build_one(plan, output_dir, timeout, provenance_of(plan, dataset, commit))
+        as_of = html.describe_as_of(dataset, plan.notebook_parameters.get("as_of"))
+        provenance = provenance_of(plan, dataset, commit)
+        plan.result = _build_one(plan, output_dir, timeout, provenance, as_of)
         announce(plan, say)
 
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
@@ -310,7 +312,11 @@ def _run_reports(
 
 
 def _build_one(
-    plan: ReportPlan, output_dir: Path, timeout: int, provenance: list[tuple[str, str]]
+    plan: ReportPlan,
+    output_dir: Path,
+    timeout: int,
+    provenance: list[tuple[str, str]],
+    as_of: str = "",
 ) -> ReportResult:
     """Execute and convert one report; write its files only when both succeed."""
     work = output_dir / WORK_DIR_NAME
@@ -318,7 +324,7 @@ def _build_one(
     try:
         work.mkdir(parents=True, exist_ok=True)
         result, page = produce_report(
-            plan, plan.spec.notebook, plan.notebook_parameters, executed, timeout, provenance
+            plan, plan.spec.notebook, plan.notebook_parameters, executed, timeout, provenance, as_of
         )
         if result.status == "built":
             write_report(output_dir, plan.name, executed.read_bytes(), page)
@@ -356,6 +362,7 @@ def produce_report(
     executed: Path,
     timeout: int,
     provenance: list[tuple[str, str]],
+    as_of: str = "",
 ) -> tuple[ReportResult, str]:
     """Execute ``notebook`` into ``executed`` and convert it; return the result and the page.
 
@@ -378,7 +385,9 @@ def produce_report(
                 error = f"report {name!r} failed in {where}{retry}: {message}"
                 return ReportResult(name, "failed", elapsed(), error), ""
         try:
-            page = html.convert_to_html(executed, plan.spec, plan.parameters, provenance)
+            page = html.convert_to_html(
+                executed, plan.spec, plan.parameters, provenance, as_of=as_of
+            )
         except Exception as exc:  # noqa: BLE001
             error = f"report {name!r}: HTML conversion failed: {exc}"
             return ReportResult(name, "failed", elapsed(), error), ""

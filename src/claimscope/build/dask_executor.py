@@ -77,7 +77,12 @@ def pack_folder(folder: Path) -> bytes:
 
 
 def run_report_task(
-    plan: ReportPlan, notebook: bytes, data: bytes, timeout: int, provenance: list
+    plan: ReportPlan,
+    notebook: bytes,
+    data: bytes,
+    timeout: int,
+    provenance: list,
+    as_of: str = "",
 ) -> tuple[ReportResult, bytes, str]:
     """On a worker: run one report in a temporary folder; return result, notebook and page."""
     from claimscope.build import produce_report
@@ -92,7 +97,9 @@ def run_report_task(
         executed = root / "executed" / source.name
         executed.parent.mkdir()
         parameters = {**plan.notebook_parameters, DATA_DIR_PARAMETER: str(data_dir)}
-        result, page = produce_report(plan, source, parameters, executed, timeout, provenance)
+        result, page = produce_report(
+            plan, source, parameters, executed, timeout, provenance, as_of
+        )
         return result, executed.read_bytes() if result.status == "built" else b"", page
 
 
@@ -152,6 +159,7 @@ def run_on_cluster(
                 data,
                 timeout,
                 provenance_of(plan, dataset, commit),
+                html.describe_as_of(dataset, plan.notebook_parameters.get("as_of")),
                 key=_task_key(plan.name),
                 pure=False,
             )

@@ -17,6 +17,7 @@ from claimscope.paths import PROJECT_ROOT
 if TYPE_CHECKING:
     from claimscope.build.config import ReportSpec
     from claimscope.build.manifest import Manifest
+    from claimscope.dataset import Dataset
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 INDEX_TEMPLATE = "reports-index.html.j2"
@@ -64,6 +65,22 @@ def describe_provenance(
     ]
 
 
+def describe_as_of(dataset: Dataset, as_of: object) -> str:
+    """The date a report shows its data as of, for the header: ``22 October 2024``.
+
+    An empty ``as_of`` is the latest date in the data; a malformed one is empty here (the
+    notebook itself refuses it, naming the parameter).
+    """
+    from claimscope.analysis.timeline import latest_date, parse_as_of
+    from claimscope.formatting import format_day
+
+    try:
+        date = parse_as_of(as_of) or latest_date(dataset)
+    except ValueError:
+        return ""
+    return format_day(date) if date else ""
+
+
 def _plotly_js() -> str:
     from plotly.offline import get_plotlyjs
 
@@ -72,11 +89,17 @@ def _plotly_js() -> str:
 
 
 def convert_to_html(
-    executed: Path, spec: ReportSpec, parameters: dict, provenance: list[tuple[str, str]]
+    executed: Path,
+    spec: ReportSpec,
+    parameters: dict,
+    provenance: list[tuple[str, str]],
+    *,
+    as_of: str = "",
 ) -> str:
     """Convert an executed notebook to an offline HTML page with the code hidden.
 
-    The header shows the report's title as the page's only ``<h1>``; cells tagged
+    The header shows the report's title as the page's only ``<h1>`` and, when given, the date
+    the data is shown ``as_of`` ("as of 22 October 2024"); cells tagged
     ``report-title`` (the notebook's own title), ``parameters`` and papermill's injected
     parameters are left out.
     """
@@ -99,6 +122,7 @@ def convert_to_html(
         "claimscope": {
             "title": spec.title,
             "description": spec.description,
+            "as_of": as_of,
             "parameters": [(k, json.dumps(v, ensure_ascii=False)) for k, v in parameters.items()],
             "provenance": provenance,
             "version": claimscope.__version__,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from claimscope.analysis.evolution import flow_label, series_key
 from claimscope.charts.style import base_layout, colour_of, hover_text
 from claimscope.charts.troops import axis_max_of, claim_hover, interval_ends, interval_trace
 from claimscope.display import escape_text
@@ -37,7 +38,9 @@ def plot_figures_timeline(
 ) -> go.Figure:
     """Draw each figure's interval against the date it was claimed, by claimant and measure.
 
-    Colour is the claimant, the marker shape the measure. Open bounds run dashed to zero or to
+    Colour is the claimant, the marker shape the measure; a line joins each claimant's
+    successive figures of one measure (how its estimate evolved). A flow (a figure over a
+    period) has an open marker and "per P7D" in its label. Open bounds run dashed to zero or to
     the top of the axis and end in an arrow. Claims on the same date are spread a few hours
     apart (hover gives the date); with one date the axis still spans two weeks around it.
 
@@ -63,7 +66,11 @@ def plot_figures_timeline(
         start, end, sym_start, sym_end, dash = interval_ends(row, axis_max)
         sym_start = {"triangle-left": "triangle-down", "line-ns": "line-ew"}[sym_start]
         sym_end = {"triangle-right": "triangle-up", "line-ns": "line-ew"}[sym_end]
-        key = (row["claimant_id"], row["measure"])
+        flow = flow_label(row.get("period"))
+        key = (row["claimant_id"], row["measure"], flow)
+        symbol = measure_symbols.get(row["measure"], "circle")
+        if flow and not symbol.endswith("-open"):
+            symbol += "-open"  # a flow counts over a period: never read as a stock
         fig.add_trace(
             interval_trace(
                 row,
@@ -81,16 +88,13 @@ def plot_figures_timeline(
                 x=[x],
                 y=[float(row["troops_stated"])],
                 mode="markers+text",
-                marker={
-                    "symbol": measure_symbols.get(row["measure"], "circle"),
-                    "size": 13,
-                    "color": colour,
-                },
-                text=[escape_text(format_row_interval(row))],
+                marker={"symbol": symbol, "size": 13, "color": colour},
+                text=[escape_text(" ".join(filter(None, (format_row_interval(row), flow))))],
                 textposition="middle right",
                 textfont={"color": colour},
                 name=escape_text(
                     f"{row['claimant_name']} · {vocab.label('measures', row['measure'])}"
+                    + (f" ({flow})" if flow else "")
                 ),
                 legendgroup=row["claimant_id"],
                 showlegend=key not in in_legend,
@@ -100,6 +104,7 @@ def plot_figures_timeline(
             )
         )
         in_legend.add(key)
+    _join_series(fig, figures, when, colours)
     base_layout(fig, title, height=480)
     if len(figures):
         first, last = figures["claimed_on"].min(), figures["claimed_on"].max()
@@ -109,6 +114,32 @@ def plot_figures_timeline(
     fig.update_yaxes(range=[0, axis_max], title_text="troops", tickformat=",d", rangemode="tozero")
     fig.update_layout(legend={"title": {"text": "Claimant · measure"}})
     return fig
+
+
+def _join_series(
+    fig: go.Figure, figures: pd.DataFrame, when: pd.Series, colours: dict[str, str]
+) -> None:
+    """Join each claimant's successive figures of one measure and period, in date order."""
+    if figures.empty:
+        return
+    frame = figures.assign(_x=when.to_numpy(), _key=series_key(figures))
+    for _, series in frame.groupby("_key", sort=True):
+        if len(series) < 2:
+            continue
+        series = series.sort_values(["claimed_on", "claim_id"], kind="stable")
+        first = series.iloc[0]
+        fig.add_trace(
+            go.Scatter(
+                x=series["_x"].tolist(),
+                y=series["troops_stated"].astype("float64").tolist(),
+                mode="lines",
+                line={"color": colour_of(colours, first["claimant_id"]), "width": 1.5},
+                hoverinfo="skip",
+                showlegend=False,
+                legendgroup=first["claimant_id"],
+                meta={"claim_ids": series["claim_id"].tolist(), "role": "evolution"},
+            )
+        )
 
 
 def plot_timeline_by_day(

@@ -1,0 +1,182 @@
+"""How estimates and stances evolved: restatements counted once, series per claimant, changes.
+
+* A claim that ``restates`` another claim of the selection is the same statement reported
+  twice: :func:`drop_restatements` keeps the original only, so every chart and count sees it
+  once. A restatement whose original is not selected stays.
+* Figures are grouped by what they count (``measures.group``: strength or losses), and a
+  figure with a ``period`` is a flow ("per P7D"), never joined to stocks.
+* :func:`list_latest_figures` gives each claimant's latest figure per measure with the change
+  from its previous one; :func:`list_stance_changes` gives each party's stances in date order.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from claimscope.formatting import is_missing, text_of
+
+#: Columns that identify one series of figures: who, what, and over which period.
+SERIES = ["claimant_id", "measure", "period"]
+
+
+def drop_restatements(claims: pd.DataFrame) -> pd.DataFrame:
+    """Drop each claim that restates another claim of ``claims``; keep the original.
+
+    >>> claims = pd.DataFrame({"claim_id": ["a", "b", "c"], "restates": [pd.NA, "a", "z"]})
+    >>> drop_restatements(claims)["claim_id"].tolist()
+    ['a', 'c']
+    """
+    if "restates" not in claims:
+        return claims
+    repeats = claims["restates"].isin(set(claims["claim_id"])).fillna(False).astype(bool)
+    return claims[~repeats]
+
+
+def flow_label(period: object) -> str:
+    """Describe a flow's period for a label: ``per P7D``; a stock has none.
+
+    >>> flow_label("P7D"), flow_label(pd.NA)
+    ('per P7D', '')
+    """
+    return "" if is_missing(period) else f"per {period}"
+
+
+def split_by_group(figures: pd.DataFrame, measures: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Split normalised figures by what their measure counts, in the order groups first appear.
+
+    Args:
+        figures: Output of ``normalise_figures``.
+        measures: The ``measures`` vocabulary (``measure`` and ``group`` columns).
+    """
+    group_of = dict(zip(measures["measure"], measures["group"], strict=True))
+    groups = figures["measure"].map(group_of).fillna("other")
+    order = list(dict.fromkeys(measures["group"]))
+    return {g: figures[groups == g] for g in order if (groups == g).any()}
+
+
+def series_key(frame: pd.DataFrame) -> pd.Series:
+    """Name each figure's series: claimant, measure and period (a flow is its own series)."""
+    period = frame["period"].astype("string").fillna("") if "period" in frame else ""
+    return frame["claimant_id"] + "|" + frame["measure"].astype("string") + "|" + period
+
+
+def list_latest_figures(figures: pd.DataFrame) -> pd.DataFrame:
+    """Return each claimant's latest figure per measure (and period), with the change.
+
+    Returns:
+        One row per series, latest date first: ``claimant_id``, ``claimant_name``,
+        ``measure``, ``period``, ``claimed_on``, ``claim_id``, ``troops_stated`` and the row
+        itself (``row``, for formatting its interval), ``previous`` (the stated figure of the
+        series' previous claim, NA for the first), ``previous_on`` and ``change``
+        (``troops_stated - previous``).
+    """
+    columns = [
+        "claimant_id",
+        "claimant_name",
+        "measure",
+        "period",
+        "claimed_on",
+        "claim_id",
+        "troops_stated",
+        "row",
+        "previous",
+        "previous_on",
+        "change",
+    ]
+    if figures.empty:
+        return pd.DataFrame(columns=columns)
+    ordered = figures.assign(_key=series_key(figures)).sort_values(
+        ["_key", "claimed_on", "claim_id"], kind="stable"
+    )
+    rows = []
+    for _, series in ordered.groupby("_key", sort=False):
+        last = series.iloc[-1]
+        before = series.iloc[-2] if len(series) > 1 else None
+        previous = pd.NA if before is None else before["troops_stated"]
+        rows.append(
+            {
+                "claimant_id": last["claimant_id"],
+                "claimant_name": last["claimant_name"],
+                "measure": last["measure"],
+                "period": last.get("period", pd.NA),
+                "claimed_on": last["claimed_on"],
+                "claim_id": last["claim_id"],
+                "troops_stated": last["troops_stated"],
+                "row": last.to_dict(),
+                "previous": previous,
+                "previous_on": pd.NaT if before is None else before["claimed_on"],
+                "change": pd.NA if before is None else last["troops_stated"] - previous,
+            }
+        )
+    out = pd.DataFrame(rows, columns=columns)
+    return out.sort_values(["claimed_on", "claim_id"], ascending=[False, True], kind="stable")
+
+
+def list_stance_changes(stances: pd.DataFrame, roots: dict[str, str]) -> pd.DataFrame:
+    """Return each party's stances in date order, marking where its stance changed.
+
+    Args:
+        stances: Output of ``list_stances`` (with ``responds_to``).
+        roots: Actor id to the party it speaks for (``find_root_actors``): the Kremlin's and
+            Putin's stances are Russia's.
+
+    Returns:
+        One row per stance claim, by party then date: ``party_id``, ``claimant_id``,
+        ``claimant_name``, ``stance``, ``claimed_on``, ``claim_id``, ``responds_to`` and
+        ``is_change`` (True when the party's previous stance was another one).
+
+    >>> stances = pd.DataFrame({"claimant_id": ["k", "p"], "claimant_name": ["K", "P"],
+    ...     "stance": ["denies", "confirms"], "claimed_on": pd.to_datetime(["2024-10-10",
+    ...     "2024-10-24"]), "claim_id": ["c1", "c2"], "responds_to": [pd.NA, "c9"]})
+    >>> list_stance_changes(stances, {"k": "r", "p": "r"})["is_change"].tolist()
+    [False, True]
+    """
+    out = stances.copy()
+    out["party_id"] = [roots.get(a, a) for a in out["claimant_id"]]
+    if "responds_to" not in out:
+        out["responds_to"] = pd.NA
+    out = out.sort_values(["party_id", "claimed_on", "claim_id"], kind="stable")
+    previous = out.groupby("party_id")["stance"].shift()
+    out["is_change"] = (previous.notna() & (previous != out["stance"])).astype(bool)
+    columns = [
+        "party_id",
+        "claimant_id",
+        "claimant_name",
+        "stance",
+        "claimed_on",
+        "claim_id",
+        "responds_to",
+        "is_change",
+    ]
+    return out[columns].reset_index(drop=True)
+
+
+def summarise_stance_changes(changes: pd.DataFrame) -> pd.DataFrame:
+    """Collapse each party's stances into runs: one row per stance it held, in date order.
+
+    Returns:
+        ``party_id``, ``stance``, ``first_on``, ``claimant_names`` (who took it, in order),
+        ``claim_ids`` and ``responds_to`` (the claims it answered), one row per run.
+    """
+    rows: list[dict] = []
+    for party, group in changes.groupby("party_id", sort=False):
+        for claim in group.to_dict("records"):
+            run = rows[-1] if rows and rows[-1]["party_id"] == party else None
+            if run is None or run["stance"] != claim["stance"]:
+                run = {
+                    "party_id": party,
+                    "stance": claim["stance"],
+                    "first_on": claim["claimed_on"],
+                    "claimant_names": [],
+                    "claim_ids": [],
+                    "responds_to": [],
+                }
+                rows.append(run)
+            run["claimant_names"] += [claim["claimant_name"]]
+            run["claim_ids"] += [claim["claim_id"]]
+            answered = text_of(claim["responds_to"]).split(";")
+            run["responds_to"] += [c for c in answered if c and c not in run["responds_to"]]
+    return pd.DataFrame(
+        rows,
+        columns=["party_id", "stance", "first_on", "claimant_names", "claim_ids", "responds_to"],
+    )

@@ -1,0 +1,159 @@
+"""Replay the dataset as of a date: keep only what was published, claimed and dated by then.
+
+:func:`known_as_of` is the one filter every report applies before anything else, so a report
+built "as of 22 October 2024" shows no document, claim, relation step or correction that was
+not known on that day. A relation's status and evidence are those of its latest kept step.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from claimscope.analysis.troops import resolve_claim_dates
+from claimscope.columns import LIST_SEPARATOR, split_list
+
+if TYPE_CHECKING:
+    from claimscope.dataset import Dataset
+
+#: Tables filtered by the documents they belong to.
+_BY_DOCUMENT = ("claims", "corrections")
+
+
+def parse_as_of(as_of: object, parameter: str = "as_of") -> dt.date | None:
+    """Return ``as_of`` as a date, or None for "no date given" (None or "").
+
+    Raises:
+        ValueError: naming the parameter and the value when it is not an ISO date.
+
+    >>> parse_as_of("2024-10-22"), parse_as_of("")
+    (datetime.date(2024, 10, 22), None)
+    >>> parse_as_of("22/10/2024")
+    Traceback (most recent call last):
+    ...
+    ValueError: as_of must be an ISO date YYYY-MM-DD or empty, not '22/10/2024'
+    """
+    if as_of is None or (isinstance(as_of, str) and not as_of.strip()):
+        return None
+    if isinstance(as_of, dt.datetime):
+        return as_of.date()
+    if isinstance(as_of, dt.date):
+        return as_of
+    if isinstance(as_of, str):
+        try:
+            return dt.date.fromisoformat(as_of.strip())
+        except ValueError:
+            pass
+    raise ValueError(f"{parameter} must be an ISO date YYYY-MM-DD or empty, not {as_of!r}")
+
+
+def latest_date(dataset: Dataset) -> dt.date | None:
+    """Return the latest date the data holds: publications, claims and relation steps."""
+    dates = [dataset.documents["published_on"], dataset.claims["claimed_on"]]
+    if "relation_steps" in dataset.tables:
+        dates.append(dataset.relation_steps["status_on"])
+    found = pd.concat([pd.to_datetime(d) for d in dates]).max()
+    return None if pd.isna(found) else found.date()
+
+
+def known_as_of(dataset: Dataset, as_of: object = None) -> Dataset:
+    """Return a new dataset holding only what was known on ``as_of``.
+
+    Kept: documents published on or before it; their claims whose date (``claimed_on``, else
+    the document's ``published_on``) is on or before it; relation steps dated on or before it,
+    each citing only kept claims; relations with at least one kept step, whose ``status``,
+    ``claim_ids`` and ``status_on`` become their latest kept step's; corrections and texts of
+    kept documents. Other tables (actors, vocabularies) are kept whole.
+
+    Args:
+        dataset: A loaded dataset.
+        as_of: A ``datetime.date``, an ISO ``YYYY-MM-DD`` string, or None/"" for the latest
+            date in the data (nothing is left out).
+
+    Returns:
+        The filtered dataset; ``result.as_of`` is the resolved date.
+
+    Raises:
+        ValueError: naming ``as_of`` and its value when it is not a date.
+
+    >>> from claimscope import load
+    >>> early = known_as_of(load(), "2024-10-22")
+    >>> str(early.as_of), bool((early.documents["published_on"] <= "2024-10-22").all())
+    ('2024-10-22', True)
+    """
+    date = parse_as_of(as_of)
+    tables = dict(dataset.tables)
+    if date is None:
+        return dataclasses.replace(dataset, tables=tables, as_of=latest_date(dataset))
+    cutoff = pd.Timestamp(date)
+    documents = tables["documents"]
+    documents = documents[documents["published_on"] <= cutoff]
+    kept_docs = set(documents["doc_id"])
+    tables["documents"] = documents.reset_index(drop=True)
+    for name in _BY_DOCUMENT:
+        if name in tables:
+            frame = tables[name]
+            tables[name] = frame[frame["doc_id"].isin(kept_docs)].reset_index(drop=True)
+    claims = tables["claims"]
+    dates = resolve_claim_dates(claims, documents)
+    tables["claims"] = claims[(dates <= cutoff).fillna(False)].reset_index(drop=True)
+    steps = tables.get("relation_steps")
+    if steps is not None:
+        known = set(tables["claims"]["claim_id"])
+        steps = steps[steps["status_on"] <= cutoff].copy()
+        steps["claim_ids"] = [
+            LIST_SEPARATOR.join(c for c in split_list(ids) if c in known) or pd.NA
+            for ids in steps["claim_ids"]
+        ]
+        tables["relation_steps"] = steps.reset_index(drop=True)
+    tables["relations"] = relations_at(tables["relations"], steps)
+    texts = {d: t for d, t in dataset.texts.items() if d in kept_docs}
+    return dataclasses.replace(dataset, tables=tables, texts=texts, as_of=date)
+
+
+def relations_at(relations: pd.DataFrame, steps: pd.DataFrame | None) -> pd.DataFrame:
+    """Give each relation its latest step's status and date; drop relations with no step.
+
+    A relation's evidence (``claim_ids``) is every claim of the steps since it took its latest
+    status: later steps with the same status add claims that keep it. ``history`` lists the
+    status changes as ``(status, date)`` pairs, oldest first. Without a steps table the
+    relations are returned as they are (a ``relations.csv`` that still carries ``status`` and
+    ``claim_ids``).
+
+    >>> rel = pd.DataFrame({"relation_id": ["r1", "r2"], "note": ["", ""]})
+    >>> steps = pd.DataFrame({"relation_id": ["r1"] * 3,
+    ...     "status": ["alleged", "established", "established"],
+    ...     "status_on": pd.to_datetime(["2024-10-01", "2024-10-09", "2024-10-12"]),
+    ...     "claim_ids": ["a", "b", "c"]})
+    >>> relations_at(rel, steps)[["relation_id", "status", "claim_ids"]].values.tolist()
+    [['r1', 'established', 'b;c']]
+    """
+    if steps is None:
+        return relations
+    ordered = steps.sort_values(["relation_id", "status_on"], kind="stable")
+    latest: dict[str, dict] = {}
+    for relation_id, status, on, ids in zip(
+        ordered["relation_id"],
+        ordered["status"],
+        ordered["status_on"],
+        ordered["claim_ids"],
+        strict=True,
+    ):
+        ids = [] if pd.isna(ids) else split_list(ids)
+        entry = latest.get(relation_id)
+        if entry is None or entry["status"] != status:
+            history = [*entry["history"], (status, on)] if entry else [(status, on)]
+            entry = latest[relation_id] = {"status": status, "claim_ids": [], "history": history}
+        entry["claim_ids"] += [c for c in ids if c not in entry["claim_ids"]]
+    out = relations[relations["relation_id"].isin(list(latest))].copy()
+    rows = [latest[r] for r in out["relation_id"]]
+    out["status"] = pd.array([r["status"] for r in rows], dtype="string")
+    out["claim_ids"] = pd.array(
+        [LIST_SEPARATOR.join(r["claim_ids"]) or pd.NA for r in rows], dtype="string"
+    )
+    out["status_on"] = pd.to_datetime([r["history"][-1][1] for r in rows])
+    out["history"] = [tuple((s, pd.Timestamp(on).date()) for s, on in r["history"]) for r in rows]
+    return out.reset_index(drop=True)
