@@ -6,6 +6,7 @@ import networkx as nx
 import pandas as pd
 
 from claimscope.analysis import check_known
+from claimscope.analysis.hedges import choose_verb
 from claimscope.analysis.relations import list_actor_ties, vocabularies_of
 from claimscope.analysis.troops import FIGURE_TYPE, convert_figure, normalisation_of
 from claimscope.dataset import split_list
@@ -82,7 +83,8 @@ def summarise_figures(
         sounds = "hedged with " + join_names([f"“{h}”" for h in hedges]) if hedges else "unhedged"
         stated = text_of(f["stated_figure"])
         paragraphs.append(
-            f"{f['claimant_name']} ({format_date(f['claimed_on'])}): “{stated}”, "
+            f"{f['claimant_name']} ({format_date(f['claimed_on'])}) {choose_verb(hedges)} "
+            f"“{stated}”, "
             f"normalised to {format_row_interval(f)} troops"
             + (f" ({where})" if where else "")
             + f"; {sounds}; graded {f['grade'] or 'ungraded'}."
