@@ -61,7 +61,10 @@ def weigh_cells(cells: pd.DataFrame, weights: pd.Series | None) -> pd.DataFrame:
 
 def _scores(cells: pd.DataFrame, scale: pd.DataFrame) -> pd.Series:
     """Map each cell to its consistency score (NaN for a rating that has none, such as NA)."""
-    by_rating = dict(zip(scale["rating"], pd.to_numeric(scale["score"]), strict=True))
+    by_rating = {
+        rating: float("nan") if pd.isna(score) else float(score)
+        for rating, score in zip(scale["rating"], scale["score"], strict=True)
+    }
     check_known("rating", cells["rating"].unique(), by_rating, "ratings")
     return cells["rating"].map(by_rating).astype(float)
 
@@ -213,10 +216,13 @@ def gather_evidence(
         weighted: Weigh each cell by its claim's Admiralty grades (the weights tables).
 
     Returns:
-        :func:`select_cells` output with ``weight`` and the claim's resolved ``claimed_on``.
+        :func:`select_cells` output with ``weight``, the claim's resolved ``claimed_on`` and
+        its ``claimant_name``.
     """
     claims = tables["claims"].copy()
     claims["claimed_on"] = resolve_claim_dates(claims, tables["documents"])
+    names = dict(zip(tables["actors"]["actor_id"], tables["actors"]["name"], strict=True))
+    claims["claimant_name"] = claims["claimant_id"].map(lambda a: names.get(a, a))
     reliability, credibility = tables["source_reliability"], tables["info_credibility"]
     claims = claims[meets_min_grade(claims, min_grade, reliability, credibility)]
     cells = select_cells(
