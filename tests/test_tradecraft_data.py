@@ -7,6 +7,7 @@ import json
 
 import pandas as pd
 import pytest
+from helpers import set_cell
 
 import claimscope as cs
 from claimscope.analysis import ach, hedges, replay
@@ -14,7 +15,6 @@ from claimscope.analysis.estimative import express_likelihood
 from claimscope.analysis.timeline import known_as_of
 from claimscope.charts import hypotheses as charts
 from claimscope.cli import main
-from tests.helpers import set_cell
 
 
 @pytest.fixture(scope="module")
