@@ -26,7 +26,8 @@ from claimscope.dataset import read_schema, resource_schema
 
 PROJECT_DATA = Path(__file__).resolve().parents[1] / "data"
 VOCABULARIES = ("relation_types", "relation_statuses", "stances", "claim_types", "measures")
-VOCABULARIES += ("actor_kinds",)
+VOCABULARIES += ("actor_kinds", "source_reliability", "info_credibility", "consistency_ratings")
+VOCABULARIES += ("likelihoods",)
 
 CLAIMS_PER_DOCUMENT = 200
 CLAIMS_PER_ACTOR = 50
@@ -240,6 +241,9 @@ def generate(out_dir: Path | str, claims: int, seed: int = 0) -> dict[str, int]:
     # the corpus has no corrections.
     (out_dir / "relation_steps.csv").write_bytes(_csv(steps))
     (out_dir / "corrections.csv").write_bytes(_csv([_header("corrections")]))
+    # The project's hypotheses, rated against no synthetic claim.
+    shutil.copy(PROJECT_DATA / "hypotheses.csv", out_dir / "hypotheses.csv")
+    (out_dir / "ratings.csv").write_bytes(_csv([_header("ratings")]))
     return counts
 
 

@@ -286,6 +286,7 @@ def test_default_reports_config_lists_the_seed_reports():
         "troop-figures",
         "actor-relations",
         "actor-relations-{focus_actor}",  # a sweep (tests/test_sweeps.py)
+        "competing-hypotheses",
     ]
     assert specs[2].parameters == {"depth": 1}
 

@@ -65,6 +65,12 @@ def _validate(args: argparse.Namespace) -> int:
     except DatasetError as error:
         return print_bad_input(error, "invalid: {count} problem(s)")
     print(f"valid: {describe_counts(dataset.counts())} (dataset {dataset.version})")
+    if getattr(args, "warnings", False):
+        from claimscope.analysis.hedges import describe_hedge_warnings
+
+        # Warnings are advice to the curator: they never change the exit status.
+        for line in describe_hedge_warnings(dataset.claims):
+            print(line)
     if dataset.located:
         print(f"{len(dataset.located)} claim(s) have empty offsets; `claimscope locate` fills them")
     return EXIT_OK
@@ -256,6 +262,11 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
         _add_data_dir(sub, legacy=True)
         sub.set_defaults(func=func)
         subs[name] = sub
+    subs["validate"].add_argument(
+        "--warnings",
+        action="store_true",
+        help="also list claims whose curated hedges differ from the hedges found in the quote",
+    )
     text = "write every claim, with names and titles, as a spreadsheet-safe CSV"
     sub = commands.add_parser("export", help=text, description=text[0].upper() + text[1:] + ".")
     sub.add_argument("output", type=Path, metavar="OUT.csv", help="the CSV to write")

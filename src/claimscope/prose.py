@@ -6,6 +6,7 @@ import networkx as nx
 import pandas as pd
 
 from claimscope.analysis import check_known
+from claimscope.analysis.hedges import choose_verb
 from claimscope.analysis.relations import list_actor_ties, vocabularies_of
 from claimscope.analysis.troops import FIGURE_TYPE, convert_figure, normalisation_of
 from claimscope.dataset import split_list
@@ -122,11 +123,11 @@ def summarise_figures(
         hedges = split_list(text_of(f["hedges"]))
         stated = text_of(f["stated_figure"])
         label = vocab.label("measures", f["measure"])
-        says = (
-            f"suggested the troops {label} were “{stated}”"
-            if hedges
-            else f"put the troops {label} at “{stated}”"
-        )
+        verb = choose_verb(hedges)  # the hedge decides the verb: suggests, reports or says
+        says = {
+            "suggests": f"suggested the troops {label} were “{stated}”",
+            "reports": f"reported the troops {label} at “{stated}”",
+        }.get(verb, f"put the troops {label} at “{stated}”")
         period = text_of(f.get("period"))
         detail = f"{format_row_interval(f)} troops" + (f" per {period}" if period else "")
         if where:

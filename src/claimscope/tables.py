@@ -22,23 +22,6 @@ from claimscope.vocab import Vocabularies, load_vocabularies
 #: sluggish long before 100,000 rows, and nobody reads them on a page.
 TABLE_ROWS = 200
 
-#: The Admiralty (NATO) grading scales the curator's grades use.
-SOURCE_RELIABILITY: dict[str, str] = {
-    "A": "Completely reliable",
-    "B": "Usually reliable",
-    "C": "Fairly reliable",
-    "D": "Not usually reliable",
-    "E": "Unreliable",
-    "F": "Reliability cannot be judged",
-}
-INFO_CREDIBILITY: dict[int, str] = {
-    1: "Confirmed by other sources",
-    2: "Probably true",
-    3: "Possibly true",
-    4: "Doubtful",
-    5: "Improbable",
-    6: "Truth cannot be judged",
-}
 _CLAIM_COLUMNS = [
     "Claimant",
     "Stance",
@@ -258,13 +241,22 @@ def tabulate_stance_changes(
 
 def describe_grades() -> pd.DataFrame:
     """Tabulate the Admiralty grading scales: letter for the source, digit for the information."""
+
+
+def describe_grades(vocab: Vocabularies | None = None) -> pd.DataFrame:
+    """Tabulate the Admiralty grading scales: letter for the source, digit for the information.
+
+    The scales are the dataset's ``source_reliability`` and ``info_credibility`` tables (the
+    project's by default).
+    """
+    vocab = vocab or load_vocabularies()
     rows = [
-        {"Scale": "Source reliability", "Grade": k, "Meaning": v}
-        for k, v in SOURCE_RELIABILITY.items()
-    ]
-    rows += [
-        {"Scale": "Information credibility", "Grade": str(k), "Meaning": v}
-        for k, v in INFO_CREDIBILITY.items()
+        {"Scale": scale, "Grade": str(grade), "Meaning": label}
+        for scale, table, key in (
+            ("Source reliability", vocab.source_reliability, "source_reliability"),
+            ("Information credibility", vocab.info_credibility, "info_credibility"),
+        )
+        for grade, label in zip(table[key], table["label"], strict=True)
     ]
     return pd.DataFrame(rows)
 

@@ -19,6 +19,10 @@ KEYS = {
     "claim_types": "claim_type",
     "measures": "measure",
     "actor_kinds": "kind",
+    "source_reliability": "source_reliability",
+    "info_credibility": "info_credibility",
+    "consistency_ratings": "rating",
+    "likelihoods": "expression",
 }
 #: Vocabularies whose rows have an order of their own (``rank``); the others keep table order.
 _RANKED = ("relation_statuses", "stances")
@@ -35,6 +39,10 @@ class Vocabularies:
         claim_types: The stance each claim type takes (missing when it takes none).
         measures: Label, colour, symbol of each measure.
         actor_kinds: Label and node symbol of each actor kind.
+        source_reliability: Label and weight of each Admiralty reliability grade, A to F.
+        info_credibility: Label and weight of each Admiralty credibility grade, 1 to 6.
+        consistency_ratings: Label, score and colour of each ACH rating, CC to NA.
+        likelihoods: ICD 203's expressions of likelihood and their bands in percent.
     """
 
     relation_types: pd.DataFrame
@@ -43,6 +51,10 @@ class Vocabularies:
     claim_types: pd.DataFrame
     measures: pd.DataFrame
     actor_kinds: pd.DataFrame
+    source_reliability: pd.DataFrame
+    info_credibility: pd.DataFrame
+    consistency_ratings: pd.DataFrame
+    likelihoods: pd.DataFrame
 
     @classmethod
     def from_tables(cls, tables: Mapping[str, pd.DataFrame]) -> Vocabularies:

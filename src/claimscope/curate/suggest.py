@@ -11,12 +11,12 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
+from claimscope.analysis.hedges import find_hedges
 from claimscope.curate.actors import ActorMatcher, Mention
 from claimscope.curate.stances import find_claimants, find_stance
 from claimscope.curate.tables import field_spec, table_columns
 from claimscope.curate.text import find_date, split_sentences, starts_same_day
 from claimscope.curate.troop_figures import Figure, find_figures
-from claimscope.curate.vocabulary import find_all
 from claimscope.dataset import Dataset, DatasetError, Problem, load_dataset
 
 PROVISIONAL_PREFIX = "new-"
@@ -131,7 +131,6 @@ class _Suggester:
         self.out.append({c: str(row.get(c, "")) for c in self.columns})
 
     def _base(self, sentence: str, start: int, claimant: str, claim_type: str) -> dict:
-        hedges = [m.group().lower() for m, _ in find_all("hedge", sentence)]
         return {
             "doc_id": self.doc_id,
             "quote": sentence,
@@ -139,7 +138,7 @@ class _Suggester:
             "end": start + len(sentence),
             "claimant_id": claimant,
             "claim_type": claim_type,
-            "hedges": "; ".join(dict.fromkeys(hedges)),
+            "hedges": "; ".join(find_hedges(sentence)),
         }
 
     def _figure_row(

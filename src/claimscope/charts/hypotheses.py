@@ -1,0 +1,221 @@
+"""Charts of the competing-hypotheses report: the matrix, scores, diagnosticity, replay, grades."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from claimscope.charts.style import PALETTE, base_layout, hover_text
+from claimscope.display import escape_text
+from claimscope.formatting import format_date, text_of
+
+#: Pixels per claim row of the matrix and the diagnosticity chart.
+ROW_HEIGHT = 22
+
+
+def label_claims(cells: pd.DataFrame) -> dict[str, str]:
+    """Return each claim's row label: id, claimant, date, and a dagger when the quote hedges."""
+    labels = {}
+    for row in cells.drop_duplicates("claim_id").itertuples(index=False):
+        hedged = " †" if text_of(row.hedges) else ""
+        who = text_of(getattr(row, "claimant_name", "")) or row.claimant_id
+        labels[row.claim_id] = f"{row.claim_id} · {who} ({format_date(row.claimed_on)}){hedged}"
+    return labels
+
+
+def plot_matrix(cells: pd.DataFrame, scale: pd.DataFrame, *, title: str) -> go.Figure:
+    """Draw the claims × hypotheses matrix, each cell coloured and labelled by its rating.
+
+    Args:
+        cells: ``gather_evidence`` output (with ``claimant_name`` when names are wanted).
+        scale: The ``consistency_ratings`` table: its order and colours.
+        title: Chart title.
+
+    Hover gives the claim, its grade and hedges, the rating with the curator's reason, and the
+    quote, every value escaped.
+    """
+    ratings = list(scale["rating"])
+    position = {r: i for i, r in enumerate(ratings)}
+    claims = list(dict.fromkeys(cells["claim_id"]))
+    hypotheses = list(dict.fromkeys(cells["hypothesis_id"]))
+    labels = label_claims(cells)
+    labels_of = dict(zip(scale["rating"], scale["label"], strict=True))
+    grid = cells.set_index(["claim_id", "hypothesis_id"])
+    z, text, hover = [], [], []
+    for claim in claims:
+        z_row, text_row, hover_row = [], [], []
+        for hypothesis in hypotheses:
+            if (claim, hypothesis) not in grid.index:
+                z_row.append(None)
+                text_row.append("")
+                hover_row.append("")
+                continue
+            cell = grid.loc[(claim, hypothesis)]
+            z_row.append(position[cell["rating"]])
+            text_row.append(escape_text(cell["rating"]))
+            hover_row.append(
+                hover_text(
+                    ("Claim", labels[claim]),
+                    ("Hypothesis", hypothesis),
+                    ("Rating", f"{cell['rating']} ({labels_of[cell['rating']]})"),
+                    ("Why", cell["note"]),
+                    (
+                        "Grade",
+                        f"{text_of(cell['source_reliability'])}{text_of(cell['info_credibility'])}",
+                    ),
+                    ("Hedges", cell["hedges"]),
+                    ("Quote", cell["quote"]),
+                )
+            )
+        z.append(z_row)
+        text.append(text_row)
+        hover.append(hover_row)
+    steps = len(ratings)
+    colorscale = []
+    for i, colour in enumerate(scale["colour"]):
+        colorscale += [[i / steps, colour], [(i + 1) / steps, colour]]
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=hypotheses,
+            y=[escape_text(labels[c]) for c in claims],
+            text=text,
+            texttemplate="%{text}",
+            hovertext=hover,
+            hovertemplate="%{hovertext}<extra></extra>",
+            colorscale=colorscale,
+            zmin=-0.5,
+            zmax=steps - 0.5,
+            xgap=2,
+            ygap=2,
+            colorbar={
+                "tickvals": list(range(steps)),
+                "ticktext": [escape_text(f"{r} {labels_of[r]}") for r in ratings],
+                "title": {"text": "Rating"},
+            },
+        )
+    )
+    base_layout(fig, title, height=max(320, 140 + ROW_HEIGHT * len(claims)))
+    fig.update_yaxes(autorange="reversed", showgrid=False)
+    fig.update_xaxes(side="top", showgrid=False)
+    return fig
+
+
+def plot_scores(scores: pd.DataFrame, *, title: str, weighted: bool) -> go.Figure:
+    """Draw each hypothesis's inconsistency score as a bar; the leading ones are marked."""
+    fig = go.Figure(
+        go.Bar(
+            x=list(scores["hypothesis_id"]),
+            y=list(scores["inconsistency"]),
+            marker_color=[PALETTE[0] if lead else "#bbbbbb" for lead in scores["is_leading"]],
+            text=[f"{v:g}" for v in scores["inconsistency"]],
+            textposition="outside",
+            hovertemplate="%{x}: %{y}<extra></extra>",
+        )
+    )
+    base_layout(fig, title, height=360)
+    what = "weighted inconsistency" if weighted else "inconsistency (I = 1, II = 2)"
+    fig.update_yaxes(title_text=f"{what}; lower is more likely", rangemode="tozero")
+    return fig
+
+
+def plot_diagnosticity(diagnosticity: pd.DataFrame, labels: dict[str, str], *, title: str):
+    """Draw each claim's diagnosticity as a horizontal bar, most diagnostic at the top."""
+    fig = go.Figure(
+        go.Bar(
+            x=list(diagnosticity["diagnosticity"]),
+            y=[escape_text(labels.get(c, c)) for c in diagnosticity["claim_id"]],
+            orientation="h",
+            marker_color=PALETTE[1],
+            hovertemplate="%{y}: %{x}<extra></extra>",
+        )
+    )
+    base_layout(fig, title, height=max(320, 120 + ROW_HEIGHT * len(diagnosticity)))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(
+        title_text="spread of consistency scores across hypotheses", rangemode="tozero"
+    )
+    return fig
+
+
+def plot_replay(replay: pd.DataFrame, *, title: str) -> go.Figure:
+    """Draw each hypothesis's inconsistency on every date rated evidence arrived, one line each."""
+    fig = go.Figure()
+    for i, (hypothesis, group) in enumerate(replay.groupby("hypothesis_id", sort=False)):
+        fig.add_trace(
+            go.Scatter(
+                x=[format_date(d) for d in group["as_of"]],
+                y=list(group["inconsistency"]),
+                customdata=list(group["claims"]),
+                mode="lines+markers",
+                name=escape_text(hypothesis),
+                line={"color": PALETTE[i % len(PALETTE)]},
+                hovertemplate=f"{escape_text(hypothesis)} on %{{x}}: %{{y}} "
+                "(%{customdata} rated claims known)<extra></extra>",
+            )
+        )
+    base_layout(fig, title, height=400)
+    fig.update_xaxes(title_text="as of", type="category")
+    fig.update_yaxes(title_text="inconsistency; lower is more likely", rangemode="tozero")
+    return fig
+
+
+def plot_grade_grid(
+    counts: pd.DataFrame,
+    names: dict[str, str],
+    reliability: pd.DataFrame,
+    credibility: pd.DataFrame,
+    *,
+    title: str,
+) -> go.Figure:
+    """Draw how many claims sit in each Admiralty cell: overall, and per claimant by a menu.
+
+    Args:
+        counts: ``claimscope.analysis.grades.count_grades`` output.
+        names: ``actor_id`` to name, for the menu.
+        reliability: The ``source_reliability`` table (rows: the letters, best first).
+        credibility: The ``info_credibility`` table (columns: the digits, best first).
+        title: Chart title.
+    """
+    letters = list(reliability["source_reliability"])
+    digits = [int(d) for d in credibility["info_credibility"]]
+    groups = [("All claimants", counts)]
+    groups += [
+        (names.get(who, who), group) for who, group in counts.groupby("claimant_id", sort=True)
+    ]
+    fig = go.Figure()
+    for i, (name, group) in enumerate(groups):
+        table = group.groupby(["source_reliability", "info_credibility"])["claims"].sum()
+        z = [[int(table.get((letter, digit), 0)) for digit in digits] for letter in letters]
+        fig.add_trace(
+            go.Heatmap(
+                z=z,
+                x=[str(d) for d in digits],
+                y=letters,
+                text=[[str(v) if v else "" for v in row] for row in z],
+                texttemplate="%{text}",
+                colorscale="Blues",
+                zmin=0,
+                showscale=i == 0,
+                visible=i == 0,
+                name=escape_text(name),
+                hovertemplate="%{y}%{x}: %{z} claim(s)<extra></extra>",
+                xgap=2,
+                ygap=2,
+            )
+        )
+    buttons = [
+        {
+            "label": escape_text(name),
+            "method": "update",
+            "args": [{"visible": [j == i for j in range(len(groups))]}],
+        }
+        for i, (name, _) in enumerate(groups)
+    ]
+    base_layout(fig, title, height=420)
+    fig.update_layout(
+        updatemenus=[{"buttons": buttons, "x": 1, "xanchor": "right", "y": 1.15, "yanchor": "top"}]
+    )
+    fig.update_yaxes(autorange="reversed", title_text="source reliability", showgrid=False)
+    fig.update_xaxes(title_text="information credibility", side="top", showgrid=False)
+    return fig
