@@ -239,10 +239,6 @@ def tabulate_stance_changes(
     return pd.DataFrame(rows, columns=["Party", "Stances over time", "Changed", "Answering"])
 
 
-def describe_grades() -> pd.DataFrame:
-    """Tabulate the Admiralty grading scales: letter for the source, digit for the information."""
-
-
 def describe_grades(vocab: Vocabularies | None = None) -> pd.DataFrame:
     """Tabulate the Admiralty grading scales: letter for the source, digit for the information.
 
