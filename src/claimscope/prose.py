@@ -135,10 +135,11 @@ def _summarise_measure(label: str, group: pd.DataFrame) -> str:
     if n == 1:
         return (
             f"One figure for troops {label}: {top['claimant_name']} says "
-            f"“{text_of(top['stated_figure'])}” ({low_text} to {high_text} troops)."
+            f"“{text_of(top['stated_figure'])}” ({format_row_interval(top)} troops)."
         )
+    span = f"are all {low_text}" if low_text == high_text else f"span {low_text} to {high_text}"
     return (
-        f"{n} figures for troops {label} span {low_text} to {high_text} troops. "
+        f"{n} figures for troops {label} {span} troops. "
         f"Highest: {top['claimant_name']} (“{text_of(top['stated_figure'])}”); "
         f"lowest: {bottom['claimant_name']} (“{text_of(bottom['stated_figure'])}”)."
     )

@@ -9,17 +9,11 @@ from pathlib import Path
 import yaml
 
 from claimscope.build.kernel import import_papermill
+from claimscope.parameters import ParameterError, coerce_parameters
 from claimscope.paths import REPORTS_CONFIG
 
 _CONFIG_KEYS = {"name", "notebook", "title", "description", "parameters"}
-_TYPES: dict[str, tuple[type, ...]] = {
-    "str": (str,),
-    "int": (int,),
-    "float": (int, float),
-    "bool": (bool,),
-    "list": (list,),
-    "dict": (dict,),
-}
+_TYPES = {"str", "int", "float", "bool", "list", "dict"}
 # The notebook parameter that receives the report's title from reports.yaml when not set.
 TITLE_PARAMETER = "title"
 DATA_DIR_PARAMETER = "data_dir"
@@ -128,7 +122,10 @@ def read_notebook_parameters(notebook: Path) -> dict[str, dict]:
 
 
 def check_parameters(spec: ReportSpec, declared: dict[str, dict]) -> list[str]:
-    """Check a report's parameters against its notebook: unknown names and wrong types."""
+    """Check a report's parameters against its notebook: unknown names, uncoercible values.
+
+    Values are coerced as the notebook's own check (:mod:`claimscope.parameters`) does.
+    """
     problems = []
     if not declared:
         problems.append(
@@ -138,22 +135,18 @@ def check_parameters(spec: ReportSpec, declared: dict[str, dict]) -> list[str]:
         problems.append(
             f"report {spec.name!r}: set the data folder with --data-dir, not as a parameter"
         )
-    for name, value in spec.parameters.items():
-        if name not in declared:
-            known = ", ".join(sorted(declared)) or "none"
-            problems.append(
-                f"report {spec.name!r}: unknown parameter {name!r} "
-                f"(the notebook {spec.notebook.name} declares: {known})"
-            )
-            continue
-        type_name = declared[name]["type"]
-        allowed = _TYPES.get(type_name)
-        wrong_bool = isinstance(value, bool) and type_name in ("int", "float")
-        if allowed and (not isinstance(value, allowed) or wrong_bool):
-            problems.append(
-                f"report {spec.name!r}: parameter {name!r} must be {type_name}, "
-                f"got {type(value).__name__} {value!r}"
-            )
+    unknown = [name for name in spec.parameters if name not in declared]
+    for name in unknown:
+        known = ", ".join(sorted(declared)) or "none"
+        problems.append(
+            f"report {spec.name!r}: unknown parameter {name!r} "
+            f"(the notebook {spec.notebook.name} declares: {known})"
+        )
+    given = {n: v for n, v in spec.parameters.items() if n not in unknown}
+    try:
+        coerce_parameters(given, {n: declared[n]["type"] for n in given})
+    except ParameterError as error:
+        problems += [f"report {spec.name!r}: {problem}" for problem in error.problems]
     return problems
 
 
