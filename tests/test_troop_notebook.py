@@ -78,8 +78,8 @@ def test_notebook_follows_claimant_filter_and_brigade_size(tmp_path):
 def test_notebook_names_an_unknown_claimant(tmp_path):
     with pytest.raises(pm.PapermillExecutionError) as error:
         run(tmp_path, claimant_ids=["nobody_at_all"])
-    assert "nobody_at_all" in str(error.value)
-    assert "unknown claimant" in str(error.value)
+    assert "parameter 'claimant_ids': unknown actor id 'nobody_at_all'" in str(error.value)
+    assert "actor_id column of data/actors.csv" in str(error.value)
 
 
 def test_committed_notebook_is_small_and_carries_no_plotly_js():
