@@ -8,6 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 KERNEL := claimscope
 JOBS ?=
+LAB_PORT ?= 8888
 # DATA=DIR points validate, locate and reports at another dataset folder (default: data/).
 DATA ?=
 DATA_FLAG = $(if $(DATA),--data-dir $(DATA))
@@ -47,9 +48,13 @@ notebooks: setup
 screenshot: setup
 	$(BIN)/python docs/make_screenshot.py
 
-## Open JupyterLab on notebooks/ with the claimscope kernel
+## Open JupyterLab on notebooks/ with the claimscope kernel; prints the URL to open (LAB_PORT=N)
 lab: setup
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	@token=$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(16))'); \
+	echo "JupyterLab: open http://127.0.0.1:$(LAB_PORT)/lab?token=$$token (Ctrl-C stops it)"; \
+	$(BIN)/jupyter lab --notebook-dir=notebooks --no-browser --ip=127.0.0.1 --port=$(LAB_PORT) \
+		--ServerApp.port_retries=0 --IdentityProvider.token=$$token \
+		$(if $(filter 0,$(shell id -u)),--allow-root)
 
 ## Run the benchmarks (build, scale, suggest recall) and write benchmarks/RESULTS.md
 bench: setup

@@ -18,7 +18,7 @@ from claimscope import build
 from claimscope.build import BuildInputError, build_reports
 from claimscope.cli import main
 from claimscope.dataset import DatasetError
-from claimscope.paths import DATA_DIR, REPORTS_CONFIG
+from claimscope.paths import DATA_DIR, PROJECT_ROOT, REPORTS_CONFIG
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 pytestmark = pytest.mark.integration
@@ -158,7 +158,7 @@ def test_unknown_and_mistyped_parameters_are_refused_before_any_kernel(tmp_path,
         tmp_path / "r.yaml",
         [
             {"name": "typo", "notebook": "ok.ipynb", "parameters": {"barz": 2}},
-            {"name": "mistyped", "notebook": "ok.ipynb", "parameters": {"bars": "2"}},
+            {"name": "mistyped", "notebook": "ok.ipynb", "parameters": {"bars": "two"}},
             {"name": "boolean", "notebook": "ok.ipynb", "parameters": {"bars": True}},
         ],
     )
@@ -167,8 +167,30 @@ def test_unknown_and_mistyped_parameters_are_refused_before_any_kernel(tmp_path,
     problems = caught.value.problems
     assert problems[0].startswith("report 'typo': unknown parameter 'barz' (the notebook ")
     assert "declares: bars, data_dir, label" in problems[0]
-    assert problems[1] == "report 'mistyped': parameter 'bars' must be int, got str '2'"
-    assert problems[2] == "report 'boolean': parameter 'bars' must be int, got bool True"
+    assert problems[1] == "report 'mistyped': parameter 'bars': got 'two'; expected a whole number"
+    assert problems[2] == "report 'boolean': parameter 'bars': got True; expected a whole number"
+    assert not (tmp_path / "out").exists()
+
+
+def test_parameters_are_coerced_as_the_notebook_check_does(tmp_path, no_kernel):
+    config = write_config(
+        tmp_path / "r.yaml", [{"name": "a", "notebook": "ok.ipynb", "parameters": {"bars": "3"}}]
+    )
+    (plan,) = build.plan_reports(build.read_config(config), None)
+    assert plan.notebook_parameters["bars"] == 3
+
+
+def test_an_unknown_id_is_refused_with_a_suggestion_before_any_kernel(tmp_path, no_kernel):
+    notebook = PROJECT_ROOT / "notebooks" / "actor_relations.ipynb"
+    config = write_config(
+        tmp_path / "r.yaml",
+        [{"name": "typo", "notebook": str(notebook), "parameters": {"focus_actor": "rusia"}}],
+    )
+    with pytest.raises(BuildInputError) as caught:
+        build_reports(config=config, output_dir=tmp_path / "out", quiet=True)
+    (problem,) = caught.value.problems
+    assert problem.startswith("report 'typo': parameter 'focus_actor': unknown actor id 'rusia'")
+    assert "did you mean 'russia'?" in problem and "data/actors.csv" in problem
     assert not (tmp_path / "out").exists()
 
 

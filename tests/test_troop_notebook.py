@@ -80,8 +80,8 @@ def test_notebook_follows_claimant_filter_and_brigade_size(tmp_path):
 def test_notebook_names_an_unknown_claimant(tmp_path):
     with pytest.raises(pm.PapermillExecutionError) as error:
         run(tmp_path, claimant_ids=["nobody_at_all"])
-    assert "nobody_at_all" in str(error.value)
-    assert "unknown claimant" in str(error.value)
+    assert "parameter 'claimant_ids': unknown actor id 'nobody_at_all'" in str(error.value)
+    assert "actor_id column of data/actors.csv" in str(error.value)
 
 
 def test_default_report_shows_russia_and_the_united_states_changing_their_stance():

@@ -60,7 +60,8 @@ def figure_bundle(fig: go.Figure, name: str) -> dict[str, object]:
         "  if (window.Plotly) {\n"
         "    window.Plotly.newPlot(el, spec.data, spec.layout, spec.config);\n"
         "  } else {\n"
-        '    el.textContent = "This chart needs plotly.js, which this page does not include.";\n'
+        '    el.textContent = "This chart needs plotly.js, which this page does not include: "\n'
+        '      + "convert the notebook with `jupyter nbconvert --to claimscope`.";\n'
         "  }\n"
         "})();\n"
         "</script>"

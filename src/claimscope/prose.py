@@ -217,9 +217,10 @@ def _summarise_measure(label: str, group: pd.DataFrame) -> str:
         if first == last
         else f"from {format_day(first)} to {format_day(last)}"
     )
+    span = f"are all {low_text}" if low_text == high_text else f"span {low_text} to {high_text}"
     bottom_who = text_of(bottom.get("claimant_display")) or bottom["claimant_name"]
     return (
-        f"{n} figures for troops {label}, given {when}, span {low_text} to {high_text} troops. "
+        f"{n} figures for troops {label}, given {when}, {span} troops. "
         f"Highest: {who} (“{text_of(top['stated_figure'])}”); "
         f"lowest: {bottom_who} (“{text_of(bottom['stated_figure'])}”)."
     )

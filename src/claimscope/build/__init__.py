@@ -23,7 +23,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,6 +33,7 @@ from claimscope.build.html import convert_to_html, render_index
 from claimscope.build.manifest import Manifest, cache_key, code_version
 from claimscope.build.outputs import CLAIMS_EXPORT_NAME, INDEX_NAME, LOCK_NAME, WORK_DIR_NAME
 from claimscope.files import dataset_version, write_atomic, write_files_atomic
+from claimscope.parameters import ParameterError, check_ids, coerce_parameters
 from claimscope.paths import DATA_DIR, REPORTS_CONFIG, REPORTS_DIR
 
 if TYPE_CHECKING:
@@ -107,6 +108,8 @@ def plan_reports(
         declared_cache: Notebook sha256 to its declared parameters; read and filled in, so an
             unchanged notebook is not parsed again.
 
+    Values are coerced as the notebooks' own parameter check does (``"a, b"`` to a list).
+
     Raises:
         BuildInputError: naming each report and parameter that is unknown or of the wrong type.
     """
@@ -118,12 +121,32 @@ def plan_reports(
         except BuildInputError as error:
             problems += error.problems
             continue
-        problems += config.check_parameters(spec, declared)
+        found = config.check_parameters(spec, declared)
+        if not found:
+            types = {name: declared[name]["type"] for name in spec.parameters}
+            spec = replace(spec, parameters=coerce_parameters(spec.parameters, types))
+        problems += found
         shown, run = config.resolve_parameters(spec, declared, data_dir)
         plans.append(ReportPlan(spec, shown, run, frozenset(declared)))
     if problems:
         raise BuildInputError(problems)
     return plans
+
+
+def check_report_ids(plans: list[ReportPlan], dataset: Dataset) -> None:
+    """Check every plan's ids against the dataset, as each notebook's first cell would.
+
+    Raises:
+        BuildInputError: naming each report, parameter, unknown id and the closest known ones.
+    """
+    problems = []
+    for plan in plans:
+        try:
+            check_ids(plan.notebook_parameters, dataset)
+        except ParameterError as error:
+            problems += [f"report {plan.name!r}: {problem}" for problem in error.problems]
+    if problems:
+        raise BuildInputError(problems)
 
 
 def _validate(data_dir: Path) -> Dataset:
@@ -196,6 +219,10 @@ def build_reports(
         for plan in plans:
             page = {"title": plan.spec.title, "description": plan.spec.description}
             plan.key = cache_key(plan.spec.notebook, plan.notebook_parameters, page, version, code)
+        if force or any(not manifest.is_fresh(p.name, p.key) for p in plans):
+            # Ids are checked against the data before the lock or any kernel, as in the notebook.
+            dataset = dataset or _validate(data_dir)
+            check_report_ids(plans, dataset)
         errors = []
         try:
             with outputs.build_lock(output_dir, say):

@@ -12,17 +12,11 @@ import yaml
 from claimscope.build.kernel import import_papermill
 from claimscope.build.outputs import clashing_output
 from claimscope.build.strict_yaml import YAMLInputError, load_yaml
+from claimscope.parameters import ParameterError, coerce_parameters
 from claimscope.paths import REPORTS_CONFIG
 
 _CONFIG_KEYS = {"name", "notebook", "title", "description", "parameters", "matrix"}
-_TYPES: dict[str, tuple[type, ...]] = {
-    "str": (str,),
-    "int": (int,),
-    "float": (int, float),
-    "bool": (bool,),
-    "list": (list,),
-    "dict": (dict,),
-}
+_TYPES = {"str", "int", "float", "bool", "list", "dict"}
 # The notebook parameter that receives the report's title from reports.yaml when not set.
 TITLE_PARAMETER = "title"
 DATA_DIR_PARAMETER = "data_dir"
@@ -205,7 +199,10 @@ def declared_parameters(spec: ReportSpec, cache: dict[str, dict]) -> dict[str, d
 
 
 def check_parameters(spec: ReportSpec, declared: dict[str, dict]) -> list[str]:
-    """Check a report's parameters against its notebook: unknown names and wrong types."""
+    """Check a report's parameters against its notebook: unknown names, uncoercible values.
+
+    Values are coerced as the notebook's own check (:mod:`claimscope.parameters`) does.
+    """
     problems = []
     if not declared:
         problems.append(
@@ -215,22 +212,18 @@ def check_parameters(spec: ReportSpec, declared: dict[str, dict]) -> list[str]:
         problems.append(
             f"report {spec.name!r}: set the data folder with --data-dir, not as a parameter"
         )
-    for name, value in spec.parameters.items():
-        if name not in declared:
-            known = ", ".join(sorted(declared)) or "none"
-            problems.append(
-                f"report {spec.name!r}: unknown parameter {name!r} "
-                f"(the notebook {spec.notebook.name} declares: {known})"
-            )
-            continue
-        type_name = declared[name]["type"]
-        allowed = _TYPES.get(type_name)
-        wrong_bool = isinstance(value, bool) and type_name in ("int", "float")
-        if allowed and (not isinstance(value, allowed) or wrong_bool):
-            problems.append(
-                f"report {spec.name!r}: parameter {name!r} must be {type_name}, "
-                f"got {type(value).__name__} {value!r}"
-            )
+    unknown = [name for name in spec.parameters if name not in declared]
+    for name in unknown:
+        known = ", ".join(sorted(declared)) or "none"
+        problems.append(
+            f"report {spec.name!r}: unknown parameter {name!r} "
+            f"(the notebook {spec.notebook.name} declares: {known})"
+        )
+    given = {n: v for n, v in spec.parameters.items() if n not in unknown}
+    try:
+        coerce_parameters(given, {n: declared[n]["type"] for n in given})
+    except ParameterError as error:
+        problems += [f"report {spec.name!r}: {problem}" for problem in error.problems]
     return problems
 
 

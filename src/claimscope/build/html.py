@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import claimscope
-from claimscope.build.kernel import INJECTED_TAG
 from claimscope.build.sweeps import sweep_groups
 from claimscope.files import describe_counts
 from claimscope.paths import PROJECT_ROOT
@@ -23,7 +22,6 @@ TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 INDEX_TEMPLATE = "reports-index.html.j2"
 # The notebook's own title cell, for JupyterLab readers; the page header carries the title.
 TITLE_TAG = "report-title"
-_REMOVED_TAGS = {INJECTED_TAG, "parameters", TITLE_TAG}
 _STATUS_LABELS = {
     "built": "up to date",
     "stale": "STALE: last build failed, showing the previous report",
@@ -81,7 +79,8 @@ def describe_as_of(dataset: Dataset, as_of: object) -> str:
     return format_day(date) if date else ""
 
 
-def _plotly_js() -> str:
+def plotly_js() -> str:
+    """plotly.js, to inline once per page."""
     from plotly.offline import get_plotlyjs
 
     # A literal "</script" inside an inline script would end it early.
@@ -98,38 +97,18 @@ def convert_to_html(
 ) -> str:
     """Convert an executed notebook to an offline HTML page with the code hidden.
 
+    The one conversion path: :class:`~claimscope.build.exporter.ClaimscopeExporter`, the same
+    class ``jupyter nbconvert --to claimscope`` uses, given the report's title and provenance.
     The header shows the report's title as the page's only ``<h1>`` and, when given, the date
-    the data is shown ``as_of`` ("as of 22 October 2024"); cells tagged
-    ``report-title`` (the notebook's own title), ``parameters`` and papermill's injected
-    parameters are left out.
+    the data is shown ``as_of`` ("as of 22 October 2024").
     """
     import nbformat
-    from nbconvert import HTMLExporter
-    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    from claimscope.build.exporter import ClaimscopeExporter, page_resources
 
     nb = nbformat.read(executed, as_version=4)
-    exporter = HTMLExporter(
-        template_name="claimscope",
-        extra_template_basedirs=[str(TEMPLATES_DIR)],
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-    )
-    remover = TagRemovePreprocessor(remove_cell_tags=_REMOVED_TAGS, enabled=True)
-    exporter.register_preprocessor(remover, enabled=True)
-    nb.metadata["title"] = spec.title
-    resources = {
-        "claimscope": {
-            "title": spec.title,
-            "description": spec.description,
-            "as_of": as_of,
-            "parameters": [(k, json.dumps(v, ensure_ascii=False)) for k, v in parameters.items()],
-            "provenance": provenance,
-            "version": claimscope.__version__,
-            "plotly_js": _plotly_js(),
-        }
-    }
-    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    page = page_resources(spec.title, spec.description, parameters, provenance, as_of)
+    body, _ = ClaimscopeExporter().from_notebook_node(nb, resources={"claimscope": page})
     return body
 
 

@@ -453,13 +453,17 @@ def plot_stance_by_actor(
                 ],
                 hoverinfo="text",
                 meta={"stance": stance},
+                # A stance no claimant takes would only crowd the legend out of a short chart.
+                showlegend=any(values),
             )
         )
+    shown = sum(any(trace.x) for trace in fig.data)
     ticks = [
         f'<span style="color:{colour_of(colours, actor)}">{escape_text(name)}</span>'
         for actor, name in zip(counts["claimant_id"], counts["claimant_name"], strict=True)
     ]
-    base_layout(fig, title, height=140 + 36 * max(len(counts), 1))
+    # Tall enough for the legend too, which lists one stance per line.
+    base_layout(fig, title, height=140 + max(36 * max(len(counts), 1), 22 * shown))
     fig.update_layout(barmode="stack", legend={"title": {"text": "Stance"}})
     fig.update_yaxes(
         tickvals=positions,

@@ -1,0 +1,133 @@
+"""The nbconvert exporter that writes a report page: ``jupyter nbconvert --to claimscope``.
+
+``claimscope build`` converts every report with :class:`ClaimscopeExporter`, and nbconvert finds
+the same class through its ``nbconvert.exporters`` entry point, so a notebook run by hand with
+papermill converts to the same page the build writes: plotly.js embedded once, nothing fetched
+from a network, code hidden, the title as the page's only ``<h1>``, and a provenance footer.
+Run by hand, the header and footer come from the notebook itself: the parameters papermill
+recorded, the title it ran with, and the dataset its ``data_dir`` names.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+from nbconvert.exporters import HTMLExporter
+from nbconvert.preprocessors import TagRemovePreprocessor
+from traitlets import default
+
+import claimscope
+from claimscope.build import html
+from claimscope.build.kernel import INJECTED_TAG
+
+REMOVED_TAGS = {INJECTED_TAG, "parameters", html.TITLE_TAG}
+TITLE_PARAMETER = "title"
+DATA_DIR_PARAMETER = "data_dir"
+
+
+def page_resources(
+    title: str,
+    description: str,
+    parameters: dict,
+    provenance: list[tuple[str, str]],
+    as_of: str = "",
+) -> dict[str, Any]:
+    """What the page template shows besides the notebook: header, parameters, footer."""
+    return {
+        "title": title,
+        "description": description,
+        "as_of": as_of,
+        "parameters": [(k, json.dumps(v, ensure_ascii=False)) for k, v in parameters.items()],
+        "provenance": provenance,
+        "version": claimscope.__version__,
+        "plotly_js": html.plotly_js(),
+    }
+
+
+def _title_of(nb, parameters: dict, fallback: str) -> str:
+    if isinstance(parameters.get(TITLE_PARAMETER), str) and parameters[TITLE_PARAMETER]:
+        return parameters[TITLE_PARAMETER]
+    for cell in nb.cells:
+        if html.TITLE_TAG in cell.metadata.get("tags", []):
+            return cell.source.strip().lstrip("#").strip()
+    return nb.metadata.get("title") or fallback
+
+
+def _dataset_provenance(data_dir: Path, as_of: object) -> tuple[str, dict[str, int], str]:
+    """The version, row counts and "as of" date of the dataset in ``data_dir``, or the fault."""
+    from claimscope.dataset import DatasetError, load_dataset
+
+    try:
+        dataset = load_dataset(data_dir)
+    except DatasetError as error:
+        return f"unknown: {error.problems[0]}", {}, ""
+    return dataset.version, dataset.counts(), html.describe_as_of(dataset, as_of)
+
+
+def describe_notebook(nb, resources: dict | None = None) -> dict[str, Any]:
+    """Page resources for a notebook converted by hand, from what papermill recorded in it.
+
+    The parameters are those papermill was given; the dataset is the one its ``data_dir``
+    parameter names, read from the notebook's folder (the project's ``data/`` by default).
+    """
+    from claimscope.paths import DATA_DIR
+
+    run = nb.metadata.get("papermill", {})
+    parameters = dict(run.get("parameters") or {})
+    name = ((resources or {}).get("metadata") or {}).get("name") or "report"
+    title = _title_of(nb, parameters, name)
+    parameters.pop(TITLE_PARAMETER, None)  # shown as the page heading
+    data_dir = DATA_DIR
+    if parameters.get(DATA_DIR_PARAMETER):
+        base = Path(run.get("input_path") or ".").parent
+        data_dir = (base / str(parameters[DATA_DIR_PARAMETER])).resolve()
+    version, counts, as_of = _dataset_provenance(data_dir, parameters.get("as_of"))
+    provenance = html.describe_provenance(version, counts, html.git_commit(), parameters)
+    return page_resources(title, "", parameters, provenance, as_of)
+
+
+class ClaimscopeExporter(HTMLExporter):
+    """A report page: the claimscope template, code and prompts hidden, plotly.js inline.
+
+    Given ``resources["claimscope"]`` (the build passes the report's title, description,
+    parameters and provenance) it shows those; without, it reads them from the notebook.
+    """
+
+    export_from_notebook = "claimscope report"
+
+    @default("template_name")
+    def _template_name_default(self) -> str:
+        return "claimscope"
+
+    @default("extra_template_basedirs")
+    def _extra_template_basedirs_default(self) -> list[str]:
+        return [str(html.TEMPLATES_DIR)]
+
+    @default("exclude_input")
+    def _exclude_input_default(self) -> bool:
+        return True
+
+    @default("exclude_input_prompt")
+    def _exclude_input_prompt_default(self) -> bool:
+        return True
+
+    @default("exclude_output_prompt")
+    def _exclude_output_prompt_default(self) -> bool:
+        return True
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(**kwargs)
+        remover = TagRemovePreprocessor(remove_cell_tags=REMOVED_TAGS, enabled=True)
+        self.register_preprocessor(remover, enabled=True)
+
+    def from_notebook_node(self, nb, resources: dict | None = None, **kw: Any):
+        """Convert ``nb`` to the report page; see the class docstring for the header's source."""
+        resources = dict(resources or {})
+        if "claimscope" not in resources:
+            resources["claimscope"] = describe_notebook(nb, resources)
+        nb = copy.deepcopy(nb)
+        nb.metadata["title"] = resources["claimscope"]["title"]
+        return super().from_notebook_node(nb, resources, **kw)
