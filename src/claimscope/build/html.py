@@ -18,10 +18,16 @@ if TYPE_CHECKING:
     from claimscope.build.manifest import Manifest
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
 INDEX_TEMPLATE = "reports-index.html.j2"
 # The notebook's own title cell, for JupyterLab readers; the page header carries the title.
 TITLE_TAG = "report-title"
 _REMOVED_TAGS = {INJECTED_TAG, "parameters", TITLE_TAG}
+#: An inline icon: a page served over HTTP would otherwise ask for /favicon.ico and log a 404.
+FAVICON = (
+    "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E"
+    "%3Crect width='16' height='16' rx='3' fill='%23277AC0'/%3E%3C/svg%3E"
+)
 _STATUS_LABELS = {
     "built": "up to date",
     "stale": "STALE: last build failed, showing the previous report",
@@ -63,11 +69,26 @@ def describe_provenance(
     ]
 
 
-def _plotly_js() -> str:
-    from plotly.offline import get_plotlyjs
+def plotly_bundle() -> Path:
+    """The vendored partial plotly.js (cartesian traces) at the version plotly.py targets.
 
+    Raises:
+        FileNotFoundError: no bundle for that version; ``make plotly-bundle`` vendors it.
+    """
+    from plotly.offline import get_plotlyjs_version
+
+    version = get_plotlyjs_version()
+    path = ASSETS_DIR / f"plotly-cartesian-{version}.min.js"
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{path} is missing: plotly.py targets plotly.js {version}; run `make plotly-bundle`"
+        )
+    return path
+
+
+def _plotly_js() -> str:
     # A literal "</script" inside an inline script would end it early.
-    return get_plotlyjs().replace("</script", "<\\/script")
+    return plotly_bundle().read_text(encoding="utf-8").replace("</script", "<\\/script")
 
 
 def convert_to_html(
@@ -102,6 +123,7 @@ def convert_to_html(
             "provenance": provenance,
             "version": claimscope.__version__,
             "plotly_js": _plotly_js(),
+            "favicon": FAVICON,
         }
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
@@ -140,4 +162,5 @@ def render_index(specs: list[ReportSpec], manifest: Manifest, claims_export: str
         version=manifest.dataset.get("version", ""),
         counts=describe_counts(manifest.dataset.get("counts", {})),
         claims_export=claims_export,
+        favicon=FAVICON,
     )
