@@ -168,13 +168,21 @@ def axe(page) -> list[str]:
     return [f"{v['id']} ({len(v['nodes'])})" for v in result["violations"]]
 
 
+def _guarded(check, *args) -> list[str]:
+    """Run one check; a check that breaks is reported as such, the audit goes on."""
+    try:
+        return check(*args)
+    except Exception as exc:  # noqa: BLE001 - any failure is a finding to write down
+        return [f"check failed: {type(exc).__name__}: {exc}"]
+
+
 def browser_checks(browser, page_path: Path, pdf_dir: Path, is_report: bool) -> dict:
     """axe, contrast, privacy and print at desktop width; the phone check at 390 px."""
     found = {}
     with open_page(browser, page_path) as (page, visit):
-        found["axe"] = axe(page)
+        found["axe"] = _guarded(axe, page)
         found["console"] = visit.problems
-        found["contrast"] = contrast_problems(page)
+        found["contrast"] = _guarded(contrast_problems, page)
         found["landmarks"] = page.evaluate(
             "() => ({viewport: !!document.querySelector('meta[name=viewport]'),"
             " main: !!document.querySelector('main'),"
@@ -182,12 +190,12 @@ def browser_checks(browser, page_path: Path, pdf_dir: Path, is_report: bool) -> 
             ".map(h => Number(h.tagName[1]))})"
         )
         if is_report:
-            found["privacy"] = privacy_problems(page, visit.blocked)
+            found["privacy"] = _guarded(privacy_problems, page, visit.blocked)
     if is_report:
         with open_page(browser, page_path) as (page, _):
-            found["print"] = print_problems(page, pdf_dir / f"{page_path.stem}.pdf")
+            found["print"] = _guarded(print_problems, page, pdf_dir / f"{page_path.stem}.pdf")
     with open_page(browser, page_path, viewport=PHONE_VIEWPORT) as (page, _):
-        found["phone"] = phone_problems(page)
+        found["phone"] = _guarded(phone_problems, page)
     return found
 
 
