@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from browser import chart_problems, notebook_charts, open_page
 
-from claimscope.build import build_reports, read_config
+from claimscope.build import read_config
 from claimscope.paths import PROJECT_ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
@@ -26,15 +26,6 @@ REPORTS = [spec.name for spec in read_config()]
 PAGES = [*REPORTS, "index"]
 README_SCREENSHOT = PROJECT_ROOT / "docs" / "screenshot-troop-figures.png"
 README_SCREENSHOT_MAX_BYTES = 400_000
-
-
-@pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Path:
-    """The default reports and their index, built once per session."""
-    out = tmp_path_factory.mktemp("site")
-    result = build_reports(output_dir=out, quiet=True)
-    assert result.exit_code == 0, [r.error for r in result.results if r.error]
-    return out
 
 
 @pytest.fixture(scope="module")

@@ -50,8 +50,17 @@ _NARROW_LAYOUT_JS = """\
                                                 y: -0.15, yanchor: "top"});
       if (L.title && L.title.text) L.title.text = wrap(L.title.text, 36);
       (L.annotations || []).forEach(function (a) { a.text = wrap(a.text, 36); });
+      Object.keys(L).forEach(function (k) {
+        if (/^yaxis/.test(k) && Array.isArray(L[k].ticktext)) {
+          L[k].ticktext = L[k].ticktext.map(function (v) { return wrap(v, 18); });
+        }
+      });
       spec.data.forEach(function (t) {
         if (Array.isArray(t.y)) t.y = t.y.map(function (v) { return wrap(v, 18); });
+        if (typeof t.name === "string") t.name = wrap(t.name, 32);
+        if (t.mode === "text" && Array.isArray(t.text)) {
+          t.text = t.text.map(function (v) { return wrap(v, 14); });
+        }
         if (t.mode && t.mode.indexOf("markers") >= 0) t.mode = t.mode.replace("+text", "")
           .replace("text+", "");
       });
