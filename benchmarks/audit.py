@@ -86,8 +86,11 @@ def lighthouse(url: str, preset: str) -> dict:
     if preset == "desktop":
         args.append("--preset=desktop")
     env = {**os.environ, "CHROME_PATH": CHROMIUM}
-    out = subprocess.run(args, capture_output=True, text=True, env=env, timeout=300)
-    if out.returncode != 0:
+    for _ in range(3):  # on a busy machine the DevTools protocol can time out; try again
+        out = subprocess.run(args, capture_output=True, text=True, env=env, timeout=300)
+        if out.returncode == 0:
+            break
+    else:
         return {"error": out.stderr.strip().splitlines()[-1:]}
     report = json.loads(out.stdout)
     audits = report["audits"]
@@ -254,7 +257,7 @@ def render(label: str, site_note: str, results: dict) -> str:
         f"## {label}",
         "",
         f"{info['date']}; {info['cores']} cores, {info['memory']}; {site_note}; "
-        f"commit `{_commit()}`. Tools: Lighthouse 12.2.3, axe-core 4.14.1, vnu-jar 26.9.27 "
+        f"audit script at commit `{_commit()}`. Tools: Lighthouse 12.2.3, axe-core 4.14.1, vnu-jar 26.9.27 "
         "(benchmarks/audit/package.json), Chromium "
         f"`{_chromium_version()}`.",
         "",
