@@ -257,8 +257,8 @@ def render(label: str, site_note: str, results: dict) -> str:
         f"## {label}",
         "",
         f"{info['date']}; {info['cores']} cores, {info['memory']}; {site_note}; "
-        f"audit script at commit `{_commit()}`. Tools: Lighthouse 12.2.3, axe-core 4.14.1, vnu-jar 26.9.27 "
-        "(benchmarks/audit/package.json), Chromium "
+        f"audit script at commit `{_commit()}`. Tools: Lighthouse 12.2.3, axe-core 4.14.1, "
+        "vnu-jar 26.9.27 (benchmarks/audit/package.json), Chromium "
         f"`{_chromium_version()}`.",
         "",
     ]
