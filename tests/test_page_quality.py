@@ -57,15 +57,17 @@ def test_every_chart_text_reaches_4_5_to_1(chromium, site, name):
 def test_every_chart_has_a_name_a_description_and_a_data_table(chromium, site, name):
     with open_page(chromium, site / f"{name}.html") as (page, visit):
         charts = page.evaluate(
-            """() => Array.from(document.querySelectorAll('.claimscope-chart')).map(el => ({
-              role: el.getAttribute('role'), label: el.getAttribute('aria-label'),
-              summary: (document.getElementById(el.getAttribute('aria-describedby')) || {})
-                .textContent || '',
-              rows: el.closest('figure').querySelectorAll('details table tbody tr').length}))"""
+            """() => Array.from(document.querySelectorAll('.claimscope-chart')).map(el => {
+              const fig = el.closest('figure');
+              const summary = document.getElementById(fig.getAttribute('aria-describedby'));
+              return {label: fig.getAttribute('aria-label'),
+                      summary: summary ? summary.textContent : '',
+                      rows: fig.querySelectorAll('details table tbody tr').length};
+            })"""
         )
     assert len(charts) == len(visit.charts) > 0
     for chart in charts:
-        assert chart["role"] == "img" and chart["label"]
+        assert chart["label"]
         assert re.search(r"chart of \d+ series", chart["summary"]), chart
         assert chart["rows"] > 0
 

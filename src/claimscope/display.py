@@ -100,10 +100,12 @@ def figure_bundle(fig: go.Figure, name: str) -> dict[str, object]:
     traces = len(spec.get("data", []))
     label = plain_text(_title_of(spec)) or f"Chart {slug}"
     markup = (
-        f'<figure class="claimscope-figure" aria-labelledby="{div_id}-caption">\n'
+        # The figure carries the chart's name and description: the chart itself holds
+        # plotly's toolbar buttons, which an element with role="img" may not contain.
+        f'<figure class="claimscope-figure" aria-label="{escape_text(label)}" '
+        f'aria-describedby="{div_id}-summary">\n'
         f'<div id="{div_id}" class="{CHART_CLASS}" data-chart="{html.escape(slug)}" '
-        f'data-traces="{traces}" role="img" aria-label="{escape_text(label)}" '
-        f'aria-describedby="{div_id}-summary" style="width:100%;height:{int(height)}px;"></div>\n'
+        f'data-traces="{traces}" style="width:100%;height:{int(height)}px;"></div>\n'
         '<script type="text/javascript">\n'
         "(function () {\n"
         f'  var el = document.getElementById("{div_id}");\n'
@@ -116,7 +118,7 @@ def figure_bundle(fig: go.Figure, name: str) -> dict[str, object]:
         "  }\n"
         "})();\n"
         "</script>\n"
-        f'<figcaption id="{div_id}-caption"><p id="{div_id}-summary" class="claimscope-summary">'
+        f'<figcaption><p id="{div_id}-summary" class="claimscope-summary">'
         f"{escape_text(describe_figure(spec))}</p>\n"
         f"<details><summary>The chart's data as a table</summary>\n{_data_table_html(spec)}"
         "</details></figcaption>\n</figure>"

@@ -25,8 +25,8 @@ TITLE_TAG = "report-title"
 _REMOVED_TAGS = {INJECTED_TAG, "parameters", TITLE_TAG}
 #: An inline icon: a page served over HTTP would otherwise ask for /favicon.ico and log a 404.
 FAVICON = (
-    "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E"
-    "%3Crect width='16' height='16' rx='3' fill='%23277AC0'/%3E%3C/svg%3E"
+    "data:image/svg+xml,%3Csvg%20xmlns='http://www.w3.org/2000/svg'%20viewBox='0%200%2016%2016'%3E"
+    "%3Crect%20width='16'%20height='16'%20rx='3'%20fill='%23277AC0'/%3E%3C/svg%3E"
 )
 _STATUS_LABELS = {
     "built": "up to date",
