@@ -61,6 +61,22 @@ bench: setup
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/suggest_recall.py
 
+## Audit the built reports (Lighthouse, axe, Nu, print, phone, privacy) into benchmarks/AUDIT.md
+audit: setup
+	cd benchmarks/audit && npm ci --no-audit --no-fund --silent
+	$(BIN)/python benchmarks/audit.py $(if $(LABEL),--label "$(LABEL)")
+
+## Vendor the partial plotly.js bundle (cartesian) at the version plotly.py targets, with its licence
+plotly-bundle: setup
+	@set -euo pipefail; \
+	version=$$($(BIN)/python -c 'from plotly.offline import get_plotlyjs_version as v; print(v())'); \
+	tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	(cd "$$tmp" && npm pack --silent "plotly.js-cartesian-dist-min@$$version" >/dev/null && tar xzf ./*.tgz); \
+	rm -f src/claimscope/assets/plotly-cartesian-*.min.js; \
+	cp "$$tmp/package/plotly-cartesian.min.js" "src/claimscope/assets/plotly-cartesian-$$version.min.js"; \
+	cp "$$tmp/package/LICENSE" src/claimscope/assets/plotly-LICENSE.txt; \
+	echo "vendored plotly.js-cartesian-dist-min $$version"
+
 ## Lint and format-check the code
 lint: setup
 	$(BIN)/ruff check src tests benchmarks
@@ -74,4 +90,4 @@ clean:
 help:
 	@awk '/^## /{sub(/^## /,""); doc=$$0; next} /^[a-z][a-z-]*:/{if (doc) {split($$0,a,":"); printf "  make %-10s %s\n", a[1], doc}; doc=""}' $(MAKEFILE_LIST)
 
-.PHONY: setup reports test validate locate notebooks screenshot lab bench lint clean help
+.PHONY: setup reports test validate locate notebooks screenshot lab bench audit plotly-bundle lint clean help

@@ -109,9 +109,11 @@ def nothing_changed(out_dir: Path, attempts: int = 3) -> float:
 
 def plotly_js_bytes() -> int:
     """Bytes of plotly.js as the build embeds it."""
-    from plotly.offline import get_plotlyjs
+    from claimscope.build.html import plotly_bundle
 
-    return len(get_plotlyjs().replace("</script", "<\\/script").encode("utf-8"))
+    return len(
+        plotly_bundle().read_text(encoding="utf-8").replace("</script", "<\\/script").encode()
+    )
 
 
 def report_weight(out_dir: Path) -> dict:

@@ -34,3 +34,14 @@ def chromium():
 
 
 collect_ignore_glob = ["fixtures/*"]
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The default reports and their index, built once per session (browser and page tests)."""
+    from claimscope.build import build_reports
+
+    out = tmp_path_factory.mktemp("site")
+    result = build_reports(output_dir=out, quiet=True)
+    assert result.exit_code == 0, [r.error for r in result.results if r.error]
+    return out

@@ -18,9 +18,56 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from claimscope.describe import MAX_TABLE_ROWS, data_table, describe_figure, plain_text
 from claimscope.formatting import is_missing, text_of
 
 CHART_CLASS = "claimscope-chart"
+#: Nothing in a chart's toolbar or links can send its data to a service.
+PRIVATE_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "showLink": False,
+    "showSendToCloud": False,
+    "showEditInChartStudio": False,
+    "modeBarButtonsToRemove": ["sendDataToCloud", "editInChartStudio"],
+}
+#: On a phone: the legend below the plot, long titles and category labels wrapped, point labels
+#: left to the hover and the data table, so nothing is cut at the edge or covers the data.
+_NARROW_LAYOUT_JS = """\
+    if (window.matchMedia("(max-width: 600px)").matches) {
+      var wrap = function (s, n) {
+        if (typeof s !== "string" || s.length <= n || /^\\d{4}-\\d\\d/.test(s)) return s;
+        var lines = [""];
+        s.split(" ").forEach(function (w) {
+          var last = lines.length - 1;
+          if (lines[last] && (lines[last] + " " + w).length > n) lines.push(w);
+          else lines[last] = lines[last] ? lines[last] + " " + w : w;
+        });
+        return lines.join("<br>");
+      };
+      var L = spec.layout;
+      L.legend = Object.assign(L.legend || {}, {orientation: "h", x: 0, xanchor: "left",
+                                                y: -0.15, yanchor: "top"});
+      if (L.title && L.title.text) L.title.text = wrap(L.title.text, 36);
+      (L.annotations || []).forEach(function (a) { a.text = wrap(a.text, 36); });
+      Object.keys(L).forEach(function (k) {
+        if (/^yaxis/.test(k) && Array.isArray(L[k].ticktext)) {
+          L[k].ticktext = L[k].ticktext.map(function (v) { return wrap(v, 18); });
+        }
+      });
+      spec.data.forEach(function (t) {
+        if (Array.isArray(t.y)) t.y = t.y.map(function (v) { return wrap(v, 18); });
+        if (typeof t.name === "string") t.name = wrap(t.name, 32);
+        if (t.mode === "text" && Array.isArray(t.text)) {
+          t.text = t.text.map(function (v) { return wrap(v, 14); });
+        }
+        if (t.mode && t.mode.indexOf("markers") >= 0) t.mode = t.mode.replace("+text", "")
+          .replace("text+", "");
+      });
+    }
+"""
+SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "cross", "triangle-down", "star")
+DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
 _SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -44,13 +91,19 @@ def figure_bundle(fig: go.Figure, name: str) -> dict[str, object]:
     """
     spec = json.loads(pio.to_json(fig, validate=False, remove_uids=True))
     spec.setdefault("config", {})
-    spec["config"].update({"displaylogo": False, "responsive": True})
+    spec["config"].update(PRIVATE_CONFIG)
+    _distinguish_series(spec)
     payload = json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     slug = _SLUG.sub("-", name.lower()).strip("-") or "chart"
     div_id = f"chart-{slug}-{hashlib.sha256(payload.encode()).hexdigest()[:10]}"
     height = spec.get("layout", {}).get("height") or 480
     traces = len(spec.get("data", []))
+    label = plain_text(_title_of(spec)) or f"Chart {slug}"
     markup = (
+        # The figure carries the chart's name and description: the chart itself holds
+        # plotly's toolbar buttons, which an element with role="img" may not contain.
+        f'<figure class="claimscope-figure" aria-label="{escape_text(label)}" '
+        f'aria-describedby="{div_id}-summary">\n'
         f'<div id="{div_id}" class="{CHART_CLASS}" data-chart="{html.escape(slug)}" '
         f'data-traces="{traces}" style="width:100%;height:{int(height)}px;"></div>\n'
         '<script type="text/javascript">\n'
@@ -58,18 +111,56 @@ def figure_bundle(fig: go.Figure, name: str) -> dict[str, object]:
         f'  var el = document.getElementById("{div_id}");\n'
         f"  var spec = {_script_safe(payload)};\n"
         "  if (window.Plotly) {\n"
+        f"{_NARROW_LAYOUT_JS}"
         "    window.Plotly.newPlot(el, spec.data, spec.layout, spec.config);\n"
         "  } else {\n"
         '    el.textContent = "This chart needs plotly.js, which this page does not include: "\n'
         '      + "convert the notebook with `jupyter nbconvert --to claimscope`.";\n'
         "  }\n"
         "})();\n"
-        "</script>"
+        "</script>\n"
+        f'<figcaption><p id="{div_id}-summary" class="claimscope-summary">'
+        f"{escape_text(describe_figure(spec))}</p>\n"
+        f"<details><summary>The chart's data as a table</summary>\n{_data_table_html(spec)}"
+        "</details></figcaption>\n</figure>"
     )
-    title = spec.get("layout", {}).get("title", {})
-    title_text = title.get("text", "") if isinstance(title, dict) else str(title)
+    title_text = _title_of(spec)
     plain = f"<chart {slug}: {traces} trace(s)" + (f", {title_text!r}" if title_text else "") + ">"
     return {PLOTLY_MIMETYPE: spec, "text/html": markup, "text/plain": plain}
+
+
+def _title_of(spec: dict) -> str:
+    title = spec.get("layout", {}).get("title", {})
+    return title.get("text", "") if isinstance(title, dict) else str(title or "")
+
+
+def _data_table_html(spec: dict) -> str:
+    frame = data_table(spec)
+    note = None
+    if len(frame) > MAX_TABLE_ROWS:
+        note = f"The first {MAX_TABLE_ROWS} of {len(frame)} points"
+        frame = frame.head(MAX_TABLE_ROWS)
+    return table_bundle(frame, note)["text/html"]
+
+
+def _distinguish_series(spec: dict) -> None:
+    """Give each legend entry its own marker symbol and line dash, so colour is never alone.
+
+    Traces that set a symbol or a dash keep it: the chart chose one for a reason.
+    """
+    shown = [
+        t
+        for t in spec.get("data", [])
+        if t.get("type", "scatter") == "scatter" and t.get("showlegend", True) is not False
+    ]
+    if len(shown) < 2:
+        return
+    for i, trace in enumerate(shown):
+        mode = trace.get("mode", "lines+markers")
+        if "markers" in mode:
+            trace.setdefault("marker", {}).setdefault("symbol", SYMBOLS[i % len(SYMBOLS)])
+        if "lines" in mode:
+            trace.setdefault("line", {}).setdefault("dash", DASHES[i % len(DASHES)])
 
 
 def show_figure(fig: go.Figure, name: str) -> None:
@@ -115,6 +206,12 @@ def table_bundle(frame: pd.DataFrame, caption: str | None = None) -> dict[str, s
     markup = shown.to_html(index=False, escape=True, border=0, classes="claimscope-table")
     if caption:
         markup = markup.replace(">", f"><caption>{escape_text(caption)}</caption>", 1)
+    # A wide table scrolls inside its own region, which keyboard users can focus to scroll.
+    label = escape_text(caption or "Table")
+    markup = (
+        f'<div class="claimscope-scroll" role="region" aria-label="{label}" tabindex="0">'
+        f"{markup}</div>"
+    )
     return {"text/html": markup, "text/plain": shown.to_string(index=False)}
 
 

