@@ -127,6 +127,8 @@ def small_dataset(tmp_path_factory) -> Path:
     kept = {row[0] for row in claims[1:]}
     ties = _keep_rows_citing(target / "relations.csv", kept)
     _keep_rows_citing(target / "relation_steps.csv", kept, ties)
+    ratings = read_csv(target / "ratings.csv")
+    write_csv(target / "ratings.csv", ratings[:1] + [r for r in ratings[1:] if r[0] in kept])
     counts = load_dataset(target).counts()
     assert counts["claims"] == KEEP_CLAIMS and counts["relations"] >= 1
     return target
