@@ -128,6 +128,8 @@ def small_dataset(tmp_path_factory) -> Path:
     ties = _keep_rows_citing(target / "relation_steps.csv", kept)
     relations = read_csv(target / "relations.csv")
     write_csv(target / "relations.csv", [relations[0], *(r for r in relations[1:] if r[0] in ties)])
+    ratings = read_csv(target / "ratings.csv")
+    write_csv(target / "ratings.csv", ratings[:1] + [r for r in ratings[1:] if r[0] in kept])
     counts = load_dataset(target).counts()
     assert counts["claims"] == KEEP_CLAIMS and counts["relations"] >= 1
     return target

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+import shutil
 import time
 from datetime import date
 from pathlib import Path
@@ -153,10 +154,27 @@ def test_a_sweep_name_selects_all_its_reports():
     ]
 
 
-def test_the_default_config_sweeps_the_relations_report_over_every_state():
+def test_named_in_keeps_the_values_some_row_of_a_table_names(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    with open(data / "actors.csv", encoding="utf-8") as handle:
+        states = [r["actor_id"] for r in csv.DictReader(handle) if r["kind"] == "state"]
+    with open(data / "relations.csv", encoding="utf-8") as handle:
+        tied = {c for r in csv.DictReader(handle) for c in (r["source_id"], r["target_id"])}
+    source = {"from": "actors", "kind": "state", "named_in": "relations"}
+    out = expand_sweeps([sweep(name="rel-{focus_actor}", matrix={"focus_actor": source})], data)
+    assert [s.parameters["focus_actor"] for s in out] == [a for a in states if a in tied]
+    assert len(out) < len(states)  # a state without a tie (South Korea here) is left out
+    bad = {"from": "actors", "named_in": "no_such_table"}
+    with pytest.raises(BuildInputError, match="no table 'no_such_table'"):
+        expand_sweeps([sweep(name="r-{focus_actor}", matrix={"focus_actor": bad})], data)
+
+
+def test_the_default_config_sweeps_the_relations_report_over_every_tied_state():
     specs = read_config(REPORTS_CONFIG)
     swept = [s for s in specs if s.matrix]
-    assert [s.matrix for s in swept] == [{"focus_actor": {"from": "actors", "kind": "state"}}]
+    source = {"from": "actors", "kind": "state", "named_in": "relations"}
+    assert [s.matrix for s in swept] == [{"focus_actor": source}]
     assert swept[0].notebook.name == "actor_relations.ipynb"
     expanded = [s for s in expand_sweeps(specs, DATA_DIR) if s.sweep]
     assert "actor-relations-russia" in [s.name for s in expanded]

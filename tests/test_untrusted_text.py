@@ -200,6 +200,11 @@ def make_hostile(data_dir: Path) -> Path:
         claim_ids=";".join(HOSTILE_CLAIMS),
         note=RELATION_NOTE,
     )
+
+    ratings = read_csv(data_dir / "ratings.csv")
+    hypotheses = [row[0] for row in read_csv(data_dir / "hypotheses.csv")[1:]]
+    rated = [[c, h, "II", CLAIM_NOTE] for c in HOSTILE_CLAIMS for h in hypotheses]
+    write_csv(data_dir / "ratings.csv", [*ratings, *rated])
     locate_offsets(data_dir)
     return data_dir
 

@@ -17,6 +17,10 @@ A value list is written out, or taken from the data:
     the first to the last claim's date (``claimed_on``, else its document's ``published_on``),
     for an ``as_of`` parameter.
 
+A table source also takes ``named_in: TABLE`` (or a list of tables): only the values that some
+row of that table names, in any of its cells, are kept; ``{from: actors, kind: state,
+named_in: relations}`` sweeps the states that have a tie, so no report selects nothing.
+
 Any data source takes ``as_list: true`` to pass each value as a one-element list (for a
 notebook parameter such as ``documents: list``). Expansion reads only the CSV files it needs,
 before any kernel starts; each expanded report is then checked like a hand-written one, and a
@@ -38,7 +42,7 @@ from claimscope.build.config import BuildInputError, ReportSpec, check_name
 # Per table: the column whose value is passed, and the column that labels it.
 _TABLES = {"actors": ("actor_id", "name"), "documents": ("doc_id", "title")}
 _PERIODS = ("weeks", "months")
-_SOURCE_OPTIONS = {"from", "as_list"}
+_SOURCE_OPTIONS = {"from", "as_list", "named_in"}
 _FIELD_ATTRIBUTES = {"", "label"}
 
 
@@ -196,6 +200,7 @@ def _values(source: object, data_dir: Path, tables: dict[str, list[dict]]) -> li
         values = [SweepValue(d) for d in _period_ends(origin, data_dir, tables)]
     elif origin in _TABLES:
         values = _table_values(origin, filters, data_dir, tables)
+        values = _named_in(values, source.get("named_in"), data_dir, tables)
     else:
         known = ", ".join([*_TABLES, *_PERIODS])
         raise ValueError(f"unknown source {origin!r} (known: {known})")
@@ -224,6 +229,25 @@ def _table_values(
         for row in rows
         if all(row[k] in allowed for k, allowed in wanted.items())
     ]
+
+
+def _named_in(
+    values: list[SweepValue], named_in: object, data_dir: Path, tables: dict[str, list[dict]]
+) -> list[SweepValue]:
+    """Keep the values some row of the ``named_in`` table(s) names; all of them when None."""
+    if named_in is None:
+        return values
+    names = named_in if isinstance(named_in, list) else [named_in]
+    if not names or not all(isinstance(n, str) for n in names):
+        raise ValueError(f"`named_in` must be a table name or a list of them, not {named_in!r}")
+    cells: set[str] = set()
+    for name in names:
+        try:
+            rows = _read_table(name, data_dir, tables)
+        except Exception as exc:  # noqa: BLE001 - an unknown or unreadable table is bad input
+            raise ValueError(f"`named_in`: no table {name!r} to read") from exc
+        cells.update(_text(cell) for row in rows for cell in row.values())
+    return [v for v in values if _text(v.value) in cells]
 
 
 def _period_ends(period: str, data_dir: Path, tables: dict[str, list[dict]]) -> list[str]:
