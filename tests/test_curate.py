@@ -143,10 +143,18 @@ def package(tmp_path: Path) -> Path:
             )
         ],
     )
-    _write(data / "corrections.csv", columns["corrections"], [])
-    for resource in schema["resources"]:  # the vocabularies are the project's
-        if not (data / resource["path"]).exists():
-            shutil.copyfile(DATA_DIR / resource["path"], data / resource["path"])
+    # The other tables: those citing the tables written above (corrections, ratings) start
+    # empty; vocabularies, which cite none of them, are copied as the project has them.
+    written = {"documents", "actors", "unit_sizes", "claims", "relations", "relation_steps"}
+    for resource in schema["resources"]:
+        target = data / resource["path"]
+        if resource["name"] in written or target.exists():
+            continue
+        cited = {fk["reference"]["resource"] for fk in resource["schema"].get("foreignKeys", [])}
+        if cited & written:
+            _write(target, columns[resource["name"]], [])
+        else:
+            shutil.copyfile(DATA_DIR / resource["path"], target)
     load_dataset(data)
     return data
 
