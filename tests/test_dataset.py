@@ -313,9 +313,11 @@ def test_header_only_csv(data_copy):
 
 def test_ragged_row(data_copy):
     rows = read_csv(data_copy / "actors.csv")
+    width = len(rows[0])
     rows[3] = rows[3][:-1]
     write_csv(data_copy / "actors.csv", rows)
-    assert problems_of(data_copy) == ["actors.csv:4:-: has 6 fields; the header has 7"]
+    expected = f"actors.csv:4:-: has {width - 1} fields; the header has {width}"
+    assert problems_of(data_copy) == [expected]
 
 
 @pytest.mark.parametrize(

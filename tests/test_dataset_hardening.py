@@ -183,7 +183,7 @@ MALFORMED = {
     ),
     "enum empty": (
         _constraint("actors", "kind", enum=[]),
-        "datapackage.json:-:resources[1].schema.fields[2].constraints.enum: ",
+        "datapackage.json:-:resources[1].schema.fields[{kind}].constraints.enum: ",
     ),
     "required not boolean": (
         _constraint("documents", "title", required="yes"),
@@ -230,9 +230,14 @@ def test_a_malformed_package_is_located_and_exit_2(data_copy, edit, expected):
     )
     claims = next(r for r in read_schema(data_copy)["resources"] if r["name"] == "claims")
     note = [f["name"] for f in claims["schema"]["fields"]].index("note")
+    actors = next(r for r in read_schema(data_copy)["resources"] if r["name"] == "actors")
+    kind = [f["name"] for f in actors["schema"]["fields"]].index("kind")
     edit_package(data_copy, edit)
     assert_refused(
-        data_copy, expected.replace("{appended}", str(listed)).replace("{note}", str(note))
+        data_copy,
+        expected.replace("{appended}", str(listed))
+        .replace("{note}", str(note))
+        .replace("{kind}", str(kind)),
     )
 
 
