@@ -383,11 +383,6 @@ def test_a_title_the_report_sets_is_the_one_the_notebook_gets():
     assert build.config.resolve_parameters(spec, declared, None) == ({}, {})
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs the notebooks' title cells tagged `report-title` and no title output "
-    "(notebooks branch of issue #11); remove this mark when that lands",
-)
 def test_every_built_report_page_has_one_h1_and_no_skipped_heading(tmp_path):
     out = tmp_path / "out"
     result = build_reports(output_dir=out, quiet=True)

@@ -315,7 +315,7 @@ def test_ragged_row(data_copy):
     rows = read_csv(data_copy / "actors.csv")
     rows[3] = rows[3][:-1]
     write_csv(data_copy / "actors.csv", rows)
-    assert problems_of(data_copy) == ["actors.csv:4:-: has 6 fields; the header has 7"]
+    assert problems_of(data_copy) == ["actors.csv:4:-: has 7 fields; the header has 8"]
 
 
 @pytest.mark.parametrize(

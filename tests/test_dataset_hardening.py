@@ -170,7 +170,7 @@ MALFORMED = {
     ),
     "field without a name": (
         _drop("name", "claims", "note"),
-        "datapackage.json:-:resources[3].schema.fields[20].name: every field needs a name",
+        "datapackage.json:-:resources[3].schema.fields[25].name: every field needs a name",
     ),
     "invalid pattern": (
         _constraint("claims", "claim_id", pattern="^[a-z(+$"),
@@ -183,7 +183,7 @@ MALFORMED = {
     ),
     "enum empty": (
         _constraint("actors", "kind", enum=[]),
-        "datapackage.json:-:resources[1].schema.fields[2].constraints.enum: ",
+        "datapackage.json:-:resources[1].schema.fields[3].constraints.enum: ",
     ),
     "required not boolean": (
         _constraint("documents", "title", required="yes"),
