@@ -41,9 +41,14 @@ def test_the_stance_legend_lists_only_the_stances_present_and_fits():
 
 
 def test_one_exact_figure_is_said_as_one_number():
-    ds, figures, stances = _one_claimant("nis")
+    ds = load_dataset()
+    figures = troops.normalise_figures(
+        ds.claims, ds.unit_sizes, actors=ds.actors, documents=ds.documents
+    )
     exact = figures[figures["troops_low"] == figures["troops_high"]]
     assert len(exact) >= 1, "the test needs a claimant with one exact figure"
+    ds, figures, stances = _one_claimant(exact["claimant_id"].iloc[0])
+    exact = figures[figures["troops_low"] == figures["troops_high"]]
     text = "\n".join(prose.summarise_figures(exact, stances.iloc[0:0]))
     number = f"{int(exact['troops_low'].iloc[0]):,}"
     assert f"({number} troops)" in text or f"are all {number} troops" in text
