@@ -204,7 +204,9 @@ def no_kernel(monkeypatch):
 
 def test_every_expanded_report_is_checked_like_a_hand_written_one(tmp_path, no_kernel):
     config = write_sweep_config(tmp_path / "reports.yaml", ["2024-10-23", 5])
-    with pytest.raises(BuildInputError, match=r"report 'as-of-5': parameter 'as_of': got 5; expected a date"):
+    with pytest.raises(
+        BuildInputError, match=r"report 'as-of-5': parameter 'as_of': got 5; expected a date"
+    ):
         build_reports(config=config, output_dir=tmp_path / "out", quiet=True)
     assert not (tmp_path / "out").exists()
 
