@@ -19,10 +19,13 @@ from page_checks import (
 )
 
 from claimscope.build import read_config
+from claimscope.build.sweeps import expand_sweeps
+from claimscope.paths import DATA_DIR
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
-REPORTS = [spec.name for spec in read_config()]
+# Sweeps expanded: one page per report the build writes.
+REPORTS = [spec.name for spec in expand_sweeps(read_config(), DATA_DIR)]
 
 
 @pytest.mark.parametrize("name", REPORTS)
