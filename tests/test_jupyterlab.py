@@ -36,6 +36,7 @@ RUN_ALL_MS = 180_000
 CHANGES = {
     "troop_figures.ipynb": ("claimant_ids", 'claimant_ids: list = ["nis"]'),
     "actor_relations.ipynb": ("focus_actor", 'focus_actor: str = "north_korea"'),
+    "competing_hypotheses.ipynb": ("weighted", "weighted: bool = True"),
 }
 LOCAL = {"127.0.0.1", "localhost"}
 

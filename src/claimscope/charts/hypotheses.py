@@ -110,12 +110,16 @@ def plot_scores(scores: pd.DataFrame, *, title: str, weighted: bool) -> go.Figur
             marker_color=[PALETTE[0] if lead else "#bbbbbb" for lead in scores["is_leading"]],
             text=[f"{v:g}" for v in scores["inconsistency"]],
             textposition="outside",
+            cliponaxis=False,
             hovertemplate="%{x}: %{y}<extra></extra>",
         )
     )
     base_layout(fig, title, height=360)
     what = "weighted inconsistency" if weighted else "inconsistency (I = 1, II = 2)"
-    fig.update_yaxes(title_text=f"{what}; lower is more likely", rangemode="tozero")
+    # Headroom above the tallest bar keeps every label outside its bar, on the white page:
+    # plotly moves a label that does not fit into the bar, where it would lose its contrast.
+    top = float(scores["inconsistency"].max()) if len(scores) else 0.0
+    fig.update_yaxes(title_text=f"{what}; lower is more likely", range=[0, max(top * 1.25, 1.0)])
     return fig
 
 
