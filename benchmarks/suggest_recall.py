@@ -75,7 +75,7 @@ def render(counts: dict[str, dict[str, int]], documents: int) -> str:
     rows = [(t, counts[t]) for t in TYPES] + [("stances (all three)", pooled)]
     lines = [
         BEGIN,
-        "## 5. Suggested claims: recall and precision of `claimscope suggest`",
+        "## 6. Suggested claims: recall and precision of `claimscope suggest`",
         "",
         f"Scored on the curated claims of the {documents} document(s) in `data/`: a suggestion "
         "matches a curated claim when their spans overlap and their claim types agree, and for "
