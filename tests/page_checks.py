@@ -30,8 +30,9 @@ _CHART_TEXT_JS = """
     el.querySelectorAll('svg text').forEach(t => {
       if (t.closest('.heatmaplayer') || !t.textContent.trim()) return;
       const style = getComputedStyle(t);
-      // a bar's own label sits on the bar
-      const bar = t.closest('.point') && t.closest('.point').querySelector('path');
+      // a bar's own label sits on the bar, unless plotly drew it outside (above) the bar
+      const outside = t.classList.contains('bartext-outside');
+      const bar = !outside && t.closest('.point') && t.closest('.point').querySelector('path');
       const under = bar ? getComputedStyle(bar).fill : paper;
       if (style.display === 'none' || style.visibility === 'hidden') return;
       out.push({chart: el.getAttribute('data-chart'), text: t.textContent.slice(0, 40),

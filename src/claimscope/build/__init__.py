@@ -252,6 +252,9 @@ def build_reports(
                     manifest.declared.update(declared)
                     manifest.record_dataset(version, code, dataset.counts())
                     errors = _write_index(all_specs, manifest, dataset, output_dir)
+                # Again at the end: a kernel orphaned by a killed build may write its connection
+                # file late, after the clean-up above.
+                kernel.remove_stale_connection_files()
         except outputs.OutputUnwritable as exc:
             for plan in plans:
                 plan.result = ReportResult(
