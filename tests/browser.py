@@ -39,6 +39,8 @@ _CHARTS_JS = """
   svg: el.querySelectorAll('svg.main-svg').length,
 }))
 """
+#: Ask a report page to draw every chart now (it draws them lazily otherwise).
+_DRAW_ALL_JS = "() => window.claimscopeCharts ? window.claimscopeCharts.drawAll() : null"
 _DRAWN_JS = """
 () => Array.from(document.querySelectorAll('.claimscope-chart')).every(
   el => el.querySelector('svg.main-svg') !== null || el.textContent.length > 0)
@@ -102,13 +104,20 @@ def launch_chromium() -> Iterator[object]:
 
 @contextlib.contextmanager
 def open_page(
-    browser, path: Path, viewport: dict | None = None, draw_timeout_ms: int = DRAW_TIMEOUT_MS
+    browser,
+    path: Path,
+    viewport: dict | None = None,
+    draw_timeout_ms: int = DRAW_TIMEOUT_MS,
+    *,
+    draw_all: bool = True,
 ) -> Iterator[tuple[object, Visit]]:
     """Open ``path`` from ``file://`` with every other request aborted and recorded.
 
     Yields the page, once its charts have drawn (or ``draw_timeout_ms`` has passed), and the
     :class:`Visit` that keeps collecting console errors, page errors, blocked requests, dialogs
-    and the page's links while it is open.
+    and the page's links while it is open. A report page draws a chart only when it nears the
+    viewport; ``draw_all`` (the default) asks it to draw every chart at once, as printing does;
+    without it only the charts a reader would see at the top have drawn.
     """
     url = Path(path).resolve().as_uri()
     visit = Visit(url)
@@ -137,6 +146,8 @@ def open_page(
     try:
         page.goto(url, wait_until="load")
         with contextlib.suppress(Exception):  # a chart that never draws is reported below
+            if draw_all:
+                page.evaluate(_DRAW_ALL_JS)
             page.wait_for_function(_DRAWN_JS, timeout=draw_timeout_ms)
         visit.charts = page.evaluate(_CHARTS_JS)
         visit.links = page.eval_on_selector_all(

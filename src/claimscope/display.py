@@ -2,8 +2,10 @@
 
 One output serves two readers. JupyterLab renders the plotly JSON mimetype with its plotly
 extension. nbconvert drops that mimetype, so the same output also carries ``text/html``: a div
-with a deterministic id and a script that draws the figure with ``window.Plotly``. No plotly.js
-is stored in the notebook; the report build embeds it once per HTML page. Text from sources is
+with a deterministic id and a script that draws the figure with ``window.Plotly``: through the
+report page's ``window.claimscopeCharts`` (which draws a chart when it nears the viewport), or
+at once where only plotly.js is present. No plotly.js is stored in the notebook; the report
+build embeds it once per HTML page. Text from sources is
 untrusted, so everything shown as HTML here is escaped.
 """
 
@@ -110,10 +112,13 @@ def figure_bundle(fig: go.Figure, name: str) -> dict[str, object]:
         "(function () {\n"
         f'  var el = document.getElementById("{div_id}");\n'
         f"  var spec = {_script_safe(payload)};\n"
-        "  if (window.Plotly) {\n"
+        "  function draw() {\n"
         f"{_NARROW_LAYOUT_JS}"
         "    window.Plotly.newPlot(el, spec.data, spec.layout, spec.config);\n"
-        "  } else {\n"
+        "  }\n"
+        "  if (window.claimscopeCharts) window.claimscopeCharts.schedule(el, draw);\n"
+        "  else if (window.Plotly) draw();\n"
+        "  else {\n"
         '    el.textContent = "This chart needs plotly.js, which this page does not include: "\n'
         '      + "convert the notebook with `jupyter nbconvert --to claimscope`.";\n'
         "  }\n"

@@ -34,8 +34,13 @@ def page_resources(
     parameters: dict,
     provenance: list[tuple[str, str]],
     as_of: str = "",
+    plotly_src: str = "",
 ) -> dict[str, Any]:
-    """What the page template shows besides the notebook: header, parameters, footer."""
+    """What the page template shows besides the notebook: header, parameters, footer.
+
+    ``plotly_src`` is a URL, relative to the page, of a shared plotly.js (a site build's
+    ``assets/``); without it the page embeds plotly.js and stands alone.
+    """
     return {
         "title": title,
         "description": description,
@@ -43,7 +48,8 @@ def page_resources(
         "parameters": [(k, json.dumps(v, ensure_ascii=False)) for k, v in parameters.items()],
         "provenance": provenance,
         "version": claimscope.__version__,
-        "plotly_js": html.plotly_js(),
+        "plotly_js": "" if plotly_src else html.plotly_js(),
+        "plotly_src": plotly_src,
         "favicon": html.FAVICON,
     }
 
