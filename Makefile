@@ -24,9 +24,9 @@ $(STAMP): pyproject.toml
 ## Create .venv, install claimscope (editable) and its Jupyter kernel (only when needed)
 setup: $(STAMP)
 
-## Build every report in reports/ (skips reports whose inputs are unchanged; DATA=DIR, JOBS=N)
+## Build every report in reports/ (skips reports whose inputs are unchanged; DATA=DIR, JOBS=N, SITE=1)
 reports: setup
-	$(BIN)/claimscope build $(DATA_FLAG) $(if $(JOBS),-j $(JOBS))
+	$(BIN)/claimscope build $(DATA_FLAG) $(if $(JOBS),-j $(JOBS)) $(if $(SITE),--site)
 
 ## Run the whole test suite: unit, integration, nbval over notebooks/, browser checks
 test: setup

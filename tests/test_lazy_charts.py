@@ -85,12 +85,14 @@ def test_opening_with_the_print_fragment_draws_every_chart(chromium, site, tmp_p
 
 def test_a_page_whose_plotly_cannot_load_says_so_in_each_chart(chromium, site, tmp_path):
     html = (site / "troop-figures.html").read_text(encoding="utf-8")
-    start = html.index('<script id="claimscope-plotly"')
+    start = html.index('id="claimscope-plotly"')
+    start = html.rindex("<script", 0, start)
     end = html.index("</script>", start) + len("</script>")
     broken = (
         html[:start]
         + (
-            '<script type="text/plain" id="claimscope-plotly" data-src="assets/missing.js"></script>'
+            '<script type="text/plain" id="claimscope-plotly" data-src="assets/missing.js">'
+            "</script>"
         )
         + html[end:]
     )

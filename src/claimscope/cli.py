@@ -146,6 +146,7 @@ def _build(args: argparse.Namespace) -> int:
                 data_dir=args.data_dir,
                 timeout=args.timeout,
                 scheduler=args.scheduler,
+                site=args.site,
             )
     except DatasetError as error:
         return print_bad_input(error, "invalid dataset: {count} problem(s); no report touched")
@@ -206,6 +207,13 @@ def _add_build(commands) -> argparse.ArgumentParser:
         default=REPORTS_DIR,
         metavar="DIR",
         help=f"where the pages go (default: {REPORTS_DIR})",
+    )
+    sub.add_argument(
+        "--site",
+        action="store_true",
+        help="write plotly.js once to DIR/assets/ for every page to share (lighter, faster "
+        "pages that open offline while assets/ stays beside them); default: each page "
+        "embeds it and stands alone",
     )
     sub.add_argument("--quiet", action="store_true", help="print only failures (for cron)")
     sub.add_argument(

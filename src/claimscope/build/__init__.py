@@ -62,6 +62,7 @@ class ReportPlan:
     parameters: dict  # as the page and the index show them
     notebook_parameters: dict  # what the notebook runs with (adds the title when declared)
     declared: frozenset = frozenset()  # the parameters the notebook declares
+    plotly_src: str = ""  # a site build's shared plotly.js, relative to the page; else embedded
     key: str = ""
     result: ReportResult | None = None
 
@@ -178,6 +179,7 @@ def build_reports(
     data_dir: Path | str | None = None,
     timeout: int = DEFAULT_CELL_TIMEOUT_S,
     scheduler: str | None = None,
+    site: bool = False,
 ) -> BuildResult:
     """Build the reports of ``config`` into ``output_dir``; see the module docstring.
 
@@ -186,7 +188,9 @@ def build_reports(
     answer comes from content hashes alone: no pandas import, no kernel. Sweeps are expanded
     (:mod:`~claimscope.build.sweeps`) before any parameter is checked. With ``scheduler`` (a
     Dask scheduler's address) the reports run on that cluster
-    (:mod:`~claimscope.build.dask_executor`) instead of local kernels.
+    (:mod:`~claimscope.build.dask_executor`) instead of local kernels. With ``site`` the pages
+    share one plotly.js in ``output_dir/assets/`` instead of each embedding it: lighter pages
+    that open offline as long as that folder stays beside them.
 
     Raises:
         DatasetError: the dataset is invalid; nothing was written.
@@ -217,7 +221,10 @@ def build_reports(
 
             check_plans(plans)
         for plan in plans:
+            plan.plotly_src = html.site_plotly_src() if site else ""
             page = {"title": plan.spec.title, "description": plan.spec.description}
+            if site:  # a page that loads plotly.js from assets/ is another page
+                page["plotly_src"] = plan.plotly_src
             plan.key = cache_key(plan.spec.notebook, plan.notebook_parameters, page, version, code)
         if force or any(not manifest.is_fresh(p.name, p.key) for p in plans):
             # Ids are checked against the data before the lock or any kernel, as in the notebook.
@@ -228,6 +235,8 @@ def build_reports(
             with outputs.build_lock(output_dir, say):
                 outputs.remove_leftovers(output_dir)
                 kernel.remove_stale_connection_files()
+                if site:
+                    _write_assets(output_dir)
                 manifest = Manifest.load(output_dir)  # another build may have finished meanwhile
                 if manifest.damage:
                     say(f"warning: {manifest.damage}; rebuilding every report", failure=True)
@@ -272,6 +281,21 @@ def build_reports(
         failure=quiet and result.exit_code != EXIT_OK,
     )
     return result
+
+
+def _write_assets(output_dir: Path) -> None:
+    """Write a site build's shared files before any page that needs them.
+
+    Raises:
+        OutputUnwritable: they cannot be written; no page is built.
+    """
+    try:
+        html.write_site_assets(output_dir)
+    except OSError as exc:
+        where = exc.filename or output_dir
+        raise outputs.OutputUnwritable(
+            exc.errno or 0, f"cannot write {where}: {exc.strerror or exc}"
+        ) from exc
 
 
 def _write_index(
@@ -416,7 +440,12 @@ def produce_report(
                 return ReportResult(name, "failed", elapsed(), error), ""
         try:
             page = html.convert_to_html(
-                executed, plan.spec, plan.parameters, provenance, as_of=as_of
+                executed,
+                plan.spec,
+                plan.parameters,
+                provenance,
+                as_of=as_of,
+                plotly_src=plan.plotly_src,
             )
         except Exception as exc:  # noqa: BLE001
             error = f"report {name!r}: HTML conversion failed: {exc}"

@@ -108,6 +108,39 @@ def plotly_js() -> str:
     return plotly_bundle().read_text(encoding="utf-8").replace("</script", "<\\/script")
 
 
+#: The plotly.js licence, shipped beside the bundle wherever the bundle goes.
+PLOTLY_LICENSE = "plotly-LICENSE.txt"
+
+
+def site_plotly_src() -> str:
+    """Where a site build's pages load plotly.js from, relative to the page."""
+    from claimscope.build.outputs import ASSETS_DIR_NAME
+
+    return f"{ASSETS_DIR_NAME}/{plotly_bundle().name}"
+
+
+def write_site_assets(output_dir: Path) -> None:
+    """Write plotly.js and its licence once into ``output_dir/assets/`` for a site build.
+
+    Files already there with the same bytes are left alone; others are replaced atomically.
+    """
+    from claimscope.build.outputs import ASSETS_DIR_NAME
+    from claimscope.files import write_files_atomic
+
+    folder = output_dir / ASSETS_DIR_NAME
+    wanted = {
+        folder / plotly_bundle().name: plotly_bundle().read_bytes(),
+        folder / PLOTLY_LICENSE: (ASSETS_DIR / PLOTLY_LICENSE).read_bytes(),
+    }
+    changed = {
+        path: data
+        for path, data in wanted.items()
+        if not path.is_file() or path.read_bytes() != data
+    }
+    if changed:
+        write_files_atomic(changed)
+
+
 def convert_to_html(
     executed: Path,
     spec: ReportSpec,
@@ -115,20 +148,22 @@ def convert_to_html(
     provenance: list[tuple[str, str]],
     *,
     as_of: str = "",
+    plotly_src: str = "",
 ) -> str:
     """Convert an executed notebook to an offline HTML page with the code hidden.
 
     The one conversion path: :class:`~claimscope.build.exporter.ClaimscopeExporter`, the same
     class ``jupyter nbconvert --to claimscope`` uses, given the report's title and provenance.
     The header shows the report's title as the page's only ``<h1>`` and, when given, the date
-    the data is shown ``as_of`` ("as of 22 October 2024").
+    the data is shown ``as_of`` ("as of 22 October 2024"). With ``plotly_src`` the page loads
+    plotly.js from there (a site build) instead of embedding it.
     """
     import nbformat
 
     from claimscope.build.exporter import ClaimscopeExporter, page_resources
 
     nb = nbformat.read(executed, as_version=4)
-    page = page_resources(spec.title, spec.description, parameters, provenance, as_of)
+    page = page_resources(spec.title, spec.description, parameters, provenance, as_of, plotly_src)
     body, _ = ClaimscopeExporter().from_notebook_node(nb, resources={"claimscope": page})
     return body
 

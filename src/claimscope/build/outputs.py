@@ -15,9 +15,18 @@ CLAIMS_EXPORT_NAME = "claims.csv"
 MANIFEST_NAME = ".manifest.json"
 LOCK_NAME = ".build.lock"
 WORK_DIR_NAME = ".work"
+# A site build's shared files (plotly.js once for every page); see html.write_site_assets.
+ASSETS_DIR_NAME = "assets"
 # Each report writes ``<name><suffix>`` for these, beside the build's own files.
 REPORT_SUFFIXES = (".html", ".ipynb")
-BUILD_FILES = (INDEX_NAME, CLAIMS_EXPORT_NAME, MANIFEST_NAME, LOCK_NAME, WORK_DIR_NAME)
+BUILD_FILES = (
+    INDEX_NAME,
+    CLAIMS_EXPORT_NAME,
+    MANIFEST_NAME,
+    LOCK_NAME,
+    WORK_DIR_NAME,
+    ASSETS_DIR_NAME,
+)
 
 
 def report_files(name: str) -> list[str]:
@@ -36,6 +45,8 @@ def clashing_output(name: str) -> str | None:
 
     >>> clashing_output("Index"), clashing_output("claims"), clashing_output("troops")
     ('index.html', 'claims.csv', None)
+    >>> clashing_output("Assets")
+    'assets'
     """
     folded = name.casefold()
     for own in BUILD_FILES:
