@@ -32,13 +32,21 @@ FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
 TITLE = "Printed charts fixture"
 pytestmark = pytest.mark.integration
+# A sweep of two reports that ask for a PDF.
+DEPTH_SWEEP = {
+    "name": "depth-{depth}",
+    "notebook": "swept.ipynb",
+    "title": "Depth {depth}",
+    "formats": ["html", "pdf"],
+    "matrix": {"depth": [1, 2]},
+}
 
 
 def write_config(path: Path, reports: list[dict]) -> Path:
     """Write a reports.yaml of fixture notebooks (names, titles and formats as given)."""
     entries = []
     for report in reports:
-        entry = {"title": report["name"].title(), **report}
+        entry = {"title": report["name"].title(), **report}  # a copy: constants stay as they are
         entry["notebook"] = str(FIXTURES / report.get("notebook", "charts.ipynb"))
         entries.append(entry)
     path.write_text(yaml.safe_dump({"reports": entries}), encoding="utf-8")
@@ -152,13 +160,7 @@ def test_formats_default_to_html_and_sweeps_pass_them_on(tmp_path):
         [
             {"name": "plain"},
             {"name": "both", "formats": ["pdf", "html"]},
-            {
-                "name": "depth-{depth}",
-                "notebook": "swept.ipynb",
-                "title": "Depth {depth}",
-                "formats": ["html", "pdf"],
-                "matrix": {"depth": [1, 2]},
-            },
+            DEPTH_SWEEP,
         ],
     )
     specs = expand_sweeps(read_config(config), DATA_DIR)
@@ -340,15 +342,7 @@ def test_a_failed_print_fails_the_report_and_keeps_its_last_good_files(
 def test_sweep_tables_link_each_pdf(tmp_path):
     config = write_config(
         tmp_path / "reports.yaml",
-        [
-            {
-                "name": "depth-{depth}",
-                "notebook": "swept.ipynb",
-                "title": "Depth {depth}",
-                "formats": ["html", "pdf"],
-                "matrix": {"depth": [1, 2]},
-            }
-        ],
+        [DEPTH_SWEEP],
     )
     specs = expand_sweeps(read_config(config), DATA_DIR)
     manifest = Manifest(tmp_path)
