@@ -10,6 +10,7 @@ lock keeps two builds from interleaving.
 Each step lives in its own module: :mod:`~claimscope.build.config` (reports.yaml and
 parameters), :mod:`~claimscope.build.manifest` (cache keys, freshness),
 :mod:`~claimscope.build.kernel` (execution), :mod:`~claimscope.build.html` (pages, index),
+:mod:`~claimscope.build.pdf` (printing pages to PDF with Chromium),
 :mod:`~claimscope.build.outputs` (the output folder: its names, lock and leftovers) and
 :mod:`~claimscope.build.strict_yaml` (YAML without twice-given keys or exploding aliases).
 """
@@ -27,11 +28,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from claimscope.build import config, html, kernel, outputs, sweeps
+from claimscope.build import config, html, kernel, outputs, pdf, sweeps
 from claimscope.build.config import BuildInputError, ReportSpec, read_config, select_reports
 from claimscope.build.html import convert_to_html, render_index
 from claimscope.build.manifest import Manifest, cache_key, code_version
 from claimscope.build.outputs import CLAIMS_EXPORT_NAME, INDEX_NAME, LOCK_NAME, WORK_DIR_NAME
+from claimscope.build.pdf import DEFAULT_PRINT_TIMEOUT_S, Printer, PrintError
 from claimscope.files import dataset_version, write_atomic, write_files_atomic
 from claimscope.parameters import ParameterError, check_ids, coerce_parameters
 from claimscope.paths import DATA_DIR, REPORTS_CONFIG, REPORTS_DIR
@@ -52,6 +54,7 @@ class ReportResult:
     seconds: float = 0.0
     error: str = ""
     html: str = ""
+    pdf: str = ""  # the PDF's file name, when the report has one
 
 
 @dataclass
@@ -64,6 +67,7 @@ class ReportPlan:
     declared: frozenset = frozenset()  # the parameters the notebook declares
     plotly_src: str = ""  # a site build's shared plotly.js, relative to the page; else embedded
     key: str = ""
+    printer: Printer | None = None  # set when the report asks for a PDF
     result: ReportResult | None = None
 
     @property
@@ -180,6 +184,7 @@ def build_reports(
     timeout: int = DEFAULT_CELL_TIMEOUT_S,
     scheduler: str | None = None,
     site: bool = False,
+    print_timeout: int = DEFAULT_PRINT_TIMEOUT_S,
 ) -> BuildResult:
     """Build the reports of ``config`` into ``output_dir``; see the module docstring.
 
@@ -190,11 +195,14 @@ def build_reports(
     Dask scheduler's address) the reports run on that cluster
     (:mod:`~claimscope.build.dask_executor`) instead of local kernels. With ``site`` the pages
     share one plotly.js in ``output_dir/assets/`` instead of each embedding it: lighter pages
-    that open offline as long as that folder stays beside them.
+    that open offline as long as that folder stays beside them. A report whose ``formats``
+    has ``pdf`` is also printed (:mod:`~claimscope.build.pdf`), each print stopped after
+    ``print_timeout`` seconds; its page, notebook and PDF are written together.
 
     Raises:
         DatasetError: the dataset is invalid; nothing was written.
-        BuildInputError: the configuration or a parameter is wrong; nothing was written.
+        BuildInputError: the configuration or a parameter is wrong, or a report asks for a
+            PDF and no Chromium is found; nothing was written.
     """
     say = _say(quiet)
     output_dir = Path(output_dir)
@@ -203,8 +211,11 @@ def build_reports(
     data_dir = given_data_dir or DATA_DIR
     kernel.allow_kernels()
     with _timer() as elapsed:
-        if timeout <= 0:
-            raise BuildInputError([f"the cell timeout must be a positive number, not {timeout}"])
+        for what, seconds in (("cell", timeout), ("print", print_timeout)):
+            if seconds <= 0:
+                raise BuildInputError(
+                    [f"the {what} timeout must be a positive number, not {seconds}"]
+                )
         configured = read_config(config_path)
         version, code = dataset_version(data_dir), code_version()
         problems = outputs.check_output_folder(output_dir, data_dir)
@@ -220,9 +231,15 @@ def build_reports(
             from claimscope.build.dask_executor import check_plans
 
             check_plans(plans)
+        printer = pdf.printer_for([p.name for p in plans if "pdf" in p.spec.formats], print_timeout)
         for plan in plans:
             plan.plotly_src = html.site_plotly_src() if site else ""
-            page = {"title": plan.spec.title, "description": plan.spec.description}
+            plan.printer = printer if "pdf" in plan.spec.formats else None
+            page = {
+                "title": plan.spec.title,
+                "description": plan.spec.description,
+                "formats": list(plan.spec.formats),
+            }
             if site:  # a page that loads plotly.js from assets/ is another page
                 page["plotly_src"] = plan.plotly_src
             plan.key = cache_key(plan.spec.notebook, plan.notebook_parameters, page, version, code)
@@ -243,7 +260,10 @@ def build_reports(
                 todo = []
                 for plan in plans:
                     if manifest.is_fresh(plan.name, plan.key) and not force:
-                        plan.result = ReportResult(plan.name, "skipped", html=f"{plan.name}.html")
+                        pdf_name = manifest.entry(plan.name).get("pdf", "")
+                        plan.result = ReportResult(
+                            plan.name, "skipped", html=f"{plan.name}.html", pdf=pdf_name
+                        )
                         say(f"{plan.name}: up to date, skipped")
                     else:
                         todo.append(plan)
@@ -321,7 +341,9 @@ def _write_index(
 def _record(manifest: Manifest, plan: ReportPlan) -> None:
     result = plan.result
     if result.status == "built":
-        manifest.record_built(plan.name, plan.key, plan.parameters, result.html, result.seconds)
+        manifest.record_built(
+            plan.name, plan.key, plan.parameters, result.html, result.seconds, result.pdf
+        )
     else:
         manifest.record_failed(plan.name, plan.parameters, result.error)
 
@@ -381,32 +403,50 @@ def _build_one(
             plan, plan.spec.notebook, plan.notebook_parameters, executed, timeout, provenance, as_of
         )
         if result.status == "built":
-            write_report(output_dir, plan.name, executed.read_bytes(), page)
+            result.pdf = write_report(output_dir, plan, executed.read_bytes(), page)
             executed.unlink(missing_ok=True)
-    except OSError as exc:
+    except (OSError, PrintError) as exc:
         return not_written(plan.name, output_dir, exc)
     return result
 
 
-def not_written(name: str, output_dir: Path, exc: OSError) -> ReportResult:
-    """The result of a report whose files could not be written (read-only, disk full)."""
+def not_written(name: str, output_dir: Path, exc: OSError | PrintError) -> ReportResult:
+    """The result of a report whose files could not be written (read-only, disk full, no PDF)."""
+    if isinstance(exc, PrintError):
+        return ReportResult(name, "failed", error=f"report {name!r} not written: {exc}")
     where = Path(exc.filename).name if exc.filename else str(output_dir)
     return ReportResult(
         name, "failed", error=f"report {name!r} not written: {where}: {exc.strerror or exc}"
     )
 
 
-def write_report(output_dir: Path, name: str, notebook: bytes, page: str) -> None:
-    """Replace a report's executed notebook and page together: both or neither.
+def write_report(output_dir: Path, plan: ReportPlan, notebook: bytes, page: str) -> str:
+    """Replace a report's executed notebook, page and PDF together: all or none.
 
-    The notebook beside a page is always the one it was made from.
+    The notebook and PDF beside a page are always the ones made with it. The PDF is printed
+    first, on this machine, when the report asks for one; a report that no longer does has the
+    PDF of an earlier build removed.
+
+    Returns:
+        The PDF's file name, or ``""`` when the report has none.
+
+    Raises:
+        OSError: a file could not be written; none was replaced.
+        PrintError: the page could not be printed; none was replaced.
     """
-    write_files_atomic(
-        {
-            output_dir / f"{name}.ipynb": notebook,
-            output_dir / f"{name}.html": page.encode("utf-8"),
-        }
-    )
+    name = plan.name
+    files = {
+        output_dir / f"{name}.ipynb": notebook,
+        output_dir / f"{name}.html": page.encode("utf-8"),
+    }
+    pdf_name = f"{name}.pdf" if plan.printer else ""
+    if plan.printer:
+        stage = outputs.print_stage(output_dir, name)
+        files[output_dir / pdf_name] = plan.printer.print_text(page, stage, f"{name}.html")
+    write_files_atomic(files)
+    if not pdf_name:
+        (output_dir / f"{name}.pdf").unlink(missing_ok=True)
+    return pdf_name
 
 
 def produce_report(

@@ -15,7 +15,10 @@ from claimscope.build.strict_yaml import YAMLInputError, load_yaml
 from claimscope.parameters import ParameterError, coerce_parameters
 from claimscope.paths import REPORTS_CONFIG
 
-_CONFIG_KEYS = {"name", "notebook", "title", "description", "parameters", "matrix"}
+_CONFIG_KEYS = {"name", "notebook", "title", "description", "parameters", "matrix", "formats"}
+# The files a report can be written as; the page is always written, the PDF is printed from it.
+FORMATS = ("html", "pdf")
+DEFAULT_FORMATS = ("html",)
 _TYPES = {"str", "int", "float", "bool", "list", "dict"}
 # The notebook parameter that receives the report's title from reports.yaml when not set.
 TITLE_PARAMETER = "title"
@@ -39,6 +42,7 @@ class ReportSpec:
     title: str
     description: str = ""
     parameters: dict = field(default_factory=dict)
+    formats: tuple[str, ...] = DEFAULT_FORMATS
     # Sweeps (see claimscope.build.sweeps): a sweep's `matrix` until expanded; an expanded
     # report's sweep name, the labels of its swept values, and the sweep's title template.
     matrix: dict | None = None
@@ -62,6 +66,34 @@ def check_name(name: str, label: str) -> list[str]:
             "choose another name"
         )
     return problems
+
+
+def check_formats(value: object, label: str) -> tuple[tuple[str, ...], list[str]]:
+    """Check a report's ``formats:``; return them in canonical order, and the problems found.
+
+    >>> check_formats(["pdf", "html"], "r")
+    (('html', 'pdf'), [])
+    >>> check_formats(["pdf"], "r")[1]
+    ['r: `formats` must include html (the PDF is printed from the page)']
+    """
+    if not isinstance(value, list) or not value:
+        return DEFAULT_FORMATS, [
+            f"{label}: `formats` must be a list drawn from {', '.join(FORMATS)}, "
+            f"such as [html, pdf] (got {value!r})"
+        ]
+    problems = [
+        f"{label}: `formats`: unknown format {v!r} (known: {', '.join(FORMATS)})"
+        for v in value
+        if v not in FORMATS
+    ]
+    problems += [
+        f"{label}: `formats` lists {v!r} twice"
+        for i, v in enumerate(value)
+        if v in FORMATS and v in value[:i]
+    ]
+    if "html" not in value:
+        problems.append(f"{label}: `formats` must include html (the PDF is printed from the page)")
+    return tuple(f for f in FORMATS if f in value), problems
 
 
 def read_config(config: Path | str = REPORTS_CONFIG) -> list[ReportSpec]:
@@ -90,6 +122,8 @@ def read_config(config: Path | str = REPORTS_CONFIG) -> list[ReportSpec]:
         if name.casefold() in seen:
             problems.append(f"{label}: name used twice (names compare without case)")
         seen.add(name.casefold())
+        formats, found = check_formats(entry.get("formats", list(DEFAULT_FORMATS)), label)
+        problems += found
         params = entry.get("parameters") or {}
         if not isinstance(params, dict):
             problems.append(f"{label}: `parameters` must be a mapping")
@@ -107,6 +141,7 @@ def read_config(config: Path | str = REPORTS_CONFIG) -> list[ReportSpec]:
                 title=str(entry.get("title", "")),
                 description=str(entry.get("description", "") or ""),
                 parameters=params,
+                formats=formats,
                 matrix=entry.get("matrix") if "matrix" in entry else None,
             )
         )

@@ -6,8 +6,9 @@ notebook and parameters, the data package travels as a compressed tar (sent to t
 once, copied between workers as their tasks need it), and the task executes into a temporary
 folder on the worker, handing the notebook its unpacked copy through the ``data_dir``
 parameter. The executed notebook and the
-HTML page come back to the client, which writes them atomically, records the manifest and
-renders the index exactly as a local build does.
+HTML page come back to the client, which prints the page to PDF when the report asks for one
+(workers need no browser), writes them atomically, records the manifest and renders the index
+exactly as a local build does.
 
 A worker that dies mid-report (its process killed, its machine gone) makes the scheduler run
 that report once more on another worker; if that one dies too the report fails alone. For that
@@ -190,6 +191,7 @@ def _collect(future, plan: ReportPlan, output_dir: Path) -> ReportResult:
     from distributed import KilledWorker
 
     from claimscope.build import ReportResult, not_written, write_report
+    from claimscope.build.pdf import PrintError
 
     try:
         result, notebook, page = future.result()
@@ -208,8 +210,8 @@ def _collect(future, plan: ReportPlan, output_dir: Path) -> ReportResult:
         )
     if result.status == "built":
         try:
-            write_report(output_dir, plan.name, notebook, page)
-        except OSError as exc:
+            result.pdf = write_report(output_dir, plan, notebook, page)
+        except (OSError, PrintError) as exc:
             return not_written(plan.name, output_dir, exc)
     return result
 

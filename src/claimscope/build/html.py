@@ -171,6 +171,9 @@ def convert_to_html(
 def render_index(specs: list[ReportSpec], manifest: Manifest, claims_export: str) -> str:
     """Render ``index.html``: every report with its status and links; opens offline.
 
+    A report's links are its page, its notebook and, when its last good build printed one,
+    its PDF.
+
     Hand-written reports share one table; each sweep gets a table of its own, one row per
     report and one column per swept parameter.
     """
@@ -188,6 +191,7 @@ def render_index(specs: list[ReportSpec], manifest: Manifest, claims_export: str
                 "status": status,
                 "label": _STATUS_LABELS.get(status, status),
                 "has_page": bool(entry.get("html")),
+                "pdf": entry.get("pdf", "") if entry.get("html") else "",
                 "parameters": json.dumps(
                     entry.get("parameters", spec.parameters), ensure_ascii=False
                 ),

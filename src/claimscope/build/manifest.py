@@ -19,6 +19,8 @@ _ENTRY_TYPES = {
     "status": (str,),
     "html": (str,),
     "html_sha256": (str, type(None)),
+    "pdf": (str,),
+    "pdf_sha256": (str, type(None)),
     "parameters": (dict,),
     "built_at": (str,),
     "seconds": (int, float),
@@ -37,7 +39,8 @@ def cache_key(notebook: Path, parameters: dict, page: dict, dataset_version: str
     Args:
         notebook: The report's notebook (its bytes count).
         parameters: What the notebook runs with.
-        page: What the page shows besides the notebook's output (title, description).
+        page: What the outputs hold besides the notebook's output (title, description, and
+            the formats written, so asking for a PDF rebuilds).
         dataset_version: The data package's content hash.
         code: claimscope's :func:`code_version`.
     """
@@ -149,21 +152,28 @@ class Manifest:
         return self.data.get("validated") == [dataset_version, code]
 
     def is_fresh(self, name: str, key: str) -> bool:
-        """Whether report ``name`` was built with ``key`` and its page is still as written."""
+        """Whether report ``name`` was built with ``key`` and its page (and PDF) are as written."""
         entry = self.entry(name)
         return (
             entry.get("key") == key
             and entry.get("status") == "built"
             and file_hash(self.output_dir / f"{name}.html") == entry.get("html_sha256")
+            and (
+                not entry.get("pdf")
+                or file_hash(self.output_dir / entry["pdf"]) == entry.get("pdf_sha256")
+            )
         )
 
-    def record_built(self, name: str, key: str, parameters: dict, html: str, seconds: float):
-        """Record a successful build of report ``name`` whose page is ``html``."""
+    def record_built(
+        self, name: str, key: str, parameters: dict, html: str, seconds: float, pdf: str = ""
+    ):
+        """Record a successful build of report ``name`` whose page is ``html`` (and PDF ``pdf``)."""
         self.reports[name] = {
             "key": key,
             "status": "built",
             "html": html,
             "html_sha256": file_hash(self.output_dir / html),
+            **({"pdf": pdf, "pdf_sha256": file_hash(self.output_dir / pdf)} if pdf else {}),
             "parameters": parameters,
             "built_at": _now(),
             "seconds": round(seconds, 2),

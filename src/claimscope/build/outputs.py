@@ -18,7 +18,10 @@ WORK_DIR_NAME = ".work"
 # A site build's shared files (plotly.js once for every page); see html.write_site_assets.
 ASSETS_DIR_NAME = "assets"
 # Each report writes ``<name><suffix>`` for these, beside the build's own files.
-REPORT_SUFFIXES = (".html", ".ipynb")
+REPORT_SUFFIXES = (".html", ".ipynb", ".pdf")
+# A page waiting to be printed sits beside the pages (so relative links resolve) under a
+# hidden name until its PDF is made; a build killed meanwhile leaves it for the next to remove.
+PRINT_STAGE_SUFFIX = ".printing.html"
 BUILD_FILES = (
     INDEX_NAME,
     CLAIMS_EXPORT_NAME,
@@ -33,7 +36,7 @@ def report_files(name: str) -> list[str]:
     """The files report ``name`` writes into the output folder.
 
     >>> report_files("troops")
-    ['troops.html', 'troops.ipynb']
+    ['troops.html', 'troops.ipynb', 'troops.pdf']
     """
     return [name + suffix for suffix in REPORT_SUFFIXES]
 
@@ -56,6 +59,15 @@ def clashing_output(name: str) -> str | None:
         }:
             return own
     return None
+
+
+def print_stage(output_dir: Path, name: str) -> Path:
+    """Where report ``name``'s new page is put while Chromium prints it.
+
+    >>> print_stage(Path("out"), "troops").name
+    '.troops.printing.html'
+    """
+    return output_dir / f".{name}{PRINT_STAGE_SUFFIX}"
 
 
 class OutputUnwritable(OSError):
@@ -114,3 +126,5 @@ def remove_leftovers(output_dir: Path) -> None:
     shutil.rmtree(output_dir / WORK_DIR_NAME, ignore_errors=True)
     with contextlib.suppress(OSError):
         remove_stale_temporaries(output_dir)
+        for staged in output_dir.glob(f".*{PRINT_STAGE_SUFFIX}"):
+            staged.unlink(missing_ok=True)
