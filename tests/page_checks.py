@@ -61,12 +61,28 @@ _PHONE_JS = """
         cut.push(t.textContent.slice(0, 30));
       }
     });
+    // tick labels of one axis that overlap each other cannot be read
+    const overlapping = [];
+    el.querySelectorAll('g.xaxislayer-above, g.yaxislayer-above').forEach(axis => {
+      // a rotated label's box is not its outline: plotly rotates labels so they do not meet
+      const level = t => !/rotate\\((?!0[,)])/.test(t.getAttribute('transform') || '');
+      const boxes = Array.from(axis.querySelectorAll('text')).filter(level)
+        .map(t => [t, t.getBoundingClientRect()])
+        .filter(([, r]) => r.width && r.height)
+        .map(([t, r]) => [t, {left: r.left + 1, right: r.right - 1, top: r.top + 1,
+                              bottom: r.bottom - 1}]);
+      boxes.forEach(([t, a], i) => boxes.slice(i + 1).forEach(([u, b]) => {
+        if (overlap(a, b)) {
+          overlapping.push(t.textContent.slice(0, 20) + ' / ' + u.textContent.slice(0, 20));
+        }
+      }));
+    });
     const legend = el.querySelector('.legend');
     const plots = Array.from(el.querySelectorAll('.nsewdrag')).map(d => d.getBoundingClientRect());
     const lbox = legend ? legend.getBoundingClientRect() : null;
     const covers = !!lbox && lbox.width > 0 && plots.some(p => overlap(lbox, p));
     out.charts.push({chart: el.getAttribute('data-chart'), width: sbox.width, cut: cut,
-                     legend_over_plot: covers});
+                     overlapping: overlapping, legend_over_plot: covers});
   });
   document.querySelectorAll('table').forEach(t => {
     const wrap = t.parentElement;
@@ -139,6 +155,8 @@ def phone_problems(page) -> list[str]:
             problems.append(f"{chart['chart']}: {chart['width']:.0f} px wide at {width} px")
         if chart["cut"]:
             problems.append(f"{chart['chart']}: text cut at the edge: {chart['cut'][:4]}")
+        if chart["overlapping"]:
+            problems.append(f"{chart['chart']}: axis labels overlap: {chart['overlapping'][:3]}")
         if chart["legend_over_plot"]:
             problems.append(f"{chart['chart']}: the legend covers the plot")
     for table in seen["tables"]:
