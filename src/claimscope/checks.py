@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from claimscope.cycles import find_cycles
 from claimscope.problems import Problem, with_article
 from claimscope.schema import foreign_keys, resource_schema
 
@@ -158,29 +159,21 @@ def _given(value: object) -> bool:
 
 def check_hierarchy(actors: pd.DataFrame, problems: list[Problem]) -> None:
     """Report each cycle of ``parent_id`` once, naming it (a → b → a), on its first row."""
-    parent = dict(zip(actors["actor_id"], actors["parent_id"], strict=True))
-    row_of = dict(zip(actors["actor_id"], actors.index, strict=True))
-    done: set[str] = set()
-    for actor in actors["actor_id"]:
-        chain: list[str] = []
-        current = actor
-        while current and current not in done and current not in chain:
-            chain.append(current)
-            current = parent.get(current, "")
-        if current in chain:
-            cycle = chain[chain.index(current) :]
-            first = min(cycle, key=row_of.__getitem__)
-            at = cycle.index(first)
-            names = [*cycle[at:], *cycle[:at], first]
-            problems.append(
-                Problem(
-                    "actors.csv",
-                    row_of[first],
-                    "parent_id",
-                    "parent_id goes round in a cycle: " + " → ".join(names),
-                )
+    parents = {
+        actor: [parent]
+        for actor, parent in zip(actors["actor_id"], actors["parent_id"], strict=True)
+        if _given(parent)
+    }
+    rows = dict(zip(actors["actor_id"], actors.index, strict=True))
+    for cycle in find_cycles(parents, rows):
+        problems.append(
+            Problem(
+                "actors.csv",
+                cycle.row,
+                "parent_id",
+                "parent_id goes round in a cycle: " + cycle.path(),
             )
-        done.update(chain)
+        )
 
 
 def check_unit_sizes(sizes: pd.DataFrame, problems: list[Problem]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from claimscope.columns import split_list
+from claimscope.cycles import find_cycles
 from claimscope.problems import Problem, with_article
 
 if TYPE_CHECKING:
@@ -139,30 +140,18 @@ def _check_cited(
 def _check_restatement_cycles(claims: pd.DataFrame, problems: list[Problem]) -> None:
     """Report each cycle of ``restates`` once, naming it, on its first row."""
     restates = {
-        c: r for c, r in zip(claims["claim_id"], claims["restates"], strict=True) if _given(r)
+        c: [r] for c, r in zip(claims["claim_id"], claims["restates"], strict=True) if _given(r)
     }
-    row_of = dict(zip(claims["claim_id"], claims.index, strict=True))
-    done: set[str] = set()
-    for claim_id in restates:
-        chain: list[str] = []
-        current = claim_id
-        while current in restates and current not in done and current not in chain:
-            chain.append(current)
-            current = restates[current]
-        if current in chain:
-            cycle = chain[chain.index(current) :]
-            first = min(cycle, key=row_of.__getitem__)
-            at = cycle.index(first)
-            names = [*cycle[at:], *cycle[:at], first]
-            problems.append(
-                Problem(
-                    "claims.csv",
-                    row_of[first],
-                    "restates",
-                    "restates goes round in a cycle: " + " → ".join(names),
-                )
+    rows = dict(zip(claims["claim_id"], claims.index, strict=True))
+    for cycle in find_cycles(restates, rows):
+        problems.append(
+            Problem(
+                "claims.csv",
+                cycle.row,
+                "restates",
+                "restates goes round in a cycle: " + cycle.path(),
             )
-        done.update(chain)
+        )
 
 
 def check_stated_unit_sizes(claims: pd.DataFrame, problems: list[Problem]) -> None:
