@@ -159,20 +159,20 @@ def _given(value: object) -> bool:
 
 def check_hierarchy(actors: pd.DataFrame, problems: list[Problem]) -> None:
     """Report each cycle of ``parent_id`` once, naming it (a → b → a), on its first row."""
-    parents = {
-        actor: [parent]
-        for actor, parent in zip(actors["actor_id"], actors["parent_id"], strict=True)
-        if _given(parent)
+    check_cycles(actors, "actors.csv", "actor_id", "parent_id", problems)
+
+
+def check_cycles(
+    frame: pd.DataFrame, file: str, id_column: str, column: str, problems: list[Problem]
+) -> None:
+    """Report each cycle ``column`` makes among the ids of ``id_column`` once, on its first row."""
+    pointing = {
+        node: [to] for node, to in zip(frame[id_column], frame[column], strict=True) if _given(to)
     }
-    rows = dict(zip(actors["actor_id"], actors.index, strict=True))
-    for cycle in find_cycles(parents, rows):
+    rows = dict(zip(frame[id_column], frame.index, strict=True))
+    for cycle in find_cycles(pointing, rows):
         problems.append(
-            Problem(
-                "actors.csv",
-                cycle.row,
-                "parent_id",
-                "parent_id goes round in a cycle: " + cycle.path(),
-            )
+            Problem(file, cycle.row, column, f"{column} goes round in a cycle: {cycle.path()}")
         )
 
 

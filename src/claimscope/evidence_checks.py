@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from claimscope.checks import check_cycles
 from claimscope.columns import split_list
-from claimscope.cycles import find_cycles
 from claimscope.problems import Problem, with_article
 
 if TYPE_CHECKING:
@@ -99,7 +99,7 @@ def check_claim_links(
                         )
                     )
     if "restates" in columns:
-        _check_restatement_cycles(claims, problems)
+        check_cycles(claims, "claims.csv", "claim_id", "restates", problems)
 
 
 def _check_cited(
@@ -133,23 +133,6 @@ def _check_cited(
                 column,
                 f"{cited!r} was made on {_day(then)}, after this claim ({_day(on)}): a claim "
                 "can only answer or repeat an earlier one",
-            )
-        )
-
-
-def _check_restatement_cycles(claims: pd.DataFrame, problems: list[Problem]) -> None:
-    """Report each cycle of ``restates`` once, naming it, on its first row."""
-    restates = {
-        c: [r] for c, r in zip(claims["claim_id"], claims["restates"], strict=True) if _given(r)
-    }
-    rows = dict(zip(claims["claim_id"], claims.index, strict=True))
-    for cycle in find_cycles(restates, rows):
-        problems.append(
-            Problem(
-                "claims.csv",
-                cycle.row,
-                "restates",
-                "restates goes round in a cycle: " + cycle.path(),
             )
         )
 
