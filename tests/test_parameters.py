@@ -139,8 +139,11 @@ def test_the_notebook_check_coerces_in_place_and_reads_declared_types(data_copy,
         "claimant_ids": "nis",
         "tolerance": "0.2",
     }
-    check_notebook_parameters(namespace)
+    dataset = check_notebook_parameters(namespace)
     assert namespace["claimant_ids"] == ["nis"] and namespace["tolerance"] == 0.2
+    # It hands on the dataset it checked against, so the notebook need not load it again.
+    assert dataset.data_dir.resolve() == data_copy.resolve()
+    assert "nis" in set(dataset.actors["actor_id"])
     shutil.rmtree(data_copy)
     with pytest.raises(ParameterError, match="holds no datapackage.json"):
         check_notebook_parameters(namespace)

@@ -400,12 +400,16 @@ def _type_name(annotation: object) -> str:
     return str(annotation).split("[", 1)[0].strip()
 
 
-def check_notebook_parameters(namespace: dict[str, Any]) -> None:
+def check_notebook_parameters(namespace: dict[str, Any]) -> Dataset:
     """Check and coerce a notebook's parameters in place; the cell after ``parameters`` calls it.
 
     The declared types are the annotations of the ``parameters`` cell (``depth: int = 1``),
     which IPython keeps in the namespace's ``__annotations__``; papermill's injected cell only
     rebinds the values.
+
+    Returns:
+        The dataset the ids were checked against (from the ``data_dir`` parameter), so the
+        notebook loads it once.
 
     Raises:
         ParameterError: every problem found; IPython and papermill show only its message.
@@ -415,6 +419,7 @@ def check_notebook_parameters(namespace: dict[str, Any]) -> None:
     declared = {n: _type_name(a) for n, a in namespace.get("__annotations__", {}).items()}
     values = {name: namespace[name] for name in declared if name in namespace}
     coerced = coerce_parameters(values, declared)
-    data_dir = resolve_data_dir(coerced.get(DATA_DIR_PARAMETER))
-    check_ids(coerced, load_dataset(data_dir))
+    dataset = load_dataset(resolve_data_dir(coerced.get(DATA_DIR_PARAMETER)))
+    check_ids(coerced, dataset)
     namespace.update(coerced)
+    return dataset
