@@ -13,7 +13,7 @@ import yaml
 import claimscope as cs
 from claimscope import prose, tables
 from claimscope.analysis.relations import build_relation_graph, score_actor_pairs
-from claimscope.analysis.timeline import known_as_of, relations_at
+from claimscope.analysis.timeline import WITHHELD_NOTE, known_as_of, notes_as_of, relations_at
 from claimscope.build import build_reports
 from claimscope.paths import NOTEBOOKS_DIR
 
@@ -54,6 +54,72 @@ def test_an_empty_as_of_is_the_latest_date_and_keeps_everything(ds):
 def test_a_malformed_as_of_names_the_parameter_and_value(ds, value):
     with pytest.raises(ValueError, match=rf"as_of must be an ISO date .*{re.escape(repr(value))}"):
         known_as_of(ds, value)
+
+
+def test_as_of_a_date_before_a_later_document_no_note_cites_it(ds):
+    later_doc = ds.documents.sort_values("published_on")["doc_id"].iloc[-1]
+    published = ds.documents.set_index("doc_id").at[later_doc, "published_on"]
+    before = known_as_of(ds, (published - pd.Timedelta(days=1)).date())
+    later = {later_doc, *ds.claims.loc[ds.claims["doc_id"] == later_doc, "claim_id"]}
+    notes = before.relations["note"].dropna()
+    cited = [n for n in notes if set(re.findall(r"[\w-]+", n)) & later]
+    assert cited == []
+    # The whole dataset still shows every curator's note as written.
+    assert (ds.relations["note"] == known_as_of(ds, "").relations["note"]).all()
+
+
+def test_a_relation_note_written_with_later_steps_gives_way_to_its_latest_known_step(ds):
+    early = known_as_of(ds, "2024-10-23").relations.set_index("relation_id")
+    steps = ds.relation_steps
+    r01_steps = steps[steps["relation_id"] == "r01"].sort_values("status_on")
+    # r01 became established only on evidence published later: as of 23 October it is
+    # reported, with the note of that step, not the note that tells of the later one.
+    assert early.at["r01", "status"] == "reported"
+    assert early.at["r01", "note"] == r01_steps["note"].iloc[0]
+    assert early.at["r01", "note"] != ds.relations.set_index("relation_id").at["r01", "note"]
+
+
+def test_a_step_whose_claims_are_all_unpublished_is_not_known_yet(ds):
+    # r01's established step is dated 24 October, but its one claim comes from a document
+    # published 4 November: until then the tie stays reported, with its evidence.
+    between = known_as_of(ds, "2024-10-25").relations.set_index("relation_id")
+    assert between.at["r01", "status"] == "reported"
+    assert between.at["r01", "claim_ids"] == "c002;c024;c034"
+
+
+def _noted_relations(notes: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "relation_id": [f"r{i}" for i in range(len(notes))],
+            "status": ["reported"] * len(notes),
+            "note": notes,
+        }
+    )
+
+
+def test_notes_as_of_without_steps_withholds_only_a_note_citing_later_evidence():
+    relations = _noted_relations(["Cites k1.", "Cites k9 (later).", "", "Doc d-2 says so."])
+    out = notes_as_of(relations, None, None, later={"k9", "d-2"})
+    assert out["note"].tolist() == ["Cites k1.", WITHHELD_NOTE, "", WITHHELD_NOTE]
+
+
+def test_notes_as_of_uses_the_latest_known_step_note_when_a_step_is_not_known_yet():
+    relations = _noted_relations(["Alleged, then established (k2)."])
+    all_steps = pd.DataFrame(
+        {
+            "relation_id": ["r0", "r0", "r0"],
+            "status_on": pd.to_datetime(["2024-10-01", "2024-10-05", "2024-10-09"]),
+            "note": ["First report (k1).", "Repeated (k1).", "Confirmed (k2)."],
+        }
+    )
+    kept = all_steps.iloc[:2]
+    assert notes_as_of(relations, all_steps, kept, {"k2"})["note"].tolist() == ["Repeated (k1)."]
+    # A stand-in that itself cites later evidence is withheld too.
+    assert notes_as_of(relations, all_steps, kept, {"k1", "k2"})["note"].tolist() == [WITHHELD_NOTE]
+    # Every step known and nothing later cited: the curator's note stands.
+    assert notes_as_of(relations, all_steps, all_steps, set())["note"].tolist() == [
+        "Alleged, then established (k2)."
+    ]
 
 
 def _two_step_relation():

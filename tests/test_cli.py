@@ -89,6 +89,36 @@ def test_build_help_lists_the_report_names(capsys):
         assert spec.title in out
 
 
+def _data_dir_help(command: str, capsys) -> str:
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    out = capsys.readouterr().out
+    # argparse wraps the help to the terminal: read the option's lines as one.
+    block = re.search(r"^  --data-dir DIR(.*?)(?=^  \S|\Z)", out, re.S | re.M)
+    assert block, out
+    return " ".join(block.group(1).split())
+
+
+@pytest.mark.parametrize("command", ["add-document", "suggest", "export", "build", "locate"])
+def test_every_command_explains_data_dir_as_validate_does(command, capsys):
+    expected = _data_dir_help("validate", capsys)
+    assert "datapackage.json" in expected
+    assert _data_dir_help(command, capsys) == expected
+
+
+def test_build_and_suggest_keep_their_data_dir_defaults():
+    from claimscope.cli import build_parser
+    from claimscope.paths import DATA_DIR
+
+    parser, _ = build_parser()
+    assert parser.parse_args(["build"]).data_dir is None
+    assert parser.parse_args(["suggest", "doc"]).data_dir == DATA_DIR
+    assert (
+        parser.parse_args(["add-document", "f.txt", "--title", "t", "--published-on", "x"]).data_dir
+        == DATA_DIR
+    )
+
+
 @pytest.mark.parametrize("target", ["validate", "locate"])
 def test_make_targets_take_a_data_folder(target, data_copy):
     set_cell(data_copy / "claims.csv", 2, "claim_type", "rebuttal")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 import pandas as pd
+import pytest
 from helpers import UNIT_SIZES
 
 from claimscope import prose, tables
@@ -203,10 +204,31 @@ def test_a_span_with_a_figure_open_below_has_no_floor():
         claim("c2", value_low=10000, value_high=10000, claimant_id="us"),
         claim("c3", qualifier="up_to", value_low=6000, value_high=6000, claimant_id="austin"),
     )
-    assert text[0].startswith("3 figures for troops present, given on 18 October 2024, span ")
-    assert "span no stated floor to 10,000 troops" in text[0]
+    assert text[0].startswith("3 figures for troops present, given on 18 October 2024, reach ")
+    assert "reach up to 10,000 troops, with no stated floor" in text[0]
     closed = summary(claim("c1"), claim("c2", value_low=10000, value_high=10000))
     assert "span 1,500 to 10,000 troops" in closed[0]
+
+
+@pytest.mark.parametrize(
+    ("qualifiers", "expected"),
+    [
+        (("exact", "exact"), "given on 18 October 2024, are all 1,500 troops. "),
+        (("exact", "approximately"), "given on 18 October 2024, span 1,350 to 1,650 troops. "),
+        (("up_to", "exact"), "reach up to 1,500 troops, with no stated floor. "),
+        (("at_least", "exact"), "start at 1,500 troops, with no stated ceiling. "),
+        (
+            ("up_to", "at_least"),
+            "have neither a stated floor nor a stated ceiling "
+            "(some give only a ceiling, others only a floor). ",
+        ),
+    ],
+)
+def test_every_span_of_open_and_closed_ends_reads_as_prose(qualifiers, expected):
+    first, second = qualifiers
+    text = summary(claim("c1", qualifier=first), claim("c2", qualifier=second, claimant_id="us"))
+    assert expected in text[0]
+    assert "no stated floor to" not in text[0] and "to no stated ceiling" not in text[0]
 
 
 def test_the_verb_follows_the_hedge():

@@ -297,7 +297,7 @@ def summary(overrides=None) -> list[str]:
 def test_summary_names_range_highest_lowest_deniers_and_unverified():
     text = "\n".join(summary())
     # One figure is "as many as 6,000": open below, so the span has no floor.
-    assert "span no stated floor to 10,000 troops" in text
+    assert "reach up to 10,000 troops, with no stated floor" in text
     assert "Highest: Zelenskyy" in text
     assert "lowest: NIS" in text
     assert "Russia denied the deployment" in text
@@ -310,7 +310,7 @@ def test_summary_says_how_the_brigade_assumption_moves_the_range():
     text = "\n".join(summary({"brigades": [1500, 2500]}))
     assert "becomes 3,000–5,000 troops at 1,500–2,500 troops per brigade" in text
     assert "at the dataset’s 3,000–5,000 it would be 6,000–10,000" in text
-    assert "span no stated floor to 6,000 troops" in text
+    assert "reach up to 6,000 troops, with no stated floor" in text
 
 
 OVERRIDE = {"brigades": [1500, 2500]}

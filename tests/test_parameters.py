@@ -6,6 +6,7 @@ import shutil
 from datetime import date
 
 import pytest
+import yaml
 
 from claimscope.dataset import load_dataset
 from claimscope.parameters import (
@@ -138,8 +139,11 @@ def test_the_notebook_check_coerces_in_place_and_reads_declared_types(data_copy,
         "claimant_ids": "nis",
         "tolerance": "0.2",
     }
-    check_notebook_parameters(namespace)
+    dataset = check_notebook_parameters(namespace)
     assert namespace["claimant_ids"] == ["nis"] and namespace["tolerance"] == 0.2
+    # It hands on the dataset it checked against, so the notebook need not load it again.
+    assert dataset.data_dir.resolve() == data_copy.resolve()
+    assert "nis" in set(dataset.actors["actor_id"])
     shutil.rmtree(data_copy)
     with pytest.raises(ParameterError, match="holds no datapackage.json"):
         check_notebook_parameters(namespace)
@@ -152,3 +156,62 @@ def test_the_error_shows_as_its_message_alone():
         "ParameterError: parameter 'x': bad",
         "ParameterError: parameter 'y': bad",
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "value", "expected"),
+    [
+        ("depth", "int", "-1", "parameter 'depth': got '-1'; expected a whole number, 0 or more"),
+        ("depth", "int", -3, "parameter 'depth': got -3; expected a whole number, 0 or more"),
+        ("depth", "int", "1.5", "parameter 'depth': got '1.5'; expected a whole number"),
+        ("depth", "int", 2.5, "parameter 'depth': got 2.5; expected a whole number"),
+        (
+            "tolerance",
+            "float",
+            "1",
+            "parameter 'tolerance': got '1'; expected a number, at least 0 and below 1",
+        ),
+    ],
+)
+def test_a_number_outside_its_bounds_is_refused_by_the_shared_check(name, kind, value, expected):
+    with pytest.raises(ParameterError) as caught:
+        coerce_parameters({name: value}, {name: kind})
+    assert caught.value.problems == [expected]
+
+
+def test_bounds_admit_their_edges():
+    assert coerce_parameters({"depth": "0", "tolerance": 0}, {"depth": "int", "tolerance": "float"})
+    assert coerce_parameters({"depth": 0}, {"depth": "int"}) == {"depth": 0}
+
+
+def test_the_notebook_check_refuses_a_negative_depth(data_copy):
+    namespace = {"__annotations__": {"data_dir": str, "depth": int}, "data_dir": str(data_copy)}
+    with pytest.raises(ParameterError, match="parameter 'depth': got -1; expected a whole"):
+        check_notebook_parameters({**namespace, "depth": -1})
+
+
+def test_the_build_refuses_a_negative_depth_naming_the_report_and_exits_2(
+    tmp_path, monkeypatch, capsys
+):
+    from claimscope import build
+    from claimscope.cli import main
+    from claimscope.paths import PROJECT_ROOT
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a kernel was started")
+
+    monkeypatch.setattr(build.kernel, "execute_notebook", refuse)
+    notebook = PROJECT_ROOT / "notebooks" / "actor_relations.ipynb"
+    config = tmp_path / "r.yaml"
+    entry = {
+        "name": "deep",
+        "notebook": str(notebook),
+        "title": "Deep",
+        "parameters": {"depth": -1},
+    }
+    config.write_text(yaml.safe_dump({"reports": [entry]}), encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["build", "--config", str(config), "--output", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "report 'deep': parameter 'depth': got -1; expected a whole number, 0 or more" in err
+    assert not out.exists()

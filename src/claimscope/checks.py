@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from claimscope.cycles import find_cycles
 from claimscope.problems import Problem, with_article
 from claimscope.schema import foreign_keys, resource_schema
 
@@ -158,29 +159,21 @@ def _given(value: object) -> bool:
 
 def check_hierarchy(actors: pd.DataFrame, problems: list[Problem]) -> None:
     """Report each cycle of ``parent_id`` once, naming it (a → b → a), on its first row."""
-    parent = dict(zip(actors["actor_id"], actors["parent_id"], strict=True))
-    row_of = dict(zip(actors["actor_id"], actors.index, strict=True))
-    done: set[str] = set()
-    for actor in actors["actor_id"]:
-        chain: list[str] = []
-        current = actor
-        while current and current not in done and current not in chain:
-            chain.append(current)
-            current = parent.get(current, "")
-        if current in chain:
-            cycle = chain[chain.index(current) :]
-            first = min(cycle, key=row_of.__getitem__)
-            at = cycle.index(first)
-            names = [*cycle[at:], *cycle[:at], first]
-            problems.append(
-                Problem(
-                    "actors.csv",
-                    row_of[first],
-                    "parent_id",
-                    "parent_id goes round in a cycle: " + " → ".join(names),
-                )
-            )
-        done.update(chain)
+    check_cycles(actors, "actors.csv", "actor_id", "parent_id", problems)
+
+
+def check_cycles(
+    frame: pd.DataFrame, file: str, id_column: str, column: str, problems: list[Problem]
+) -> None:
+    """Report each cycle ``column`` makes among the ids of ``id_column`` once, on its first row."""
+    pointing = {
+        node: [to] for node, to in zip(frame[id_column], frame[column], strict=True) if _given(to)
+    }
+    rows = dict(zip(frame[id_column], frame.index, strict=True))
+    for cycle in find_cycles(pointing, rows):
+        problems.append(
+            Problem(file, cycle.row, column, f"{column} goes round in a cycle: {cycle.path()}")
+        )
 
 
 def check_unit_sizes(sizes: pd.DataFrame, problems: list[Problem]) -> None:

@@ -165,17 +165,25 @@ def _report_names() -> str:
     return f"reports in {REPORTS_CONFIG.name} (names for --only):\n" + "\n".join(lines)
 
 
-def _add_data_dir(
+def add_path_option(
+    sub: argparse.ArgumentParser, flag: str, metavar: str, help: str, default: Path | None = None
+) -> None:
+    """Add an option naming a file or folder; ``help`` names ``default`` where there is one."""
+    if default is not None:
+        help = f"{help} (default: {default})"
+    sub.add_argument(flag, type=Path, default=default, metavar=metavar, help=help)
+
+
+def add_data_dir(
     sub: argparse.ArgumentParser, *, default: Path | None = DATA_DIR, legacy: bool = False
 ) -> None:
-    # build's default is None: only a folder given on the command line goes to the notebooks.
-    sub.add_argument(
-        "--data-dir",
-        type=Path,
-        default=default,
-        metavar="DIR",
-        help=f"the dataset folder, holding datapackage.json (default: {DATA_DIR})",
+    """Add ``--data-dir``, the same for every command (``legacy``: also a hidden positional)."""
+    add_path_option(
+        sub, "--data-dir", "DIR", "the dataset folder, holding datapackage.json", DATA_DIR
     )
+    # build's default is None: only a folder given on the command line goes to the notebooks,
+    # which otherwise read DATA_DIR themselves, so the help names DATA_DIR all the same.
+    sub.set_defaults(data_dir=default)
     if legacy:
         sub.add_argument("legacy_data_dir", nargs="?", type=Path, help=argparse.SUPPRESS)
 
@@ -201,13 +209,7 @@ def _add_build(commands) -> argparse.ArgumentParser:
         help="reports built at once (default: cores)",
     )
     sub.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
-    sub.add_argument(
-        "--output",
-        type=Path,
-        default=REPORTS_DIR,
-        metavar="DIR",
-        help=f"where the pages go (default: {REPORTS_DIR})",
-    )
+    add_path_option(sub, "--output", "DIR", "where the pages go", REPORTS_DIR)
     sub.add_argument(
         "--site",
         action="store_true",
@@ -216,14 +218,8 @@ def _add_build(commands) -> argparse.ArgumentParser:
         "embeds it and stands alone",
     )
     sub.add_argument("--quiet", action="store_true", help="print only failures (for cron)")
-    sub.add_argument(
-        "--config",
-        type=Path,
-        default=REPORTS_CONFIG,
-        metavar="FILE",
-        help=f"the list of reports (default: {REPORTS_CONFIG})",
-    )
-    _add_data_dir(sub, default=None)
+    add_path_option(sub, "--config", "FILE", "the list of reports", REPORTS_CONFIG)
+    add_data_dir(sub, default=None)
     sub.add_argument(
         "--timeout",
         type=positive_int,
@@ -267,7 +263,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
         ),
     ):
         sub = commands.add_parser(name, help=text, description=more)
-        _add_data_dir(sub, legacy=True)
+        add_data_dir(sub, legacy=True)
         sub.set_defaults(func=func)
         subs[name] = sub
     subs["validate"].add_argument(
@@ -278,7 +274,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
     text = "write every claim, with names and titles, as a spreadsheet-safe CSV"
     sub = commands.add_parser("export", help=text, description=text[0].upper() + text[1:] + ".")
     sub.add_argument("output", type=Path, metavar="OUT.csv", help="the CSV to write")
-    _add_data_dir(sub)
+    add_data_dir(sub)
     sub.set_defaults(func=_export)
     subs["export"] = sub
     subs["build"] = _add_build(commands)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from claimscope.checks import check_cycles
 from claimscope.columns import split_list
 from claimscope.problems import Problem, with_article
 
@@ -98,7 +99,7 @@ def check_claim_links(
                         )
                     )
     if "restates" in columns:
-        _check_restatement_cycles(claims, problems)
+        check_cycles(claims, "claims.csv", "claim_id", "restates", problems)
 
 
 def _check_cited(
@@ -134,35 +135,6 @@ def _check_cited(
                 "can only answer or repeat an earlier one",
             )
         )
-
-
-def _check_restatement_cycles(claims: pd.DataFrame, problems: list[Problem]) -> None:
-    """Report each cycle of ``restates`` once, naming it, on its first row."""
-    restates = {
-        c: r for c, r in zip(claims["claim_id"], claims["restates"], strict=True) if _given(r)
-    }
-    row_of = dict(zip(claims["claim_id"], claims.index, strict=True))
-    done: set[str] = set()
-    for claim_id in restates:
-        chain: list[str] = []
-        current = claim_id
-        while current in restates and current not in done and current not in chain:
-            chain.append(current)
-            current = restates[current]
-        if current in chain:
-            cycle = chain[chain.index(current) :]
-            first = min(cycle, key=row_of.__getitem__)
-            at = cycle.index(first)
-            names = [*cycle[at:], *cycle[:at], first]
-            problems.append(
-                Problem(
-                    "claims.csv",
-                    row_of[first],
-                    "restates",
-                    "restates goes round in a cycle: " + " → ".join(names),
-                )
-            )
-        done.update(chain)
 
 
 def check_stated_unit_sizes(claims: pd.DataFrame, problems: list[Problem]) -> None:

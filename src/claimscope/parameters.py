@@ -69,6 +69,39 @@ ID_RULES: dict[str, IdRule] = {
 }
 
 
+@dataclass(frozen=True)
+class Bounds:
+    """The range a number parameter's meaning allows: at least ``minimum``, below ``below``."""
+
+    minimum: float | None = None
+    below: float | None = None
+
+    def admits(self, value: float) -> bool:
+        """Whether ``value`` lies in the range."""
+        low_ok = self.minimum is None or value >= self.minimum
+        return low_ok and (self.below is None or value < self.below)
+
+    def describe(self) -> str:
+        """Say the range in words.
+
+        >>> Bounds(0).describe(), Bounds(0, 1).describe()
+        ('0 or more', 'at least 0 and below 1')
+        """
+        if self.below is None:
+            return f"{self.minimum} or more"
+        if self.minimum is None:
+            return f"below {self.below}"
+        return f"at least {self.minimum} and below {self.below}"
+
+
+#: Number parameters whose meaning bounds them, whichever notebook declares them: a depth
+#: counts ties away from an actor, a tolerance is the fraction a figure widens by.
+BOUNDS: dict[str, Bounds] = {
+    "depth": Bounds(minimum=0),
+    "tolerance": Bounds(minimum=0, below=1),
+}
+
+
 class ParameterError(ValueError):
     """Parameters a notebook cannot run with; the message is all a reader needs to see."""
 
@@ -194,6 +227,13 @@ def coerce_parameters(values: Mapping[str, Any], declared: Mapping[str, str]) ->
             out[name] = coerce(value) if coerce else value
         except (TypeError, ValueError):
             problems.append(f"parameter {name!r}: got {value!r}; expected {_EXPECTED[kind]}")
+            continue
+        bounds = BOUNDS.get(name)
+        if kind in ("int", "float") and bounds and not bounds.admits(out[name]):
+            problems.append(
+                f"parameter {name!r}: got {value!r}; expected {_EXPECTED[kind]}, "
+                f"{bounds.describe()}"
+            )
     if problems:
         raise ParameterError(problems)
     return out
@@ -360,12 +400,16 @@ def _type_name(annotation: object) -> str:
     return str(annotation).split("[", 1)[0].strip()
 
 
-def check_notebook_parameters(namespace: dict[str, Any]) -> None:
+def check_notebook_parameters(namespace: dict[str, Any]) -> Dataset:
     """Check and coerce a notebook's parameters in place; the cell after ``parameters`` calls it.
 
     The declared types are the annotations of the ``parameters`` cell (``depth: int = 1``),
     which IPython keeps in the namespace's ``__annotations__``; papermill's injected cell only
     rebinds the values.
+
+    Returns:
+        The dataset the ids were checked against (from the ``data_dir`` parameter), so the
+        notebook loads it once.
 
     Raises:
         ParameterError: every problem found; IPython and papermill show only its message.
@@ -375,6 +419,7 @@ def check_notebook_parameters(namespace: dict[str, Any]) -> None:
     declared = {n: _type_name(a) for n, a in namespace.get("__annotations__", {}).items()}
     values = {name: namespace[name] for name in declared if name in namespace}
     coerced = coerce_parameters(values, declared)
-    data_dir = resolve_data_dir(coerced.get(DATA_DIR_PARAMETER))
-    check_ids(coerced, load_dataset(data_dir))
+    dataset = load_dataset(resolve_data_dir(coerced.get(DATA_DIR_PARAMETER)))
+    check_ids(coerced, dataset)
     namespace.update(coerced)
+    return dataset

@@ -195,16 +195,34 @@ def _left_out(total: int, limit: int | None, noun: str, where: str) -> list[str]
     return [f"… and {total - limit:,} more {noun} ({total:,} in all; {where})."]
 
 
+def describe_span(low: object, high: object) -> str:
+    """Say how far several figures reach; ``None`` is an end that one of them leaves open.
+
+    >>> describe_span(1500, 10000), describe_span(None, 6000)
+    ('span 1,500 to 10,000 troops', 'reach up to 6,000 troops, with no stated floor')
+    """
+    if low is None and high is None:
+        return (
+            "have neither a stated floor nor a stated ceiling "
+            "(some give only a ceiling, others only a floor)"
+        )
+    if low is None:
+        return f"reach up to {format_troops(high)} troops, with no stated floor"
+    if high is None:
+        return f"start at {format_troops(low)} troops, with no stated ceiling"
+    if int(low) == int(high):
+        return f"are all {format_troops(low)} troops"
+    return f"span {format_troops(low)} to {format_troops(high)} troops"
+
+
 def _summarise_measure(label: str, group: pd.DataFrame) -> str:
     """The span of one measure's figures; one figure open below leaves the whole span open."""
     label = label or "unspecified"
     n = len(group)
     top = group.loc[group["troops_stated"].idxmax()]
     bottom = group.loc[group["troops_stated"].idxmin()]
-    lows = group.loc[~group["is_low_open"], "troops_low"]
-    highs = group.loc[~group["is_high_open"], "troops_high"]
-    low_text = "no stated floor" if group["is_low_open"].any() else format_troops(lows.min())
-    high_text = "no stated ceiling" if group["is_high_open"].any() else format_troops(highs.max())
+    low = None if group["is_low_open"].any() else group["troops_low"].min()
+    high = None if group["is_high_open"].any() else group["troops_high"].max()
     first, last = group["claimed_on"].min(), group["claimed_on"].max()
     who = text_of(top.get("claimant_display")) or top["claimant_name"]
     if n == 1:
@@ -217,10 +235,9 @@ def _summarise_measure(label: str, group: pd.DataFrame) -> str:
         if first == last
         else f"from {format_day(first)} to {format_day(last)}"
     )
-    span = f"are all {low_text}" if low_text == high_text else f"span {low_text} to {high_text}"
     bottom_who = text_of(bottom.get("claimant_display")) or bottom["claimant_name"]
     return (
-        f"{n} figures for troops {label}, given {when}, {span} troops. "
+        f"{n} figures for troops {label}, given {when}, {describe_span(low, high)}. "
         f"Highest: {who} (“{text_of(top['stated_figure'])}”); "
         f"lowest: {bottom_who} (“{text_of(bottom['stated_figure'])}”)."
     )

@@ -9,18 +9,24 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from claimscope.analysis.troops import resolve_claim_dates
 from claimscope.columns import LIST_SEPARATOR, split_list
+from claimscope.schema import primary_key, resource_schema
 
 if TYPE_CHECKING:
     from claimscope.dataset import Dataset
 
 #: Tables filtered by the documents they belong to.
 _BY_DOCUMENT = ("claims", "corrections")
+#: What a relation shows as of a date when every note it has draws on later evidence.
+WITHHELD_NOTE = "The curator’s note on this tie draws on later evidence, so it is not shown."
+#: A run of the characters ids are made of (the schema's id patterns): a word a note may cite.
+_ID_WORD = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def parse_as_of(as_of: object, parameter: str = "as_of") -> dt.date | None:
@@ -66,7 +72,9 @@ def known_as_of(dataset: Dataset, as_of: object = None) -> Dataset:
     the document's ``published_on``) is on or before it; relation steps dated on or before it,
     each citing only kept claims; relations with at least one kept step, whose ``status``,
     ``claim_ids`` and ``status_on`` become their latest kept step's; corrections and texts of
-    kept documents. Other tables (actors, vocabularies) are kept whole.
+    kept documents. Other tables (actors, vocabularies) are kept whole. A step that cites
+    claims none of which is known yet is left out (:func:`_known_steps`), and a relation's
+    note is one written with what was known (:func:`notes_as_of`).
 
     Args:
         dataset: A loaded dataset.
@@ -103,15 +111,94 @@ def known_as_of(dataset: Dataset, as_of: object = None) -> Dataset:
     steps = tables.get("relation_steps")
     if steps is not None:
         known = set(tables["claims"]["claim_id"])
-        steps = steps[steps["status_on"] <= cutoff].copy()
-        steps["claim_ids"] = [
-            LIST_SEPARATOR.join(c for c in split_list(ids) if c in known) or pd.NA
-            for ids in steps["claim_ids"]
-        ]
-        tables["relation_steps"] = steps.reset_index(drop=True)
-    tables["relations"] = relations_at(tables["relations"], steps)
+        steps = _known_steps(steps[steps["status_on"] <= cutoff], known)
+        tables["relation_steps"] = steps
+    relations = relations_at(tables["relations"], steps)
+    later = _later_ids(dataset, tables)
+    tables["relations"] = notes_as_of(relations, dataset.tables.get("relation_steps"), steps, later)
     texts = {d: t for d, t in dataset.texts.items() if d in kept_docs}
     return dataclasses.replace(dataset, tables=tables, texts=texts, as_of=date)
+
+
+def _known_steps(steps: pd.DataFrame, known: set[str]) -> pd.DataFrame:
+    """Keep each step's known claims; a step that cited claims, none of them known, goes.
+
+    Such a step rests on evidence not yet published: its status was not knowable then.
+    """
+    cited = [split_list(ids) for ids in steps["claim_ids"]]
+    kept = [[c for c in ids if c in known] for ids in cited]
+    is_known = [bool(k) or not ids for k, ids in zip(kept, cited, strict=True)]
+    out = steps[is_known].copy()
+    out["claim_ids"] = [
+        LIST_SEPARATOR.join(k) or pd.NA for k, keep in zip(kept, is_known, strict=True) if keep
+    ]
+    return out.reset_index(drop=True)
+
+
+def _later_ids(dataset: Dataset, kept: dict[str, pd.DataFrame]) -> set[str]:
+    """The ids of the documents, claims and corrections the cut left out: not yet known."""
+    later: set[str] = set()
+    for name in ("documents", *_BY_DOCUMENT):
+        if name not in kept:
+            continue
+        key = primary_key(resource_schema(dataset.schema, name))
+        if len(key) == 1:
+            later |= set(dataset.tables[name][key[0]].astype(str)) - set(kept[name][key[0]])
+    return later
+
+
+def cites_any(text: object, ids: set[str]) -> bool:
+    """Whether ``text`` names any of ``ids`` as a word of its own, or a ``-``-joined part of one.
+
+    Ids may hold ``-`` (document ids do), and a range "c056-c058" joins two: both are read.
+
+    >>> cites_any("see c071, then c072.", {"c07", "c072"}), cites_any("c1-c3", {"c3"})
+    (True, True)
+    >>> cites_any("c0712", {"c071"}), cites_any(None, {"c1"})
+    (False, False)
+    """
+    if not isinstance(text, str) or not ids:
+        return False
+    words = _ID_WORD.findall(text)
+    return any(w in ids or any(part in ids for part in w.split("-")) for w in words)
+
+
+def notes_as_of(
+    relations: pd.DataFrame,
+    all_steps: pd.DataFrame | None,
+    kept_steps: pd.DataFrame | None,
+    later: set[str],
+) -> pd.DataFrame:
+    """Give each relation the note an analyst could have written with what was known then.
+
+    A relation's own ``note`` sums up its whole history, so it stays only when every step of
+    the relation is known and it names no later document, claim or correction (``later``).
+    Otherwise the note of its latest known step stands in, if that names nothing later; else
+    :data:`WITHHELD_NOTE` says a note exists but is not shown.
+    """
+    if "note" not in relations:
+        return relations
+    total = _step_counts(all_steps)
+    known = _step_counts(kept_steps)
+    step_note = {}
+    if kept_steps is not None and "note" in kept_steps:
+        ordered = kept_steps.sort_values(["relation_id", "status_on"], kind="stable")
+        step_note = dict(zip(ordered["relation_id"], ordered["note"], strict=True))
+    notes = []
+    for relation_id, note in zip(relations["relation_id"], relations["note"], strict=True):
+        if total.get(relation_id, 0) == known.get(relation_id, 0) and not cites_any(note, later):
+            notes.append(note)
+            continue
+        stand_in = step_note.get(relation_id)
+        usable = isinstance(stand_in, str) and stand_in.strip() and not cites_any(stand_in, later)
+        notes.append(stand_in if usable else WITHHELD_NOTE)
+    out = relations.copy()
+    out["note"] = pd.array(notes, dtype="string")
+    return out
+
+
+def _step_counts(steps: pd.DataFrame | None) -> dict[str, int]:
+    return {} if steps is None else steps["relation_id"].value_counts().to_dict()
 
 
 def relations_at(relations: pd.DataFrame, steps: pd.DataFrame | None) -> pd.DataFrame:

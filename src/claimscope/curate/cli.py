@@ -6,8 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from claimscope.paths import DATA_DIR
-
 
 def _bad_input(error) -> int:
     from claimscope.cli import print_bad_input
@@ -69,7 +67,8 @@ def add_curation_commands(
     commands: argparse._SubParsersAction,
 ) -> dict[str, argparse.ArgumentParser]:
     """Add ``add-document`` and ``suggest`` to the sub-command parser; return them by name."""
-    data_dir = {"type": Path, "default": DATA_DIR, "help": f"dataset folder (default {DATA_DIR})"}
+    from claimscope.cli import add_data_dir, add_path_option
+
     text = "copy a UTF-8 text into data/sources/ and record it in documents.csv"
     sub = commands.add_parser("add-document", help=text, description=text)
     sub.add_argument("file", type=Path, metavar="FILE")
@@ -78,15 +77,15 @@ def add_curation_commands(
     sub.add_argument("--doc-id", help="default: a slug of the file name")
     sub.add_argument("--publisher", default="")
     sub.add_argument("--url", default="")
-    sub.add_argument("--data-dir", **data_dir)
+    add_data_dir(sub)
     sub.set_defaults(func=_add_document)
     subs = {"add-document": sub}
     text = "suggest candidate claims of a document as claims.csv rows, or --accept reviewed rows"
     sub = commands.add_parser("suggest", help=text, description=text)
     sub.add_argument("doc_id", nargs="?", metavar="DOC_ID")
-    sub.add_argument("--output", type=Path, metavar="FILE", help="write here, not to stdout")
-    sub.add_argument("--accept", type=Path, metavar="FILE", help="append these reviewed rows")
-    sub.add_argument("--data-dir", **data_dir)
+    add_path_option(sub, "--output", "FILE", "write here, not to stdout")
+    add_path_option(sub, "--accept", "FILE", "append these reviewed rows")
+    add_data_dir(sub)
     sub.set_defaults(func=_suggest)
     subs["suggest"] = sub
     return subs
