@@ -64,7 +64,7 @@ bench: setup
 ## Audit the built reports (Lighthouse, axe, Nu, print, phone, privacy) into benchmarks/AUDIT.md
 audit: setup
 	cd benchmarks/audit && npm ci --no-audit --no-fund --silent
-	$(BIN)/python benchmarks/audit.py $(if $(LABEL),--label "$(LABEL)")
+	$(BIN)/python benchmarks/audit.py $(if $(LABEL),--label "$(LABEL)") $(if $(SITE),--site-build)
 
 ## Vendor the partial plotly.js bundle (cartesian) at the version plotly.py targets, with its licence
 plotly-bundle: setup

@@ -130,7 +130,8 @@ def weight(page: Path) -> dict:
                 plotly += size
             else:
                 third += size
-    for src in re.findall(r'<script[^>]+src="([^"]+)"', text):
+    # a site build's pages name their shared plotly.js in data-src and load it on demand
+    for src in re.findall(r'<script[^>]+(?:data-)?src="([^"]+)"', text):
         asset = (page.parent / src).resolve()
         if asset.is_file():
             total += asset.stat().st_size
@@ -332,18 +333,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--label", default="current", help="section heading in AUDIT.md")
     parser.add_argument("--site", type=Path, help="audit this built folder instead of building")
     parser.add_argument("--no-lighthouse", action="store_true", help="skip Lighthouse")
+    parser.add_argument(
+        "--site-build",
+        action="store_true",
+        help="build with --site (plotly.js once in assets/) instead of standalone pages",
+    )
     args = parser.parse_args(argv)
     if not (TOOLS / "lighthouse").is_dir():
         log("the audit tools are missing: cd benchmarks/audit && npm ci")
         return 2
     with tempfile.TemporaryDirectory() as tmp:
         site = args.site
-        note = f"pages from {site}" if site else "a fresh build of the default reports"
+        kind = "a site build (--site)" if args.site_build else "standalone pages"
+        note = f"pages from {site}" if site else f"a fresh build of the default reports, {kind}"
         if site is None:
             from claimscope.build import build_reports
 
             site = Path(tmp) / "site"
-            result = build_reports(output_dir=site, quiet=True)
+            result = build_reports(output_dir=site, quiet=True, site=args.site_build)
             if result.exit_code:
                 log("the build failed; nothing audited")
                 return result.exit_code
