@@ -33,120 +33,6 @@ PRIVATE_CONFIG = {
     "showEditInChartStudio": False,
     "modeBarButtonsToRemove": ["sendDataToCloud", "editInChartStudio"],
 }
-#: On a phone: legends and colour bars below the plot from the chart's left edge, long titles
-#: and category labels wrapped, the chart as tall as its rows and legend entries need, point
-#: labels left to the hover and the data table: nothing is cut at the edge or covers the data.
-_NARROW_LAYOUT_JS = """\
-    if (window.matchMedia("(max-width: 600px)").matches) {
-      var visible = function (s) { return s.replace(/<[^>]*>/g, "").length; };
-      var wrap = function (s, n) {
-        if (typeof s !== "string" || visible(s) <= n || /^\\d{4}-\\d\\d/.test(s)) return s;
-        // Break between words only: spaces inside a tag (<span style=...>) are not breaks.
-        var words = s.replace(/<[^>]*>/g, function (tag) { return tag.replace(/ /g, "\\u0001"); })
-          .split(" ");
-        var lines = [""];
-        words.forEach(function (w) {
-          var last = lines.length - 1;
-          if (lines[last] && visible(lines[last] + " " + w) > n) lines.push(w);
-          else lines[last] = lines[last] ? lines[last] + " " + w : w;
-        });
-        return lines.join("<br>").replace(/\\u0001/g, " ");
-      };
-      var lineCount = function (s) { return typeof s === "string" ? s.split("<br>").length : 1; };
-      var wrapTitle = function (holder, key, n) {
-        var t = holder[key];
-        if (typeof t === "string") holder[key] = {text: wrap(t, n)};
-        else if (t && typeof t.text === "string") t.text = wrap(t.text, n);
-      };
-      var L = spec.layout, rowLines = 1, tickRows = 0, entries = 0, below = 0;
-      var rowNames = new Set();
-      var categories = function (values) {
-        if (!strings(values)) return values;
-        var wrapped = values.map(function (v) { return wrap(v, 18); });
-        wrapped.forEach(function (v) {
-          rowNames.add(v);
-          rowLines = Math.max(rowLines, lineCount(v));
-        });
-        return wrapped;
-      };
-      L.legend = Object.assign(L.legend || {}, {orientation: "h", x: 0, xanchor: "left",
-                                                yref: "container", y: 0, yanchor: "bottom",
-                                                maxheight: 1});
-      if (L.legend.title) {
-        L.legend.title.side = "top";
-        wrapTitle(L.legend, "title", 36);
-      }
-      var strings = function (values) {
-        return Array.isArray(values) &&
-          values.every(function (v) { return typeof v === "string"; });
-      };
-      var columns = function (values) {
-        return strings(values) ? values.map(function (v) { return wrap(v, 14); }) : values;
-      };
-      // Wrapped titles above the plot need room of their own.
-      var top = 0;
-      wrapTitle(L, "title", 36);
-      if (L.title && L.title.text) top += 20 * (lineCount(L.title.text) - 1);
-      (L.annotations || []).forEach(function (a) {
-        a.text = wrap(a.text, 20);
-        if (a.yref === "paper" && a.y >= 1) top = Math.max(top, 16 * (lineCount(a.text) - 1));
-      });
-      if (top) {
-        L.margin = Object.assign({t: 80}, L.margin || {});
-        L.margin.t += top;
-      }
-      Object.keys(L).forEach(function (k) {
-        if (!/^[xy]axis/.test(k)) return;
-        wrapTitle(L[k], "title", 22);
-        if (Array.isArray(L[k].ticktext)) {
-          // one tick a row, even where two rows carry the same label
-          if (/^y/.test(k)) tickRows = Math.max(tickRows, L[k].ticktext.length);
-          L[k].ticktext = /^y/.test(k) ? categories(L[k].ticktext) : columns(L[k].ticktext);
-        }
-      });
-      spec.data.forEach(function (t) {
-        t.y = categories(t.y);
-        t.x = columns(t.x);
-        if (typeof t.name === "string") {
-          t.name = wrap(t.name, 28);
-          if (t.showlegend !== false) entries += 20 * lineCount(t.name) + 14;
-        }
-        if (t.mode === "text" && Array.isArray(t.text)) {
-          t.text = t.text.map(function (v) { return wrap(v, 14); });
-        }
-        if (t.mode && t.mode.indexOf("markers") >= 0) t.mode = t.mode.replace("+text", "")
-          .replace("text+", "");
-        var bar = t.type === "heatmap" ? (t.colorbar = t.colorbar || {})
-          : (t.marker && t.marker.colorbar);
-        if (bar && t.showscale !== false) {
-          Object.assign(bar, {orientation: "h", x: 0, xanchor: "left", yref: "container",
-                              y: 0, yanchor: "bottom", len: 1, thickness: 12});
-          if (Array.isArray(bar.ticktext)) {
-            bar.ticktext = bar.ticktext.map(function (v) { return wrap(v, 12); });
-          }
-          if (bar.title) { bar.title.side = "top"; wrapTitle(bar, "title", 36); }
-          below += 90;
-        }
-      });
-      if (L.showlegend === false) entries = 0;
-      rowsPx = Math.max(rowNames.size, tickRows) * (rowLines * 17 + 8);
-      var need = 300 + rowsPx + entries + below;
-      if (!L.height || L.height < need) {
-        L.height = need;
-        el.style.height = need + "px";
-      }
-    }
-"""
-#: After drawing on a phone: when legends and titles left the rows less room than they need,
-#: grow the chart by the difference, so row labels never overlap.
-_GROW_TO_ROWS_JS = """\
-      var size = el._fullLayout && el._fullLayout._size;
-      if (rowsPx && size && size.h < rowsPx) {
-        var height = Math.ceil(el._fullLayout.height + rowsPx - size.h);
-        el.style.height = height + "px";
-        return window.Plotly.relayout(el, {height: height});
-      }
-"""
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "cross", "triangle-down", "star")
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
@@ -191,13 +77,12 @@ def figure_bundle(fig: go.Figure, name: str) -> dict[str, object]:
         "(function () {\n"
         f'  var el = document.getElementById("{div_id}");\n'
         f"  var spec = {_script_safe(payload)};\n"
+        # The report page's chart helpers lay a chart out for a phone and grow it to its rows.
         "  function draw() {\n"
-        "    var rowsPx = 0;\n"
-        f"{_NARROW_LAYOUT_JS}"
+        "    var cs = window.claimscopeCharts;\n"
+        "    var rowsPx = cs && cs.narrow ? cs.narrow(el, spec) : 0;\n"
         "    var drawn = window.Plotly.newPlot(el, spec.data, spec.layout, spec.config);\n"
-        "    return drawn.then(function () {\n"
-        f"{_GROW_TO_ROWS_JS}"
-        "    });\n"
+        "    return drawn.then(function () { return cs && cs.grow && cs.grow(el, rowsPx); });\n"
         "  }\n"
         "  if (window.claimscopeCharts) window.claimscopeCharts.schedule(el, draw);\n"
         "  else if (window.Plotly) draw();\n"

@@ -113,6 +113,10 @@ class ClaimscopeExporter(HTMLExporter):
     def _extra_template_basedirs_default(self) -> list[str]:
         return [str(html.TEMPLATES_DIR)]
 
+    @default("filters")
+    def _filters_default(self) -> dict:
+        return {"minify_styles": html.minify_styles}
+
     @default("exclude_input")
     def _exclude_input_default(self) -> bool:
         return True
