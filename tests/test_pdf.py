@@ -343,6 +343,7 @@ def test_a_failed_print_fails_the_report_and_keeps_its_last_good_files(
     assert failed.status == "failed"
     assert failed.error.startswith("report 'printed' not written: ")
     assert problem in failed.error
+    assert failed.seconds > 0, "the failed report's time was lost"
     assert outputs_of(site) == before
     assert not list(site.glob(".*.printing.html")) and not list(site.glob(".*.tmp"))
     index = (site / "index.html").read_text(encoding="utf-8")

@@ -121,7 +121,7 @@ def check_troop_counts(
     sizes: dict[str, int] = {}
     if unit_sizes is not None:
         for unit, high in zip(unit_sizes["unit"], unit_sizes["troops_high"], strict=True):
-            if _given(high):
+            if given(high):
                 sizes[unit] = int(high)
     own = claims["unit_size_high"] if "unit_size_high" in claims else None
     size = claims["unit"].map(sizes).astype("float64")
@@ -135,8 +135,8 @@ def check_troop_counts(
         with np.errstate(invalid="ignore"):
             candidates = approx > MAX_TROOPS / 2
         for row in claims.index[candidates]:
-            given = own is not None and _given(own[row])
-            per_unit = int(own[row]) if given else sizes[claims.at[row, "unit"]]
+            has_own = own is not None and given(own[row])
+            per_unit = int(own[row]) if has_own else sizes[claims.at[row, "unit"]]
             troops = int(values[row]) * per_unit
             if troops > MAX_TROOPS:
                 problems.append(
@@ -151,7 +151,8 @@ def check_troop_counts(
                 )
 
 
-def _given(value: object) -> bool:
+def given(value: object) -> bool:
+    """True when a cell holds a value: not NA and not the empty string."""
     import pandas as pd
 
     return not pd.isna(value) and value != ""
@@ -167,7 +168,7 @@ def check_cycles(
 ) -> None:
     """Report each cycle ``column`` makes among the ids of ``id_column`` once, on its first row."""
     pointing = {
-        node: [to] for node, to in zip(frame[id_column], frame[column], strict=True) if _given(to)
+        node: [to] for node, to in zip(frame[id_column], frame[column], strict=True) if given(to)
     }
     rows = dict(zip(frame[id_column], frame.index, strict=True))
     for cycle in find_cycles(pointing, rows):

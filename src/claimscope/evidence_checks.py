@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from claimscope.checks import check_cycles
+from claimscope.checks import check_cycles, given
 from claimscope.columns import split_list
 from claimscope.problems import Problem, with_article
 
@@ -17,12 +17,6 @@ ANSWERING_STANCES = ("denies", "not_verified", "confirms")
 _FIGURE_COLUMNS = ("measure", "value_low", "value_high", "period")
 
 
-def _given(value: object) -> bool:
-    import pandas as pd
-
-    return not pd.isna(value) and value != ""
-
-
 def _day(value: object) -> str:
     return f"{value:%Y-%m-%d}"
 
@@ -33,7 +27,7 @@ def claim_dates(claims: pd.DataFrame, documents: pd.DataFrame | None) -> dict[st
     if documents is not None:
         published = dict(zip(documents["doc_id"], documents["published_on"], strict=True))
     return {
-        claim_id: on if _given(on) else published.get(doc_id)
+        claim_id: on if given(on) else published.get(doc_id)
         for claim_id, doc_id, on in zip(
             claims["claim_id"], claims["doc_id"], claims["claimed_on"], strict=True
         )
@@ -70,9 +64,9 @@ def check_claim_links(
     for row, claim in zip(claims.index, claims.to_dict("records"), strict=True):
         claim_id, on = claim["claim_id"], dates.get(claim["claim_id"])
         if "responds_to" in columns:
-            for cited in split_list(claim["responds_to"] if _given(claim["responds_to"]) else ""):
+            for cited in split_list(claim["responds_to"] if given(claim["responds_to"]) else ""):
                 _check_cited(cited, claim_id, on, dates, row, "responds_to", problems)
-        if "restates" in columns and _given(claim["restates"]):
+        if "restates" in columns and given(claim["restates"]):
             cited = claim["restates"]
             if cited in doc_of and doc_of[cited] == claim["doc_id"] and cited != claim_id:
                 problems.append(
@@ -88,7 +82,7 @@ def check_claim_links(
                 _check_cited(cited, claim_id, on, dates, row, "restates", problems)
         if claim["claim_type"] in answering:
             for column in _FIGURE_COLUMNS:
-                if column in claim and _given(claim[column]):
+                if column in claim and given(claim[column]):
                     problems.append(
                         Problem(
                             "claims.csv",
@@ -125,7 +119,7 @@ def _check_cited(
     if cited == claim_id:
         return  # a claim restating itself is a cycle, reported as one
     then = dates[cited]
-    if _given(then) and _given(on) and then > on:
+    if given(then) and given(on) and then > on:
         problems.append(
             Problem(
                 "claims.csv",
@@ -143,12 +137,12 @@ def check_stated_unit_sizes(claims: pd.DataFrame, problems: list[Problem]) -> No
         return
     for row, claim in zip(claims.index, claims.to_dict("records"), strict=True):
         low, high = claim["unit_size_low"], claim["unit_size_high"]
-        if _given(low) != _given(high):
-            column = "unit_size_high" if _given(low) else "unit_size_low"
+        if given(low) != given(high):
+            column = "unit_size_high" if given(low) else "unit_size_low"
             problems.append(
                 Problem("claims.csv", row, column, "give unit_size_low and unit_size_high together")
             )
-        elif _given(low) and low > high:
+        elif given(low) and low > high:
             problems.append(
                 Problem(
                     "claims.csv",
@@ -157,7 +151,7 @@ def check_stated_unit_sizes(claims: pd.DataFrame, problems: list[Problem]) -> No
                     f"unit_size_low {low} is above unit_size_high {high}",
                 )
             )
-        if (_given(low) or _given(high)) and not _given(claim["unit"]):
+        if (given(low) or given(high)) and not given(claim["unit"]):
             problems.append(
                 Problem(
                     "claims.csv",
@@ -174,7 +168,7 @@ def check_cited_claims(
     """Report each id in a table's ``claim_ids`` that ``claims.csv`` does not hold."""
     known = set(claims["claim_id"].tolist())
     for row, value in frame["claim_ids"].items():
-        for claim_id in split_list(value if _given(value) else ""):
+        for claim_id in split_list(value if given(value) else ""):
             if claim_id not in known:
                 problems.append(
                     Problem(
@@ -202,7 +196,7 @@ def check_relation_steps(
         steps.index, steps["relation_id"], steps["status_on"], strict=True
     ):
         before = last.get(relation_id)
-        if _given(before) and _given(on) and on < before:
+        if given(before) and given(on) and on < before:
             problems.append(
                 Problem(
                     "relation_steps.csv",
@@ -212,7 +206,7 @@ def check_relation_steps(
                     f"({_day(before)}): list a tie's steps in date order",
                 )
             )
-        if _given(on):
+        if given(on):
             last[relation_id] = on
     if relations is not None:
         for row, relation_id in relations["relation_id"].items():
@@ -231,9 +225,9 @@ def check_relation_steps(
     check_cited_claims(steps, "relation_steps.csv", claims, problems)
     dates = claim_dates(claims, documents)
     for row, ids, on in zip(steps.index, steps["claim_ids"], steps["status_on"], strict=True):
-        for claim_id in split_list(ids if _given(ids) else ""):
+        for claim_id in split_list(ids if given(ids) else ""):
             then = dates.get(claim_id)
-            if _given(then) and _given(on) and then > on:
+            if given(then) and given(on) and then > on:
                 problems.append(
                     Problem(
                         "relation_steps.csv",

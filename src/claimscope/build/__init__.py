@@ -394,19 +394,30 @@ def _build_one(
     provenance: list[tuple[str, str]],
     as_of: str = "",
 ) -> ReportResult:
-    """Execute and convert one report; write its files only when both succeed."""
+    """Execute and convert one report; write its files only when both succeed.
+
+    The report's time counts everything: running, converting, printing and writing.
+    """
     work = output_dir / WORK_DIR_NAME
     executed = work / f"{plan.name}.ipynb"
-    try:
-        work.mkdir(parents=True, exist_ok=True)
-        result, page = produce_report(
-            plan, plan.spec.notebook, plan.notebook_parameters, executed, timeout, provenance, as_of
-        )
-        if result.status == "built":
-            result.pdf = write_report(output_dir, plan, executed.read_bytes(), page)
-            executed.unlink(missing_ok=True)
-    except (OSError, PrintError) as exc:
-        return not_written(plan.name, output_dir, exc)
+    with _timer() as elapsed:
+        try:
+            work.mkdir(parents=True, exist_ok=True)
+            result, page = produce_report(
+                plan,
+                plan.spec.notebook,
+                plan.notebook_parameters,
+                executed,
+                timeout,
+                provenance,
+                as_of,
+            )
+            if result.status == "built":
+                result.pdf = write_report(output_dir, plan, executed.read_bytes(), page)
+                executed.unlink(missing_ok=True)
+        except (OSError, PrintError) as exc:
+            result = not_written(plan.name, output_dir, exc)
+        result.seconds = elapsed()
     return result
 
 
