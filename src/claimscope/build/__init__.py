@@ -34,7 +34,7 @@ from claimscope.build.html import convert_to_html, render_index
 from claimscope.build.manifest import Manifest, cache_key, code_version
 from claimscope.build.outputs import CLAIMS_EXPORT_NAME, INDEX_NAME, LOCK_NAME, WORK_DIR_NAME
 from claimscope.build.pdf import DEFAULT_PRINT_TIMEOUT_S, Printer, PrintError
-from claimscope.files import dataset_version, write_atomic, write_files_atomic
+from claimscope.files import dataset_version, write_atomic
 from claimscope.parameters import ParameterError, check_ids, coerce_parameters
 from claimscope.paths import DATA_DIR, REPORTS_CONFIG, REPORTS_DIR
 
@@ -253,7 +253,7 @@ def build_reports(
                 outputs.remove_leftovers(output_dir)
                 kernel.remove_stale_connection_files()
                 if site:
-                    _write_assets(output_dir)
+                    outputs.write_site_assets(output_dir)
                 manifest = Manifest.load(output_dir)  # another build may have finished meanwhile
                 if manifest.damage:
                     say(f"warning: {manifest.damage}; rebuilding every report", failure=True)
@@ -301,21 +301,6 @@ def build_reports(
         failure=quiet and result.exit_code != EXIT_OK,
     )
     return result
-
-
-def _write_assets(output_dir: Path) -> None:
-    """Write a site build's shared files before any page that needs them.
-
-    Raises:
-        OutputUnwritable: they cannot be written; no page is built.
-    """
-    try:
-        html.write_site_assets(output_dir)
-    except OSError as exc:
-        where = exc.filename or output_dir
-        raise outputs.OutputUnwritable(
-            exc.errno or 0, f"cannot write {where}: {exc.strerror or exc}"
-        ) from exc
 
 
 def _write_index(
@@ -432,32 +417,11 @@ def not_written(name: str, output_dir: Path, exc: OSError | PrintError) -> Repor
 
 
 def write_report(output_dir: Path, plan: ReportPlan, notebook: bytes, page: str) -> str:
-    """Replace a report's executed notebook, page and PDF together: all or none.
+    """Write one report's notebook, page and, when asked for, PDF: all or none.
 
-    The notebook and PDF beside a page are always the ones made with it. The PDF is printed
-    first, on this machine, when the report asks for one; a report that no longer does has the
-    PDF of an earlier build removed.
-
-    Returns:
-        The PDF's file name, or ``""`` when the report has none.
-
-    Raises:
-        OSError: a file could not be written; none was replaced.
-        PrintError: the page could not be printed; none was replaced.
+    See :func:`~claimscope.build.outputs.write_report_files`.
     """
-    name = plan.name
-    files = {
-        output_dir / f"{name}.ipynb": notebook,
-        output_dir / f"{name}.html": page.encode("utf-8"),
-    }
-    pdf_name = f"{name}.pdf" if plan.printer else ""
-    if plan.printer:
-        stage = outputs.print_stage(output_dir, name)
-        files[output_dir / pdf_name] = plan.printer.print_text(page, stage, f"{name}.html")
-    write_files_atomic(files)
-    if not pdf_name:
-        (output_dir / f"{name}.pdf").unlink(missing_ok=True)
-    return pdf_name
+    return outputs.write_report_files(output_dir, plan.name, notebook, page, plan.printer)
 
 
 def produce_report(

@@ -7,8 +7,12 @@ import fcntl
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from claimscope.files import remove_stale_temporaries
+from claimscope.files import remove_stale_temporaries, write_files_atomic
+
+if TYPE_CHECKING:
+    from claimscope.build.pdf import Printer
 
 INDEX_NAME = "index.html"
 CLAIMS_EXPORT_NAME = "claims.csv"
@@ -128,3 +132,50 @@ def remove_leftovers(output_dir: Path) -> None:
         remove_stale_temporaries(output_dir)
         for staged in output_dir.glob(f".*{PRINT_STAGE_SUFFIX}"):
             staged.unlink(missing_ok=True)
+
+
+def write_site_assets(output_dir: Path) -> None:
+    """Write a site build's shared files before any page that needs them.
+
+    Raises:
+        OutputUnwritable: they cannot be written; no page is built.
+    """
+    from claimscope.build import html
+
+    try:
+        html.write_site_assets(output_dir)
+    except OSError as exc:
+        where = exc.filename or output_dir
+        raise OutputUnwritable(
+            exc.errno or 0, f"cannot write {where}: {exc.strerror or exc}"
+        ) from exc
+
+
+def write_report_files(
+    output_dir: Path, name: str, notebook: bytes, page: str, printer: Printer | None
+) -> str:
+    """Replace a report's executed notebook, page and PDF together: all or none.
+
+    The notebook and PDF beside a page are always the ones made with it. The PDF is printed
+    first, on this machine, when ``printer`` is given; a report that no longer asks for one has
+    the PDF of an earlier build removed.
+
+    Returns:
+        The PDF's file name, or ``""`` when the report has none.
+
+    Raises:
+        OSError: a file could not be written; none was replaced.
+        PrintError: the page could not be printed; none was replaced.
+    """
+    files = {
+        output_dir / f"{name}.ipynb": notebook,
+        output_dir / f"{name}.html": page.encode("utf-8"),
+    }
+    pdf_name = f"{name}.pdf" if printer else ""
+    if printer:
+        stage = print_stage(output_dir, name)
+        files[output_dir / pdf_name] = printer.print_text(page, stage, f"{name}.html")
+    write_files_atomic(files)
+    if not pdf_name:
+        (output_dir / f"{name}.pdf").unlink(missing_ok=True)
+    return pdf_name
