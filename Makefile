@@ -42,7 +42,7 @@ locate: setup
 
 ## Re-execute the report notebooks in place to refresh their committed outputs
 notebooks: setup
-	$(BIN)/python -m claimscope.notebooks
+	$(BIN)/python -m claimscope.build.notebooks
 
 ## Regenerate the README screenshot (docs/screenshot-troop-figures.png) with headless Chromium
 screenshot: setup

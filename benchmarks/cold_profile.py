@@ -31,9 +31,9 @@ import time
 t = time.perf_counter()
 import pandas, plotly.graph_objects, networkx  # noqa
 third = time.perf_counter() - t
-from claimscope import display, prose, tables  # noqa
+from claimscope.present import display, prose, tables# noqa
 from claimscope.analysis import troops as analysis_troops, relations  # noqa
-from claimscope.charts import troops, timeline, relations as rel_charts, style  # noqa
+from claimscope.present.charts import troops, timeline, relations as rel_charts, style  # noqa
 print(third, time.perf_counter() - t)
 """
 
@@ -51,7 +51,7 @@ import time
 t = time.perf_counter()
 import claimscope.cli  # noqa
 cli = time.perf_counter() - t
-import claimscope.dataset  # noqa
+import claimscope.data.dataset  # noqa
 print(cli, time.perf_counter() - t - cli)
 """
 
@@ -150,7 +150,7 @@ def render_profile(profile: dict, cold: float) -> list[str]:
         f"| `claimscope --help` (CLI start: Python and its imports), median | "
         f"{profile['cli_start']:.2f} |",
         f"| import `claimscope.cli` (includes claimscope.build) | {profile['cli_import']:.2f} |",
-        "| ... then `claimscope.dataset` (pandas and numpy load on first use, not here) | "
+        "| ... then `claimscope.data.dataset` (pandas and numpy load on first use, not here) | "
         f"{profile['dataset_import']:.2f} |",
         f"| import nbformat (papermill and nbconvert need it), median | "
         f"{profile['nbformat_import']:.2f} |",

@@ -37,7 +37,7 @@ def sweep_config(path: Path, depths: list[int]) -> int:
     path.write_text(yaml.safe_dump({"reports": [entry]}), encoding="utf-8")
     from claimscope.build.config import read_config
     from claimscope.build.sweeps import expand_sweeps
-    from claimscope.paths import DATA_DIR
+    from claimscope.data.paths import DATA_DIR
 
     return len(expand_sweeps(read_config(path), DATA_DIR))
 

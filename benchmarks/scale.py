@@ -30,11 +30,11 @@ _LOAD = """
 import json, sys, time
 t = time.perf_counter()
 import numpy, pandas  # noqa: F401  (the module loads them on first use; time them here)
-from claimscope.dataset import load_dataset
+from claimscope.data.dataset import load_dataset
 imported = time.perf_counter() - t
 if sys.argv[2:] == ["strict"]:  # what the strict csv loop alone would cost
-    import claimscope.csvread
-    claimscope.csvread._read_fast = lambda text: None
+    import claimscope.data.csvread
+    claimscope.data.csvread._read_fast = lambda text: None
 t = time.perf_counter()
 ds = load_dataset(sys.argv[1])
 print(json.dumps([imported, time.perf_counter() - t, len(ds.claims)]))
@@ -44,7 +44,7 @@ print(json.dumps([imported, time.perf_counter() - t, len(ds.claims)]))
 _VALIDATE_STEPS = """
 import importlib, json, sys, time
 import numpy, pandas  # noqa: F401
-import claimscope.dataset as D
+import claimscope.data.dataset as D
 
 steps = {}
 for where in sys.argv[2:]:
@@ -66,16 +66,18 @@ print(json.dumps(steps))
 
 #: Each step of validation, patched where the loader looks it up, and what it does.
 VALIDATE_STEPS = {
-    "claimscope.table_files.read_rows": "decode and parse the CSVs into columns",
-    "claimscope.table_files.type_column": "type and check every column against the schema",
-    "claimscope.checks.check_foreign_keys": "foreign keys",
-    "claimscope.dataset.load_texts": "read and hash the source texts",
-    "claimscope.dataset.check_quotes": "quotes at their offsets",
-    "claimscope.checks.check_claims": "claim coherence (ranges, qualifiers, dates)",
-    "claimscope.checks.check_troop_counts": "troop counts the reports can compute",
-    "claimscope.evidence_checks.check_claim_links": "answers and restatements cite earlier claims",
-    "claimscope.evidence_checks.check_relation_steps": "relation steps cite earlier claims",
-    "claimscope.checks.check_hierarchy": "actor hierarchy has no cycle",
+    "claimscope.data.table_files.read_rows": "decode and parse the CSVs into columns",
+    "claimscope.data.table_files.type_column": "type and check every column against the schema",
+    "claimscope.data.checks.check_foreign_keys": "foreign keys",
+    "claimscope.data.dataset.load_texts": "read and hash the source texts",
+    "claimscope.data.dataset.check_quotes": "quotes at their offsets",
+    "claimscope.data.checks.check_claims": "claim coherence (ranges, qualifiers, dates)",
+    "claimscope.data.checks.check_troop_counts": "troop counts the reports can compute",
+    "claimscope.data.evidence_checks.check_claim_links": (
+        "answers and restatements cite earlier claims"
+    ),
+    "claimscope.data.evidence_checks.check_relation_steps": "relation steps cite earlier claims",
+    "claimscope.data.checks.check_hierarchy": "actor hierarchy has no cycle",
 }
 VALIDATE_STEP_NAMES = {where.rsplit(".", 1)[1]: label for where, label in VALIDATE_STEPS.items()}
 

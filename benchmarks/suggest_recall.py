@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 from claimscope.curate.suggest import suggest_claims
-from claimscope.dataset import load_dataset
+from claimscope.data.dataset import load_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"

@@ -22,7 +22,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from claimscope.dataset import read_schema, resource_schema
+from claimscope.data.dataset import read_schema, resource_schema
 
 PROJECT_DATA = Path(__file__).resolve().parents[1] / "data"
 VOCABULARIES = ("relation_types", "relation_statuses", "stances", "claim_types", "measures")

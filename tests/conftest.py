@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from claimscope.paths import DATA_DIR
+from claimscope.data.paths import DATA_DIR
 
 
 @pytest.fixture

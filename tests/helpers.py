@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
-from claimscope.paths import KERNEL_NAME
+from claimscope.data.paths import KERNEL_NAME
 
 # A tiny unit_sizes table for the unit tests of figures and their charts.
 UNIT_SIZES = pd.DataFrame(

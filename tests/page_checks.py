@@ -12,7 +12,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from claimscope.charts.style import MIN_CONTRAST, contrast_ratio
+from claimscope.present.charts.style import MIN_CONTRAST, contrast_ratio
 
 PHONE_VIEWPORT = {"width": 390, "height": 844}
 

@@ -11,11 +11,12 @@ import pytest
 import yaml
 
 import claimscope as cs
-from claimscope import prose, tables
 from claimscope.analysis.relations import build_relation_graph, score_actor_pairs
-from claimscope.analysis.timeline import WITHHELD_NOTE, known_as_of, notes_as_of, relations_at
+from claimscope.analysis.timeline import WITHHELD_NOTE, known_as_of, notes_as_of
 from claimscope.build import build_reports
-from claimscope.paths import NOTEBOOKS_DIR
+from claimscope.data.paths import NOTEBOOKS_DIR
+from claimscope.data.relation_steps import relations_at
+from claimscope.present import prose, tables
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ import pytest
 from helpers import read_csv, snapshot, validate_argv, write_csv
 
 from claimscope.build import build_reports
-from claimscope.paths import PROJECT_ROOT
+from claimscope.data.paths import PROJECT_ROOT
 
 pytestmark = pytest.mark.integration
 

@@ -18,7 +18,7 @@ from browser import chart_problems, notebook_charts, open_page
 
 from claimscope.build import read_config
 from claimscope.build.sweeps import expand_sweeps
-from claimscope.paths import DATA_DIR, PROJECT_ROOT
+from claimscope.data.paths import DATA_DIR, PROJECT_ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 

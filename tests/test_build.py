@@ -17,8 +17,8 @@ from helpers import set_cell
 from claimscope import build
 from claimscope.build import BuildInputError, build_reports
 from claimscope.cli import main
-from claimscope.dataset import DatasetError
-from claimscope.paths import DATA_DIR, PROJECT_ROOT, REPORTS_CONFIG
+from claimscope.data.dataset import DatasetError
+from claimscope.data.paths import DATA_DIR, PROJECT_ROOT, REPORTS_CONFIG
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 pytestmark = pytest.mark.integration

@@ -28,7 +28,7 @@ from test_build import FIXTURES, no_kernel, write_config  # noqa: F401 - a fixtu
 
 from claimscope.build import BuildInputError, build_reports, kernel, outputs
 from claimscope.build.manifest import MANIFEST_NAME, manifest_problem
-from claimscope.paths import DATA_DIR, PROJECT_ROOT
+from claimscope.data.paths import DATA_DIR, PROJECT_ROOT
 
 pytestmark = pytest.mark.integration
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from browser import chart_problems, notebook_charts, open_page
 
-from claimscope.paths import KERNEL_NAME, PROJECT_ROOT
+from claimscope.data.paths import KERNEL_NAME, PROJECT_ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 

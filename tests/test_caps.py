@@ -13,15 +13,15 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from claimscope import formatting, prose, tables
 from claimscope.analysis import troops as figures
 from claimscope.analysis.relations import build_relation_graph, summarise_actors
-from claimscope.charts import relations as rel_charts
-from claimscope.charts import timeline, troops
-from claimscope.charts.style import actor_colours
-from claimscope.dataset import load_dataset
-from claimscope.paths import PROJECT_ROOT
-from claimscope.prose import describe_relations
+from claimscope.data.dataset import load_dataset
+from claimscope.data.paths import PROJECT_ROOT
+from claimscope.present import formatting, prose, tables
+from claimscope.present.charts import relations as rel_charts
+from claimscope.present.charts import timeline, troops
+from claimscope.present.charts.style import actor_colours
+from claimscope.present.prose import describe_relations
 
 _SPEC = importlib.util.spec_from_file_location(
     "claimscope_bench_synthetic_caps", PROJECT_ROOT / "benchmarks" / "synthetic.py"

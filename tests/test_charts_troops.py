@@ -1,4 +1,4 @@
-"""Unit tests for claimscope.charts.troops: what each figure contains, on tiny inline frames."""
+"""Unit tests for present.charts.troops: what each figure contains, on tiny inline frames."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import pytest
 from helpers import UNIT_SIZES as SIZES
 
 from claimscope.analysis import troops as F
-from claimscope.charts import timeline
-from claimscope.charts import troops as T
-from claimscope.charts.style import actor_colours
-from claimscope.vocab import load_vocabularies
+from claimscope.data.vocab import load_vocabularies
+from claimscope.present.charts import timeline
+from claimscope.present.charts import troops as T
+from claimscope.present.charts.style import actor_colours
 
 ACTORS = pd.DataFrame(
     {

@@ -11,7 +11,7 @@ from helpers import set_cell
 
 from claimscope.build import read_config
 from claimscope.cli import main
-from claimscope.paths import PROJECT_ROOT, REPORTS_CONFIG
+from claimscope.data.paths import PROJECT_ROOT, REPORTS_CONFIG
 
 
 def test_validate_prints_counts_and_exits_0(capsys):
@@ -108,7 +108,7 @@ def test_every_command_explains_data_dir_as_validate_does(command, capsys):
 
 def test_build_and_suggest_keep_their_data_dir_defaults():
     from claimscope.cli import build_parser
-    from claimscope.paths import DATA_DIR
+    from claimscope.data.paths import DATA_DIR
 
     parser, _ = build_parser()
     assert parser.parse_args(["build"]).data_dir is None

@@ -20,8 +20,8 @@ from test_build import FIXTURES
 
 from claimscope import build, cli
 from claimscope.cli import main
-from claimscope.files import hash_tree
-from claimscope.paths import DATA_DIR
+from claimscope.data.files import hash_tree
+from claimscope.data.paths import DATA_DIR
 
 pytestmark = pytest.mark.integration
 

@@ -16,7 +16,7 @@ from claimscope.build import BuildInputError, build_reports
 from claimscope.build.config import read_config
 from claimscope.build.sweeps import expand_sweeps
 from claimscope.cli import main
-from claimscope.paths import DATA_DIR, REPORTS_CONFIG
+from claimscope.data.paths import DATA_DIR, REPORTS_CONFIG
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 pytestmark = pytest.mark.integration

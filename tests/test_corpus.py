@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+
 import pandas as pd
 import pytest
 
-from claimscope.dataset import load_dataset, split_list
-from claimscope.paths import DATA_DIR, PROJECT_ROOT
+from claimscope.data.dataset import load_dataset, split_list
+from claimscope.data.paths import DATA_DIR, PROJECT_ROOT
 
 NOTES = ("2024-10-21-first-transfer-reports", "2024-11-04-us-estimates")
 
@@ -35,9 +38,19 @@ def test_the_corpus_counts(ds):
 
 
 @pytest.mark.parametrize("doc_id", NOTES)
-def test_briefing_notes_are_the_shared_texts_byte_for_byte(ds, doc_id):
+def test_briefing_notes_are_the_recorded_texts_and_the_shared_ones_where_present(ds, doc_id):
+    """The copies in data/sources/ are the project's: their sha256 is the one documents.csv records.
+
+    ``../shared/corpus/`` is compared only where it exists (always in CI, not in every clone).
+    """
+    ours = (DATA_DIR / "sources" / f"{doc_id}.txt").read_bytes()
+    recorded = ds.documents.set_index("doc_id").loc[doc_id, "sha256"]
+    assert hashlib.sha256(ours).hexdigest() == recorded
     shared = PROJECT_ROOT.parent / "shared" / "corpus" / f"{doc_id}.txt"
-    assert (DATA_DIR / "sources" / f"{doc_id}.txt").read_bytes() == shared.read_bytes()
+    if os.environ.get("CI"):
+        assert shared.is_file(), f"CI runs beside ../shared: {shared} is missing"
+    if shared.is_file():
+        assert ours == shared.read_bytes()
     assert (ds.claims["doc_id"] == doc_id).sum() >= 10
 
 

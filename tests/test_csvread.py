@@ -14,14 +14,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claimscope.csvread import (
+from claimscope.data.csvread import (
     CsvSyntaxError,
     _read_fast,
     _read_strict,
     read_csv_text,
 )
-from claimscope.dataset import TABLES
-from claimscope.paths import DATA_DIR
+from claimscope.data.dataset import TABLES
+from claimscope.data.paths import DATA_DIR
 
 ALPHABET = ["a", "b", "é", " ", ",", '"', "\n", "\r", "\r\n", ";", "#", "\t", "\x0c", "\x1a",
             "\x0b", "\u2028", "\x85", "\ufeff", "\x00", "'"]  # fmt: skip

@@ -15,8 +15,8 @@ from claimscope.curate.add_document import add_document, slugify
 from claimscope.curate.suggest import format_rows, suggest_claims
 from claimscope.curate.tables import table_columns
 from claimscope.curate.troop_figures import find_figures
-from claimscope.dataset import DatasetError, load_dataset, read_schema
-from claimscope.paths import DATA_DIR
+from claimscope.data.dataset import DatasetError, load_dataset, read_schema
+from claimscope.data.paths import DATA_DIR
 
 ACTORS = [
     ("north_korea", "North Korea", "state", "PRK", "", "Pyongyang; DPRK"),

@@ -1,6 +1,6 @@
 """find_cycles: each cycle once, from its earliest row, in row order."""
 
-from claimscope.cycles import Cycle, find_cycles
+from claimscope.data.cycles import Cycle, find_cycles
 
 
 def _rows(*ids):

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from helpers import get_cell, read_csv, set_cell, write_csv
 
-from claimscope.dataset import DatasetError, Problem, load_dataset, locate_offsets
+from claimscope.data.dataset import DatasetError, Problem, load_dataset, locate_offsets
 
 SEED = "000_4f2a035373e67687"
 
@@ -44,7 +44,7 @@ def test_seed_text_is_the_shared_seed_byte_for_byte():
     """Compare with ``../shared/seeds/`` where it exists; CI always has it, a fresh clone not."""
     import os
 
-    from claimscope.paths import PROJECT_ROOT
+    from claimscope.data.paths import PROJECT_ROOT
 
     shared = PROJECT_ROOT.parent / "shared" / "seeds" / f"{SEED}.txt"
     ours = PROJECT_ROOT / "data" / "sources" / f"{SEED}.txt"

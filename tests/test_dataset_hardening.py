@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 from helpers import read_csv, set_cell, snapshot, validate_argv, write_csv
 
-from claimscope.checks import MAX_TROOPS
 from claimscope.cli import main
-from claimscope.dataset import DatasetError, load_dataset, read_schema
-from claimscope.paths import DATAPACKAGE_NAME
+from claimscope.data.checks import MAX_TROOPS
+from claimscope.data.dataset import DatasetError, load_dataset, read_schema
+from claimscope.data.paths import DATAPACKAGE_NAME
 
 SEED = "000_4f2a035373e67687"
 SECRET = "TOP-SECRET-0f3c"

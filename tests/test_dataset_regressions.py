@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from helpers import read_csv, set_cell, write_csv
 
-from claimscope.dataset import DatasetError, Problem, load_dataset
+from claimscope.data.dataset import DatasetError, Problem, load_dataset
 
 
 def problems_of(data_dir) -> list[Problem]:

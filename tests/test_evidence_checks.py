@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 from helpers import read_csv, set_cell
 
-from claimscope.dataset import DatasetError, load_dataset
-from claimscope.evidence_checks import (
+from claimscope.data.dataset import DatasetError, load_dataset
+from claimscope.data.evidence_checks import (
     check_claim_links,
     check_relation_steps,
     check_stated_unit_sizes,

@@ -7,7 +7,6 @@ import pandas as pd
 import pytest
 from helpers import UNIT_SIZES
 
-from claimscope import prose, tables
 from claimscope.analysis import troops
 from claimscope.analysis.evolution import (
     drop_restatements,
@@ -17,8 +16,9 @@ from claimscope.analysis.evolution import (
     summarise_stance_changes,
 )
 from claimscope.analysis.relations import find_root_actors
-from claimscope.charts.timeline import plot_figures_timeline
-from claimscope.vocab import load_vocabularies
+from claimscope.data.vocab import load_vocabularies
+from claimscope.present import prose, tables
+from claimscope.present.charts.timeline import plot_figures_timeline
 
 VOCAB = load_vocabularies()
 ACTORS = pd.DataFrame(

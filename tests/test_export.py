@@ -12,11 +12,12 @@ import pytest
 import yaml
 from helpers import read_csv, write_csv
 
-from claimscope import build, export
+from claimscope import build
 from claimscope.build import build_reports
 from claimscope.cli import main
-from claimscope.dataset import load_dataset
-from claimscope.export import (
+from claimscope.data import export
+from claimscope.data.dataset import load_dataset
+from claimscope.data.export import (
     EXPORT_COLUMNS,
     FORMULA_TRIGGERS,
     export_claims,

@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 from helpers import UNIT_SIZES as SIZES
 
-from claimscope import formatting, prose, tables
 from claimscope.analysis import troops as F
-from claimscope.vocab import load_vocabularies
+from claimscope.data.vocab import load_vocabularies
+from claimscope.present import formatting, prose, tables
 
 ACTORS = pd.DataFrame(
     {

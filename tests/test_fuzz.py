@@ -28,8 +28,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from claimscope.cli import main
-from claimscope.dataset import DatasetError, load_dataset, read_schema, split_list
-from claimscope.paths import DATA_DIR, DATAPACKAGE_NAME
+from claimscope.data.dataset import DatasetError, load_dataset, read_schema, split_list
+from claimscope.data.paths import DATA_DIR, DATAPACKAGE_NAME
 
 # Every table the package lists, the core five and the ones added since.
 TABLE_FILES = tuple(resource["path"] for resource in read_schema(DATA_DIR)["resources"])

@@ -9,8 +9,8 @@ import papermill as pm
 import pytest
 from helpers import run_notebook
 
-from claimscope.display import PLOTLY_MIMETYPE
-from claimscope.paths import NOTEBOOKS_DIR
+from claimscope.data.paths import NOTEBOOKS_DIR
+from claimscope.present.display import PLOTLY_MIMETYPE
 
 NOTEBOOK = NOTEBOOKS_DIR / "competing_hypotheses.ipynb"
 

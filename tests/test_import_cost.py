@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from claimscope.paths import PROJECT_ROOT
+from claimscope.data.paths import PROJECT_ROOT
 
 
 def _loaded_after(code: str) -> set[str]:
@@ -21,15 +21,15 @@ def _loaded_after(code: str) -> set[str]:
 
 
 def test_importing_the_cli_and_the_dataset_module_loads_no_pandas() -> None:
-    loaded = _loaded_after("import claimscope.cli, claimscope.build, claimscope.dataset")
-    assert "claimscope.dataset" in loaded
+    loaded = _loaded_after("import claimscope.cli, claimscope.build, claimscope.data.dataset")
+    assert "claimscope.data.dataset" in loaded
     assert "pandas" not in loaded
     assert "numpy" not in loaded
 
 
 def test_loading_a_dataset_still_loads_pandas_and_returns_frames() -> None:
     loaded = _loaded_after(
-        "from claimscope.dataset import load_dataset\n"
+        "from claimscope.data.dataset import load_dataset\n"
         "assert type(load_dataset().claims).__name__ == 'DataFrame'"
     )
     assert "pandas" in loaded

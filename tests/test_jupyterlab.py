@@ -25,8 +25,8 @@ from urllib.parse import urlparse
 import pytest
 from browser import notebook_charts
 
-from claimscope.notebooks import REPORT_NOTEBOOKS
-from claimscope.paths import NOTEBOOKS_DIR
+from claimscope.build.notebooks import REPORT_NOTEBOOKS
+from claimscope.data.paths import NOTEBOOKS_DIR
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 

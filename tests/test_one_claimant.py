@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from claimscope import prose
 from claimscope.analysis import troops
-from claimscope.charts import troops as troop_charts
-from claimscope.dataset import load_dataset
+from claimscope.data.dataset import load_dataset
+from claimscope.present import prose
+from claimscope.present.charts import troops as troop_charts
 
 
 def _one_claimant(claimant: str):

@@ -20,7 +20,7 @@ from page_checks import (
 
 from claimscope.build import read_config
 from claimscope.build.sweeps import expand_sweeps
-from claimscope.paths import DATA_DIR
+from claimscope.data.paths import DATA_DIR
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 

@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 import yaml
 
-from claimscope.dataset import load_dataset
-from claimscope.parameters import (
+from claimscope.data.dataset import load_dataset
+from claimscope.data.parameters import (
     ParameterError,
     check_ids,
     check_notebook_parameters,
@@ -195,7 +195,7 @@ def test_the_build_refuses_a_negative_depth_naming_the_report_and_exits_2(
 ):
     from claimscope import build
     from claimscope.cli import main
-    from claimscope.paths import PROJECT_ROOT
+    from claimscope.data.paths import PROJECT_ROOT
 
     def refuse(*args, **kwargs):
         raise AssertionError("a kernel was started")

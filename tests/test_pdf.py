@@ -26,7 +26,7 @@ from claimscope.build.pdf import (
 )
 from claimscope.build.sweeps import expand_sweeps
 from claimscope.cli import main
-from claimscope.paths import DATA_DIR
+from claimscope.data.paths import DATA_DIR
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"

@@ -8,7 +8,7 @@ import re
 from plotly.offline import get_plotlyjs_version
 
 from claimscope.build.html import ASSETS_DIR, plotly_bundle
-from claimscope.paths import PROJECT_ROOT
+from claimscope.data.paths import PROJECT_ROOT
 
 
 def test_bundle_is_at_the_version_plotly_py_targets():

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import yaml
 
-from claimscope.dataset import TABLES, read_schema
-from claimscope.paths import DATA_DIR, PROJECT_ROOT
+from claimscope.data.dataset import TABLES, read_schema
+from claimscope.data.paths import DATA_DIR, PROJECT_ROOT
 
 
 def _requirement_map(requirements: list[str]) -> dict[str, str]:
@@ -59,7 +59,7 @@ def test_frictionless_validates_the_data_package():
 
 
 def test_readme_data_dictionary_is_generated_from_the_schema():
-    from claimscope.docs import BEGIN, END, render_data_dictionary
+    from claimscope.data.docs import BEGIN, END, render_data_dictionary
 
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split(BEGIN, 1)[1].split(END, 1)[0]

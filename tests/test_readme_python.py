@@ -5,7 +5,7 @@ from __future__ import annotations
 import doctest
 import re
 
-from claimscope.paths import PROJECT_ROOT
+from claimscope.data.paths import PROJECT_ROOT
 
 
 def test_readme_python_example_runs() -> None:

@@ -12,9 +12,9 @@ from claimscope.analysis.relations import (
     score_actor_pairs,
     summarise_actors,
 )
-from claimscope.paths import DATA_DIR
-from claimscope.prose import describe_actor, describe_relations
-from claimscope.vocab import load_vocabularies
+from claimscope.data.paths import DATA_DIR
+from claimscope.data.vocab import load_vocabularies
+from claimscope.present.prose import describe_actor, describe_relations
 
 VOCAB = load_vocabularies()
 STATUSES = VOCAB.statuses

@@ -18,7 +18,7 @@ from claimscope.build.config import ReportSpec, read_config, select_reports
 from claimscope.build.html import render_index
 from claimscope.build.manifest import Manifest
 from claimscope.build.sweeps import expand_sweeps, period_ends
-from claimscope.paths import DATA_DIR, REPORTS_CONFIG
+from claimscope.data.paths import DATA_DIR, REPORTS_CONFIG
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 

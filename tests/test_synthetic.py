@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from claimscope.dataset import load_dataset
-from claimscope.paths import PROJECT_ROOT
+from claimscope.data.dataset import load_dataset
+from claimscope.data.paths import PROJECT_ROOT
 
 _SPEC = importlib.util.spec_from_file_location(
     "claimscope_bench_synthetic", PROJECT_ROOT / "benchmarks" / "synthetic.py"

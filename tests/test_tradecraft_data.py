@@ -13,8 +13,8 @@ import claimscope as cs
 from claimscope.analysis import ach, hedges, replay
 from claimscope.analysis.estimative import express_likelihood
 from claimscope.analysis.timeline import known_as_of
-from claimscope.charts import hypotheses as charts
 from claimscope.cli import main
+from claimscope.present.charts import hypotheses as charts
 
 
 @pytest.fixture(scope="module")

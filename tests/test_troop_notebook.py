@@ -10,8 +10,8 @@ import papermill as pm
 import pytest
 from helpers import run_notebook
 
-from claimscope.display import PLOTLY_MIMETYPE
-from claimscope.paths import KERNEL_NAME, NOTEBOOKS_DIR
+from claimscope.data.paths import KERNEL_NAME, NOTEBOOKS_DIR
+from claimscope.present.display import PLOTLY_MIMETYPE
 
 NOTEBOOK = NOTEBOOKS_DIR / "troop_figures.ipynb"
 ZELENSKYY = "volodymyr_zelenskyy"

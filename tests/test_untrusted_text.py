@@ -20,10 +20,10 @@ from browser import open_page
 from helpers import add_relation, read_csv, set_cell, write_csv
 
 from claimscope.build import build_reports, read_config
-from claimscope.charts.style import hover_text
-from claimscope.dataset import load_dataset, locate_offsets
-from claimscope.display import escape_text
-from claimscope.paths import DATA_DIR
+from claimscope.data.dataset import load_dataset, locate_offsets
+from claimscope.data.paths import DATA_DIR
+from claimscope.present.charts.style import hover_text
+from claimscope.present.display import escape_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 

@@ -9,9 +9,9 @@ import pytest
 from helpers import add_relation, run_notebook
 
 import claimscope as cs
-from claimscope.dataset import DatasetError
-from claimscope.display import PLOTLY_MIMETYPE
-from claimscope.paths import NOTEBOOKS_DIR
+from claimscope.data.dataset import DatasetError
+from claimscope.data.paths import NOTEBOOKS_DIR
+from claimscope.present.display import PLOTLY_MIMETYPE
 
 NEW_TYPE = {
     "relation": "energy_supply",

@@ -1,9 +1,9 @@
 """The ``claimscope`` command line: a thin wrapper over the library functions.
 
-``claimscope validate`` is :func:`claimscope.dataset.load_dataset`, ``claimscope locate`` is
-:func:`claimscope.dataset.locate_offsets`, ``claimscope build`` is
+``claimscope validate`` is :func:`claimscope.data.dataset.load_dataset`, ``claimscope locate`` is
+:func:`claimscope.data.dataset.locate_offsets`, ``claimscope build`` is
 :func:`claimscope.build.build_reports`, ``claimscope export`` is
-:func:`claimscope.export.export_claims`. Exit status 2 means bad input, 1 a failed report.
+:func:`claimscope.data.export.export_claims`. Exit status 2 means bad input, 1 a failed report.
 """
 
 from __future__ import annotations
@@ -17,15 +17,15 @@ from pathlib import Path
 
 from claimscope.build import (
     DEFAULT_CELL_TIMEOUT_S,
-    EXIT_BAD_INPUT,
     EXIT_OK,
     BuildInputError,
     build_reports,
     read_config,
 )
 from claimscope.curate.cli import add_curation_commands
-from claimscope.files import describe_counts
-from claimscope.paths import DATA_DIR, REPORTS_CONFIG, REPORTS_DIR
+from claimscope.data.files import describe_counts
+from claimscope.data.paths import REPORTS_CONFIG, REPORTS_DIR
+from claimscope.present.console import add_data_dir, add_path_option, positive_int, print_bad_input
 
 _DESCRIPTION = """\
 Check a dataset of contested claims and turn it into HTML reports.
@@ -44,21 +44,13 @@ exit status: 0 ok, 1 a report failed to build, 2 bad input (data, configuration 
 `claimscope COMMAND --help` explains a command."""
 
 
-def print_bad_input(error: Exception, conclusion: str) -> int:
-    """Print every problem of a DatasetError or BuildInputError, then ``conclusion``; return 2."""
-    for problem in error.problems:
-        print(problem, file=sys.stderr)
-    print(conclusion.format(count=len(error.problems)), file=sys.stderr)
-    return EXIT_BAD_INPUT
-
-
 def _data_dir(args: argparse.Namespace) -> Path:
     # A folder given the old way, as a positional argument, still works (hidden, deprecated).
     return args.legacy_data_dir or args.data_dir
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from claimscope.dataset import DatasetError, load_dataset
+    from claimscope.data.dataset import DatasetError, load_dataset
 
     try:
         dataset = load_dataset(_data_dir(args))
@@ -77,7 +69,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _locate(args: argparse.Namespace) -> int:
-    from claimscope.dataset import DatasetError, locate_offsets
+    from claimscope.data.dataset import DatasetError, locate_offsets
 
     try:
         located = locate_offsets(_data_dir(args))
@@ -88,8 +80,8 @@ def _locate(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from claimscope.dataset import DatasetError, load_dataset
-    from claimscope.export import export_claims
+    from claimscope.data.dataset import DatasetError, load_dataset
+    from claimscope.data.export import export_claims
 
     try:
         dataset = load_dataset(args.data_dir)
@@ -98,21 +90,6 @@ def _export(args: argparse.Namespace) -> int:
     count = export_claims(dataset, args.output)
     print(f"wrote {count} claim(s) to {args.output}")
     return EXIT_OK
-
-
-def positive_int(text: str) -> int:
-    """Parse a whole number above zero (argparse type).
-
-    >>> positive_int("5")
-    5
-    """
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be above 0, not {value}")
-    return value
 
 
 @contextlib.contextmanager
@@ -132,7 +109,7 @@ def _stop_on_sigterm() -> Iterator[None]:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from claimscope.dataset import DatasetError
+    from claimscope.data.dataset import DatasetError
 
     try:
         with _stop_on_sigterm():
@@ -163,29 +140,6 @@ def _report_names() -> str:
     width = max(len(s.name) for s in specs)
     lines = [f"  {s.name:<{width}}  {s.title}" for s in specs]
     return f"reports in {REPORTS_CONFIG.name} (names for --only):\n" + "\n".join(lines)
-
-
-def add_path_option(
-    sub: argparse.ArgumentParser, flag: str, metavar: str, help: str, default: Path | None = None
-) -> None:
-    """Add an option naming a file or folder; ``help`` names ``default`` where there is one."""
-    if default is not None:
-        help = f"{help} (default: {default})"
-    sub.add_argument(flag, type=Path, default=default, metavar=metavar, help=help)
-
-
-def add_data_dir(
-    sub: argparse.ArgumentParser, *, default: Path | None = DATA_DIR, legacy: bool = False
-) -> None:
-    """Add ``--data-dir``, the same for every command (``legacy``: also a hidden positional)."""
-    add_path_option(
-        sub, "--data-dir", "DIR", "the dataset folder, holding datapackage.json", DATA_DIR
-    )
-    # build's default is None: only a folder given on the command line goes to the notebooks,
-    # which otherwise read DATA_DIR themselves, so the help names DATA_DIR all the same.
-    sub.set_defaults(data_dir=default)
-    if legacy:
-        sub.add_argument("legacy_data_dir", nargs="?", type=Path, help=argparse.SUPPRESS)
 
 
 def _add_build(commands) -> argparse.ArgumentParser:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from claimscope.formatting import is_missing, text_of
+from claimscope.data.values import is_missing, text_of
 
 #: Columns that identify one series of figures: who, what, and over which period.
 SERIES = ["claimant_id", "measure", "period"]

@@ -6,7 +6,7 @@ import re
 
 import pandas as pd
 
-from claimscope.formatting import is_missing
+from claimscope.data.values import is_missing
 
 _GRADE = re.compile(r"^\s*([A-Za-z])?\s*([0-9])?\s*$")
 

@@ -1,7 +1,7 @@
 """Find hedging and attribution language in quotes, and where it differs from the curated hedges.
 
 The patterns are the ``hedge`` rows of the curation vocabulary
-(``claimscope/curate/vocabulary.csv``): ``claimscope suggest`` fills a new claim's ``hedges``
+(``claimscope/data/phrases.csv``): ``claimscope suggest`` fills a new claim's ``hedges``
 with this same function, so the curator's starting point and the check agree by construction.
 """
 
@@ -11,9 +11,9 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from claimscope.columns import split_list
-from claimscope.curate.vocabulary import find_all
-from claimscope.formatting import text_of
+from claimscope.data.columns import split_list
+from claimscope.data.phrases import find_all
+from claimscope.data.values import text_of
 
 #: The reporting verb of a claim, by the strongest kind of hedge it uses: a hedged claim
 #: suggests, a claim passed on from others reports, a claim with neither says.

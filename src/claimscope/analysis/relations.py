@@ -28,9 +28,9 @@ import networkx as nx
 import pandas as pd
 
 from claimscope.analysis import check_known
-from claimscope.dataset import split_list
-from claimscope.formatting import is_missing, text_of
-from claimscope.vocab import Vocabularies, load_vocabularies
+from claimscope.data.dataset import split_list
+from claimscope.data.values import is_missing, text_of
+from claimscope.data.vocab import Vocabularies, load_vocabularies
 
 DENIAL_CLAIM_TYPE = "denial"
 

@@ -14,7 +14,7 @@ from claimscope.analysis.troops import resolve_claim_dates
 if TYPE_CHECKING:
     import datetime as dt
 
-    from claimscope.dataset import Dataset
+    from claimscope.data.dataset import Dataset
 
 
 def list_arrival_dates(dataset: Dataset) -> list[pd.Timestamp]:

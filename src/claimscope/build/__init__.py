@@ -34,14 +34,14 @@ from claimscope.build.html import convert_to_html, render_index
 from claimscope.build.manifest import Manifest, cache_key, code_version
 from claimscope.build.outputs import CLAIMS_EXPORT_NAME, INDEX_NAME, LOCK_NAME, WORK_DIR_NAME
 from claimscope.build.pdf import DEFAULT_PRINT_TIMEOUT_S, Printer, PrintError
-from claimscope.files import dataset_version, write_atomic
-from claimscope.parameters import ParameterError, check_ids, coerce_parameters
-from claimscope.paths import DATA_DIR, REPORTS_CONFIG, REPORTS_DIR
+from claimscope.data.files import dataset_version, write_atomic
+from claimscope.data.parameters import ParameterError, check_ids, coerce_parameters
+from claimscope.data.paths import DATA_DIR, REPORTS_CONFIG, REPORTS_DIR
+from claimscope.present.console import EXIT_BAD_INPUT, EXIT_OK, EXIT_REPORT_FAILED
 
 if TYPE_CHECKING:
-    from claimscope.dataset import Dataset
+    from claimscope.data.dataset import Dataset
 
-EXIT_OK, EXIT_REPORT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 DEFAULT_CELL_TIMEOUT_S = 600
 
 
@@ -155,7 +155,7 @@ def check_report_ids(plans: list[ReportPlan], dataset: Dataset) -> None:
 
 
 def _validate(data_dir: Path) -> Dataset:
-    from claimscope.dataset import load_dataset
+    from claimscope.data.dataset import load_dataset
 
     return load_dataset(data_dir)
 
@@ -311,7 +311,7 @@ def _write_index(
     The first failure stops the rest, so what is on disk always agrees: the index links to the
     export, and a manifest older than the pages only makes the next build rebuild them.
     """
-    from claimscope.export import export_claims
+    from claimscope.data.export import export_claims
 
     index = render_index(specs, manifest, CLAIMS_EXPORT_NAME)
     try:

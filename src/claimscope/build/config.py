@@ -12,8 +12,8 @@ import yaml
 from claimscope.build.kernel import import_papermill
 from claimscope.build.outputs import clashing_output
 from claimscope.build.strict_yaml import YAMLInputError, load_yaml
-from claimscope.parameters import ParameterError, coerce_parameters
-from claimscope.paths import REPORTS_CONFIG
+from claimscope.data.parameters import ParameterError, coerce_parameters
+from claimscope.data.paths import REPORTS_CONFIG
 
 _CONFIG_KEYS = {"name", "notebook", "title", "description", "parameters", "matrix", "formats"}
 # The files a report can be written as; the page is always written, the PDF is printed from it.
@@ -236,7 +236,7 @@ def declared_parameters(spec: ReportSpec, cache: dict[str, dict]) -> dict[str, d
 def check_parameters(spec: ReportSpec, declared: dict[str, dict]) -> list[str]:
     """Check a report's parameters against its notebook: unknown names, uncoercible values.
 
-    Values are coerced as the notebook's own check (:mod:`claimscope.parameters`) does.
+    Values are coerced as the notebook's own check (:mod:`claimscope.data.parameters`) does.
     """
     problems = []
     if not declared:

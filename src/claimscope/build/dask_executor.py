@@ -31,7 +31,7 @@ from claimscope.build.config import DATA_DIR_PARAMETER, BuildInputError
 
 if TYPE_CHECKING:
     from claimscope.build import ReportPlan, ReportResult
-    from claimscope.dataset import Dataset
+    from claimscope.data.dataset import Dataset
 
 CONNECT_TIMEOUT_S = 20
 # The scheduler reruns a task whose worker died this many times before giving up on it.

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import json
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,6 @@ from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 from traitlets import default
 
-import claimscope
 from claimscope.build import html
 from claimscope.build.kernel import INJECTED_TAG
 
@@ -47,7 +47,7 @@ def page_resources(
         "as_of": as_of,
         "parameters": [(k, json.dumps(v, ensure_ascii=False)) for k, v in parameters.items()],
         "provenance": provenance,
-        "version": claimscope.__version__,
+        "version": version("claimscope"),
         "plotly_js": "" if plotly_src else html.plotly_js(),
         "plotly_src": plotly_src,
         "favicon": html.FAVICON,
@@ -65,7 +65,7 @@ def _title_of(nb, parameters: dict, fallback: str) -> str:
 
 def _dataset_provenance(data_dir: Path, as_of: object) -> tuple[str, dict[str, int], str]:
     """The version, row counts and "as of" date of the dataset in ``data_dir``, or the fault."""
-    from claimscope.dataset import DatasetError, load_dataset
+    from claimscope.data.dataset import DatasetError, load_dataset
 
     try:
         dataset = load_dataset(data_dir)
@@ -80,7 +80,7 @@ def describe_notebook(nb, resources: dict | None = None) -> dict[str, Any]:
     The parameters are those papermill was given; the dataset is the one its ``data_dir``
     parameter names, read from the notebook's folder (the project's ``data/`` by default).
     """
-    from claimscope.paths import DATA_DIR
+    from claimscope.data.paths import DATA_DIR
 
     run = nb.metadata.get("papermill", {})
     parameters = dict(run.get("parameters") or {})

@@ -9,15 +9,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import claimscope
 from claimscope.build.sweeps import sweep_groups
-from claimscope.files import describe_counts
-from claimscope.paths import PROJECT_ROOT
+from claimscope.data.files import describe_counts
+from claimscope.data.paths import PROJECT_ROOT
 
 if TYPE_CHECKING:
     from claimscope.build.config import ReportSpec
     from claimscope.build.manifest import Manifest
-    from claimscope.dataset import Dataset
+    from claimscope.data.dataset import Dataset
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
@@ -63,7 +62,7 @@ def describe_provenance(
     return [
         ("Dataset version", version),
         ("Dataset", describe_counts(counts)),
-        ("claimscope", claimscope.__version__),
+        ("claimscope", version("claimscope")),
         ("Git commit", commit),
         ("Parameters", json.dumps(parameters, ensure_ascii=False, sort_keys=True)),
         ("Built (UTC)", datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")),
@@ -77,7 +76,7 @@ def describe_as_of(dataset: Dataset, as_of: object) -> str:
     notebook itself refuses it, naming the parameter).
     """
     from claimscope.analysis.timeline import latest_date, parse_as_of
-    from claimscope.formatting import format_day
+    from claimscope.present.formatting import format_day
 
     try:
         date = parse_as_of(as_of) or latest_date(dataset)
@@ -155,7 +154,7 @@ def write_site_assets(output_dir: Path) -> None:
     Files already there with the same bytes are left alone; others are replaced atomically.
     """
     from claimscope.build.outputs import ASSETS_DIR_NAME
-    from claimscope.files import write_files_atomic
+    from claimscope.data.files import write_files_atomic
 
     folder = output_dir / ASSETS_DIR_NAME
     wanted = {

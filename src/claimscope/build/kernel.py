@@ -10,7 +10,7 @@ import threading
 import uuid
 from pathlib import Path
 
-from claimscope.paths import KERNEL_NAME
+from claimscope.data.paths import KERNEL_NAME
 
 INJECTED_TAG = "injected-parameters"
 # Seconds a cell past its time limit gets to answer the interrupt before its report fails, and

@@ -8,10 +8,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-import claimscope
 from claimscope.build.outputs import MANIFEST_NAME
-from claimscope.files import hash_tree, write_atomic
-from claimscope.paths import KERNEL_NAME
+from claimscope.data.files import hash_tree, write_atomic
+from claimscope.data.paths import KERNEL_NAME
 
 # The type each field of the manifest must have; a manifest that differs is damaged.
 _ENTRY_TYPES = {
@@ -30,7 +29,7 @@ _ENTRY_TYPES = {
 
 def code_version() -> str:
     """Hash claimscope's own code, package data and templates (what a report depends on)."""
-    return hash_tree(Path(claimscope.__file__).parent, {".py", ".csv", ".j2", ".json"})[:16]
+    return hash_tree(Path(__file__).resolve().parents[1], {".py", ".csv", ".j2", ".json"})[:16]
 
 
 def cache_key(notebook: Path, parameters: dict, page: dict, dataset_version: str, code: str) -> str:

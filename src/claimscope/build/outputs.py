@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from claimscope.files import remove_stale_temporaries, write_files_atomic
+from claimscope.data.files import remove_stale_temporaries, write_files_atomic
 
 if TYPE_CHECKING:
     from claimscope.build.pdf import Printer

@@ -286,7 +286,7 @@ def period_ends(first: date, last: date, period: str) -> list[date]:
 def _read_table(name: str, data_dir: Path, tables: dict[str, list[dict]]) -> list[dict]:
     """The rows of one table of the (already validated) data package, read once per build."""
     if name not in tables:
-        from claimscope.schema import read_schema, resource_schema
+        from claimscope.data.schema import read_schema, resource_schema
 
         path = Path(data_dir) / resource_schema(read_schema(data_dir), name)["path"]
         with open(path, encoding="utf-8-sig", newline="") as handle:

@@ -6,10 +6,10 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from claimscope.csvread import CsvSyntaxError, read_csv_text
 from claimscope.curate.tables import appended_bytes, table_columns, table_path, write_validated
-from claimscope.dataset import DatasetError, Problem, load_dataset, split_list
-from claimscope.paths import DATA_DIR
+from claimscope.data.csvread import CsvSyntaxError, read_csv_text
+from claimscope.data.dataset import DatasetError, Problem, load_dataset, split_list
+from claimscope.data.paths import DATA_DIR
 
 _NUMBERED = re.compile(r"(.*?)([0-9]+)")
 # Columns that cite other claims by id; a provisional id there follows its row's fresh id.

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from claimscope.dataset import split_list
+from claimscope.data.dataset import split_list
 
 # Spelling variants ("Zelensky", "Zelenskiy") and possessives still match at this score.
 _FUZZY_CUTOFF = 85

@@ -8,8 +8,8 @@ import re
 from pathlib import Path
 
 from claimscope.curate.tables import appended_bytes, field_spec, table_path, write_validated
-from claimscope.dataset import DatasetError, Problem, load_dataset, read_schema
-from claimscope.paths import DATA_DIR
+from claimscope.data.dataset import DatasetError, Problem, load_dataset, read_schema
+from claimscope.data.paths import DATA_DIR
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 

@@ -8,14 +8,14 @@ from pathlib import Path
 
 
 def _bad_input(error) -> int:
-    from claimscope.cli import print_bad_input
+    from claimscope.present.console import print_bad_input
 
     return print_bad_input(error, "refused: {count} problem(s); nothing was written")
 
 
 def _add_document(args: argparse.Namespace) -> int:
     from claimscope.curate.add_document import add_document
-    from claimscope.dataset import DatasetError
+    from claimscope.data.dataset import DatasetError
 
     try:
         doc_id = add_document(
@@ -37,7 +37,7 @@ def _suggest(args: argparse.Namespace) -> int:
     from claimscope.curate.accept import accept_claims
     from claimscope.curate.suggest import PROVISIONAL_PREFIX, format_rows, suggest_claims
     from claimscope.curate.tables import table_columns
-    from claimscope.dataset import DatasetError, read_schema
+    from claimscope.data.dataset import DatasetError, read_schema
 
     try:
         if args.accept:
@@ -67,7 +67,7 @@ def add_curation_commands(
     commands: argparse._SubParsersAction,
 ) -> dict[str, argparse.ArgumentParser]:
     """Add ``add-document`` and ``suggest`` to the sub-command parser; return them by name."""
-    from claimscope.cli import add_data_dir, add_path_option
+    from claimscope.present.console import add_data_dir, add_path_option
 
     text = "copy a UTF-8 text into data/sources/ and record it in documents.csv"
     sub = commands.add_parser("add-document", help=text, description=text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from claimscope.curate.actors import Mention
-from claimscope.curate.vocabulary import find_all, terms
+from claimscope.data.phrases import find_all, terms
 
 _JOIN = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|&\s*)", re.I)
 _BY = re.compile(r"\s+by\s+(?:the\s+)?", re.I)

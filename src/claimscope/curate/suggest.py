@@ -17,7 +17,7 @@ from claimscope.curate.stances import find_claimants, find_stance
 from claimscope.curate.tables import field_spec, table_columns
 from claimscope.curate.text import find_date, split_sentences, starts_same_day
 from claimscope.curate.troop_figures import Figure, find_figures
-from claimscope.dataset import Dataset, DatasetError, Problem, load_dataset
+from claimscope.data.dataset import Dataset, DatasetError, Problem, load_dataset
 
 PROVISIONAL_PREFIX = "new-"
 # Where the schema lacks a value the rules can find, the nearest one it has.

@@ -8,8 +8,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from claimscope.dataset import resource_schema
-from claimscope.files import write_atomic
+from claimscope.data.dataset import resource_schema
+from claimscope.data.files import write_atomic
 
 
 def table_path(data_dir: Path, package: dict, name: str) -> Path:
@@ -20,7 +20,7 @@ def table_path(data_dir: Path, package: dict, name: str) -> Path:
 def table_columns(package: dict, name: str) -> list[str]:
     """Return the column names of table ``name``, in schema order.
 
-    >>> from claimscope.dataset import read_schema
+    >>> from claimscope.data.dataset import read_schema
     >>> "quote" in table_columns(read_schema(), "claims")
     True
     """
@@ -64,7 +64,7 @@ def write_validated(data_dir: Path, changes: dict[str, bytes]) -> None:
     Raises:
         DatasetError: the problems the changed package would have.
     """
-    from claimscope.dataset import load_dataset
+    from claimscope.data.dataset import load_dataset
 
     data_dir = Path(data_dir)
     with tempfile.TemporaryDirectory(prefix="claimscope-") as tmp:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from text_to_num import text2num
 
-from claimscope.curate.vocabulary import find_all, terms
+from claimscope.data.phrases import find_all, terms
 
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _WORD_NUMBERS = (

@@ -3,7 +3,7 @@
 Every builder is pure: a graph from :mod:`claimscope.analysis.relations` in, a plotly figure
 out. Colours, line styles and symbols come from the vocabularies the graph was built with.
 Names, notes and quotes are untrusted: hover text goes through
-:func:`~claimscope.charts.style.hover_text` and labels through ``escape_text``.
+:func:`~claimscope.present.charts.style.hover_text` and labels through ``escape_text``.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from claimscope.analysis.relations import score_actor_pairs, vocabularies_of
-from claimscope.charts.style import actor_colours, base_layout, colour_of, hover_text
-from claimscope.display import escape_text
-from claimscope.vocab import Vocabularies
+from claimscope.data.vocab import Vocabularies
+from claimscope.present.charts.style import actor_colours, base_layout, colour_of, hover_text
+from claimscope.present.display import escape_text
 
 LAYOUT_SEED = 7
 MIN_NODE_DISTANCE = 0.5  # in layout units: nodes sit within [-1, 1] on both axes

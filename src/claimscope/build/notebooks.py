@@ -12,8 +12,8 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from claimscope.files import write_atomic
-from claimscope.paths import KERNEL_NAME, NOTEBOOKS_DIR
+from claimscope.data.files import write_atomic
+from claimscope.data.paths import KERNEL_NAME, NOTEBOOKS_DIR
 
 REPORT_NOTEBOOKS = ("troop_figures.ipynb", "actor_relations.ipynb", "competing_hypotheses.ipynb")
 CELL_TIMEOUT_S = 300

@@ -7,8 +7,9 @@ import pandas as pd
 
 from claimscope.analysis.relations import vocabularies_of
 from claimscope.analysis.troops import resolve_unit_sizes
-from claimscope.dataset import split_list
-from claimscope.formatting import (
+from claimscope.data.dataset import split_list
+from claimscope.data.vocab import Vocabularies, load_vocabularies
+from claimscope.present.formatting import (
     format_date,
     format_day,
     format_row_interval,
@@ -16,7 +17,6 @@ from claimscope.formatting import (
     is_missing,
     text_of,
 )
-from claimscope.vocab import Vocabularies, load_vocabularies
 
 #: Most rows a report's table shows; a last row says how many were left out. A browser gets
 #: sluggish long before 100,000 rows, and nobody reads them on a page.

@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from claimscope.files import write_atomic
+from claimscope.data.files import write_atomic
 
 if TYPE_CHECKING:
-    from claimscope.dataset import Dataset
+    from claimscope.data.dataset import Dataset
 
 # OWASP: = + - @ tab CR; ASVS 1.2.10 adds NUL; the full-width forms are read as formulas too.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -114,7 +114,7 @@ def export_claims(dataset: Dataset, path: Path | str) -> int:
     """Write every claim of ``dataset`` to ``path`` as a spreadsheet-safe CSV, atomically.
 
     Args:
-        dataset: A validated dataset (:func:`claimscope.dataset.load_dataset`).
+        dataset: A validated dataset (:func:`claimscope.data.dataset.load_dataset`).
         path: The CSV to write; replaced atomically, its folder created if needed.
 
     Returns:

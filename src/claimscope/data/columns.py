@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from claimscope.problems import Problem
+from claimscope.data.problems import Problem
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -6,11 +6,11 @@ import csv
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from claimscope.columns import type_column
-from claimscope.confine import resolve_inside
-from claimscope.csvread import CsvSyntaxError, CsvTable, read_csv_text
-from claimscope.problems import Problem
-from claimscope.schema import TABLES, primary_key, resource_schema
+from claimscope.data.columns import type_column
+from claimscope.data.confine import resolve_inside
+from claimscope.data.csvread import CsvSyntaxError, CsvTable, read_csv_text
+from claimscope.data.problems import Problem
+from claimscope.data.schema import TABLES, primary_key, resource_schema
 
 if TYPE_CHECKING:
     import pandas as pd

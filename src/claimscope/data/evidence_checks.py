@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from claimscope.checks import check_cycles, given
-from claimscope.columns import split_list
-from claimscope.problems import Problem, with_article
+from claimscope.data.checks import check_cycles, given
+from claimscope.data.columns import split_list
+from claimscope.data.problems import Problem, with_article
 
 if TYPE_CHECKING:
     import pandas as pd

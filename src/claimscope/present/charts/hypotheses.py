@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from claimscope.charts.style import PALETTE, base_layout, hover_text
-from claimscope.display import escape_text
-from claimscope.formatting import format_date, text_of
+from claimscope.present.charts.style import PALETTE, base_layout, hover_text
+from claimscope.present.display import escape_text
+from claimscope.present.formatting import format_date, text_of
 
 #: Pixels per claim row of the matrix and the diagnosticity chart.
 ROW_HEIGHT = 22

@@ -13,10 +13,10 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from claimscope.analysis.troops import aggregate_by_claimant
-from claimscope.charts.style import base_layout, colour_of, hover_text
-from claimscope.display import escape_text
-from claimscope.formatting import format_date, format_row_interval, text_of
-from claimscope.vocab import Vocabularies, load_vocabularies
+from claimscope.data.vocab import Vocabularies, load_vocabularies
+from claimscope.present.charts.style import base_layout, colour_of, hover_text
+from claimscope.present.display import escape_text
+from claimscope.present.formatting import format_date, format_row_interval, text_of
 
 #: Headroom beyond the largest figure, where open upper bounds end in an arrow.
 AXIS_HEADROOM = 1.2

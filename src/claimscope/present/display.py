@@ -20,8 +20,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from claimscope.describe import MAX_TABLE_ROWS, data_table, describe_figure, plain_text
-from claimscope.formatting import is_missing, text_of
+from claimscope.present.describe import MAX_TABLE_ROWS, data_table, describe_figure, plain_text
+from claimscope.present.formatting import is_missing, text_of
 
 CHART_CLASS = "claimscope-chart"
 #: Nothing in a chart's toolbar or links can send its data to a service.

@@ -7,10 +7,10 @@ say: each source's sha256 and encoding, that every quote stands at its offsets, 
 and dates are coherent. Every problem is collected and reported together, each as
 ``file:row:column: message`` (row 1 is the header; a row is the line a record starts on).
 
-The steps live in their own modules: :mod:`claimscope.schema` (the package's structure),
-:mod:`claimscope.table_files` and :mod:`claimscope.columns` (one table, typed),
-:mod:`claimscope.checks` (keys and cross-table rules), :mod:`claimscope.quotes` (source texts
-and quotes) and :mod:`claimscope.locate` (writing located offsets back).
+The steps live in their own modules of :mod:`claimscope.data`: ``schema`` (the package's
+structure), ``table_files`` and ``columns`` (one table, typed), ``checks`` (keys and
+cross-table rules), ``quotes`` (source texts and quotes) and ``locate`` (writing located
+offsets back).
 """
 
 from __future__ import annotations
@@ -20,16 +20,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from claimscope import checks, evidence_checks
-from claimscope.columns import LIST_SEPARATOR, split_list
-from claimscope.files import dataset_version
-from claimscope.frames import shape_tables
-from claimscope.locate import write_located_offsets
-from claimscope.paths import DATA_DIR
-from claimscope.problems import DatasetError, Problem
-from claimscope.quotes import check_quotes, load_texts
-from claimscope.schema import TABLES, read_schema, resource_names, resource_schema
-from claimscope.table_files import load_table
+from claimscope.data import checks, evidence_checks
+from claimscope.data.columns import LIST_SEPARATOR, split_list
+from claimscope.data.files import dataset_version
+from claimscope.data.frames import shape_tables
+from claimscope.data.locate import write_located_offsets
+from claimscope.data.paths import DATA_DIR
+from claimscope.data.problems import DatasetError, Problem
+from claimscope.data.quotes import check_quotes, load_texts
+from claimscope.data.relation_steps import relations_at
+from claimscope.data.schema import TABLES, read_schema, resource_names, resource_schema
+from claimscope.data.table_files import load_table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -143,8 +144,6 @@ def load_dataset(data_dir: Path | str | None = None) -> Dataset:
     if problems:
         files = [resource_schema(package, name)["path"] for name in names]
         raise DatasetError(sorted(problems, key=lambda p: _problem_order(p, files)))
-    from claimscope.analysis.timeline import relations_at
-
     shaped = shape_tables({name: tables[name] for name in names})
     # A relation's status and evidence are its latest step's (relation_steps.csv).
     shaped["relations"] = relations_at(shaped["relations"], shaped.get("relation_steps"))

@@ -6,11 +6,11 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from claimscope.analysis.evolution import flow_label, series_key
-from claimscope.charts.style import base_layout, colour_of, hover_text
-from claimscope.charts.troops import axis_max_of, claim_hover, interval_ends, interval_trace
-from claimscope.display import escape_text
-from claimscope.formatting import format_date, format_row_interval
-from claimscope.vocab import Vocabularies, load_vocabularies
+from claimscope.data.vocab import Vocabularies, load_vocabularies
+from claimscope.present.charts.style import base_layout, colour_of, hover_text
+from claimscope.present.charts.troops import axis_max_of, claim_hover, interval_ends, interval_trace
+from claimscope.present.display import escape_text
+from claimscope.present.formatting import format_date, format_row_interval
 
 #: Spacing between claims made on the same date in the timeline, so none hides another.
 SAME_DAY_SPREAD = pd.Timedelta(hours=8)

@@ -11,7 +11,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from claimscope.problems import DatasetError, Problem
+from claimscope.data.problems import DatasetError, Problem
 
 
 def hash_files(root: Path, paths: list[Path]) -> str:

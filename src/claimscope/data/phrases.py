@@ -1,4 +1,4 @@
-"""The curation vocabulary (units, qualifiers, measures, stances, hedges) from vocabulary.csv."""
+"""The curation vocabulary (units, qualifiers, measures, stances, hedges) from phrases.csv."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-_VOCABULARY = Path(__file__).with_name("vocabulary.csv")
+_VOCABULARY = Path(__file__).with_name("phrases.csv")
 
 
 @dataclass(frozen=True)

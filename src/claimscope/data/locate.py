@@ -6,13 +6,13 @@ import csv
 import io
 from typing import TYPE_CHECKING
 
-from claimscope.files import write_atomic
-from claimscope.problems import DatasetError
-from claimscope.schema import resource_schema
-from claimscope.table_files import read_rows
+from claimscope.data.files import write_atomic
+from claimscope.data.problems import DatasetError
+from claimscope.data.schema import resource_schema
+from claimscope.data.table_files import read_rows
 
 if TYPE_CHECKING:
-    from claimscope.dataset import Dataset
+    from claimscope.data.dataset import Dataset
 
 
 def write_located_offsets(dataset: Dataset) -> list[str]:

@@ -14,8 +14,8 @@ import textwrap
 import pandas as pd
 import plotly.graph_objects as go
 
-from claimscope.display import escape_text
-from claimscope.formatting import text_of
+from claimscope.present.display import escape_text
+from claimscope.present.formatting import text_of
 
 # Dark24 and Light24 from plotly's qualitative palettes: 48 distinct hues, each darkened just
 # enough to read as text on white (the legend, labels and markers all use them).

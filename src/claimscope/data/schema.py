@@ -13,10 +13,10 @@ import json
 import re
 from pathlib import Path
 
-from claimscope.confine import is_inside
-from claimscope.files import require_folder
-from claimscope.paths import DATA_DIR, DATAPACKAGE_NAME
-from claimscope.problems import DatasetError, Problem
+from claimscope.data.confine import is_inside
+from claimscope.data.files import require_folder
+from claimscope.data.paths import DATA_DIR, DATAPACKAGE_NAME
+from claimscope.data.problems import DatasetError, Problem
 
 #: The tables every data package must hold; any other resource it lists is loaded too.
 TABLES = ("documents", "actors", "unit_sizes", "claims", "relations")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from claimscope.cycles import find_cycles
-from claimscope.problems import Problem, with_article
-from claimscope.schema import foreign_keys, resource_schema
+from claimscope.data.cycles import find_cycles
+from claimscope.data.problems import Problem, with_article
+from claimscope.data.schema import foreign_keys, resource_schema
 
 if TYPE_CHECKING:
     import pandas as pd

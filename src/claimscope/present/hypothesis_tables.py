@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from claimscope.analysis.ach import leader_changing_claims
-from claimscope.columns import split_list
-from claimscope.formatting import join_names, text_of
+from claimscope.data.columns import split_list
+from claimscope.present.formatting import join_names, text_of
 
 
 def tabulate_scores(scores: pd.DataFrame, hypotheses: pd.DataFrame) -> pd.DataFrame:

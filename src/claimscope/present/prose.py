@@ -9,8 +9,9 @@ from claimscope.analysis import check_known
 from claimscope.analysis.hedges import choose_verb
 from claimscope.analysis.relations import list_actor_ties, vocabularies_of
 from claimscope.analysis.troops import FIGURE_TYPE, convert_figure, normalisation_of
-from claimscope.dataset import split_list
-from claimscope.formatting import (
+from claimscope.data.dataset import split_list
+from claimscope.data.vocab import Vocabularies, load_vocabularies
+from claimscope.present.formatting import (
     format_day,
     format_interval,
     format_row_interval,
@@ -19,7 +20,6 @@ from claimscope.formatting import (
     join_names,
     text_of,
 )
-from claimscope.vocab import Vocabularies, load_vocabularies
 
 #: Most figures "what the sources say" describes one by one; the rest are counted.
 PROSE_FIGURES = 25

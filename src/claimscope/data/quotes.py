@@ -8,8 +8,8 @@ import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from claimscope.confine import resolve_inside
-from claimscope.problems import Problem
+from claimscope.data.confine import resolve_inside
+from claimscope.data.problems import Problem
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from claimscope.formatting import is_missing
+from claimscope.data.values import is_missing
 
 #: Vocabulary table to the column holding its values, as the tables referring to it spell them.
 KEYS = {
@@ -103,7 +103,7 @@ class Vocabularies:
 
 @functools.cache
 def _load(data_dir: Path | None) -> Vocabularies:
-    from claimscope.dataset import load_dataset
+    from claimscope.data.dataset import load_dataset
 
     return Vocabularies.from_tables(load_dataset(data_dir).tables)
 

@@ -20,12 +20,12 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from claimscope.paths import DATAPACKAGE_NAME, PROJECT_ROOT
+from claimscope.data.paths import DATAPACKAGE_NAME, PROJECT_ROOT
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from claimscope.dataset import Dataset
+    from claimscope.data.dataset import Dataset
 
 DATA_DIR_PARAMETER = "data_dir"
 #: Parameters holding a date: ``as_of`` and any name ending in ``_on`` (the schema's convention).
@@ -217,7 +217,7 @@ def coerce_parameters(values: Mapping[str, Any], declared: Mapping[str, str]) ->
     >>> coerce_parameters({"as_of": "2024-13-01"}, {"as_of": "str"})  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    claimscope.parameters.ParameterError: parameter 'as_of': got '2024-13-01'; expected a date...
+    claimscope.data.parameters.ParameterError: parameter 'as_of': got '2024-13-01'; expected...
     """
     out, problems = {}, []
     for name, value in values.items():
@@ -414,7 +414,7 @@ def check_notebook_parameters(namespace: dict[str, Any]) -> Dataset:
     Raises:
         ParameterError: every problem found; IPython and papermill show only its message.
     """
-    from claimscope.dataset import load_dataset
+    from claimscope.data.dataset import load_dataset
 
     declared = {n: _type_name(a) for n, a in namespace.get("__annotations__", {}).items()}
     values = {name: namespace[name] for name in declared if name in namespace}

@@ -1,0 +1,1 @@
+"""Data: reading, checking and writing the data package; imports nothing else of claimscope."""

@@ -1,0 +1,1 @@
+"""Presentation: tables, prose, charts and display for readers, built from the analysis' frames."""
