@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 import json
-from importlib.metadata import version
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +47,7 @@ def page_resources(
         "as_of": as_of,
         "parameters": [(k, json.dumps(v, ensure_ascii=False)) for k, v in parameters.items()],
         "provenance": provenance,
-        "version": version("claimscope"),
+        "version": metadata.version("claimscope"),
         "plotly_js": "" if plotly_src else html.plotly_js(),
         "plotly_src": plotly_src,
         "favicon": html.FAVICON,

@@ -62,7 +62,7 @@ def describe_provenance(
     return [
         ("Dataset version", version),
         ("Dataset", describe_counts(counts)),
-        ("claimscope", version("claimscope")),
+        ("claimscope", metadata.version("claimscope")),
         ("Git commit", commit),
         ("Parameters", json.dumps(parameters, ensure_ascii=False, sort_keys=True)),
         ("Built (UTC)", datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")),
