@@ -14,6 +14,7 @@ import claimscope as cs
 from claimscope.analysis.relations import build_relation_graph, score_actor_pairs
 from claimscope.analysis.timeline import WITHHELD_NOTE, known_as_of, notes_as_of
 from claimscope.build import build_reports
+from claimscope.data.columns import split_list
 from claimscope.data.paths import NOTEBOOKS_DIR
 from claimscope.data.relation_steps import relations_at
 from claimscope.present import prose, tables
@@ -33,14 +34,16 @@ def test_as_of_keeps_only_what_was_published_and_claimed_by_then(ds):
     assert set(early.corrections["doc_id"]) <= set(early.documents["doc_id"])
     assert len(early.claims) < len(ds.claims)
     assert (early.relation_steps["status_on"] <= "2024-10-22").all()
-    # The deployment was alleged on 22 October, established from 23 October.
+    # The deployment was alleged on 22 October; on 25 October its status still rests only on
+    # claims published by then, not on the U.S. and NATO statements published on 4 November.
     status = early.relations.set_index("relation_id")["status"]
     assert status["r02"] == "alleged"
-    assert (
-        known_as_of(ds, dt.date(2024, 10, 23))
-        .relations.set_index("relation_id")
-        .at["r02", "status"]
-        == "established"
+    later = known_as_of(ds, dt.date(2024, 10, 25))
+    published = later.documents.set_index("doc_id")["published_on"]
+    cited = split_list(later.relations.set_index("relation_id").at["r02", "claim_ids"])
+    claims = later.claims.set_index("claim_id")
+    assert cited and all(
+        published[claims.at[c, "doc_id"]] <= pd.Timestamp("2024-10-25") for c in cited
     )
 
 
@@ -215,7 +218,7 @@ def test_the_troop_report_built_at_three_dates_shows_what_was_known(tmp_path):
         assert name not in early, name
         assert name in latest, name
     assert "2024-11-04" not in article
-    # The article's date corrected by the later note is known once the article is.
-    assert "Mark Rutte" in article
+    # The correction naming Mark Rutte rests on the note of 4 November: unknown on 23 October.
+    assert "Mark Rutte" not in article
     assert "Corrections to the sources" in latest
-    assert "Jens Stoltenberg" in article and "Jens Stoltenberg" not in early
+    assert "Jens Stoltenberg" in latest and "Jens Stoltenberg" not in early

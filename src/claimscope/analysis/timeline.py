@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from claimscope.analysis.troops import resolve_claim_dates
-from claimscope.data.columns import LIST_SEPARATOR, split_list
+from claimscope.data.columns import split_list
 from claimscope.data.relation_steps import relations_at
 from claimscope.data.schema import primary_key, resource_schema
 
@@ -26,8 +26,15 @@ if TYPE_CHECKING:
 _BY_DOCUMENT = ("claims", "corrections")
 #: What a relation shows as of a date when every note it has draws on later evidence.
 WITHHELD_NOTE = "The curator’s note on this tie draws on later evidence, so it is not shown."
+#: What any other curator's note shows as of a date when it draws on later evidence.
+WITHHELD_TEXT = "The curator’s note draws on later evidence, so it is not shown."
 #: A run of the characters ids are made of (the schema's id patterns): a word a note may cite.
 _ID_WORD = re.compile(r"[A-Za-z0-9_-]+")
+_MONTHS = "January February March April May June July August September October November December"
+_MONTH_NUMBER = {m[:3]: n for n, m in enumerate(_MONTHS.split(), start=1)}
+_DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2}) (" + "|".join(_MONTH_NUMBER) + r")[a-z]*,? (\d{4})\b")
+_MONTH_DAY_YEAR = re.compile(r"\b(" + "|".join(_MONTH_NUMBER) + r")[a-z]* (\d{1,2}),? (\d{4})\b")
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
 
 def parse_as_of(as_of: object, parameter: str = "as_of") -> dt.date | None:
@@ -71,11 +78,11 @@ def known_as_of(dataset: Dataset, as_of: object = None) -> Dataset:
 
     Kept: documents published on or before it; their claims whose date (``claimed_on``, else
     the document's ``published_on``) is on or before it; relation steps dated on or before it,
-    each citing only kept claims; relations with at least one kept step, whose ``status``,
-    ``claim_ids`` and ``status_on`` become their latest kept step's; corrections and texts of
-    kept documents. Other tables (actors, vocabularies) are kept whole. A step that cites
-    claims none of which is known yet is left out (:func:`_known_steps`), and a relation's
-    note is one written with what was known (:func:`notes_as_of`).
+    every claim of which is known (:func:`_known_steps`); relations with at least one kept
+    step, whose ``status``, ``claim_ids`` and ``status_on`` become their latest kept step's;
+    corrections of kept documents whose basis is known too (:func:`_known_corrections`); texts
+    of kept documents. Other tables (actors, vocabularies) are kept whole. A relation's note
+    is one written with what was known (:func:`notes_as_of`).
 
     Args:
         dataset: A loaded dataset.
@@ -116,24 +123,62 @@ def known_as_of(dataset: Dataset, as_of: object = None) -> Dataset:
         tables["relation_steps"] = steps
     relations = relations_at(tables["relations"], steps)
     later = _later_ids(dataset, tables)
-    tables["relations"] = notes_as_of(relations, dataset.tables.get("relation_steps"), steps, later)
+    if "corrections" in tables:
+        known = set(tables["claims"]["claim_id"])
+        tables["corrections"] = _known_corrections(tables["corrections"], known, cutoff, later)
+        later = _later_ids(dataset, tables)
+    tables["relations"] = notes_as_of(
+        relations, dataset.tables.get("relation_steps"), steps, later, date
+    )
+    for name, frame in tables.items():
+        if name != "relations" and "note" in frame:
+            tables[name] = _withhold_later_notes(frame, later, date)
     texts = {d: t for d, t in dataset.texts.items() if d in kept_docs}
     return dataclasses.replace(dataset, tables=tables, texts=texts, as_of=date)
 
 
 def _known_steps(steps: pd.DataFrame, known: set[str]) -> pd.DataFrame:
-    """Keep each step's known claims; a step that cited claims, none of them known, goes.
+    """Keep the steps every cited claim of which is known; the rest were not knowable yet.
 
-    Such a step rests on evidence not yet published: its status was not knowable then.
+    A step's status rests on all the claims it cites together, so it counts only once the last
+    of them is published and made: until then the relation keeps its previous known step.
     """
     cited = [split_list(ids) for ids in steps["claim_ids"]]
-    kept = [[c for c in ids if c in known] for ids in cited]
-    is_known = [bool(k) or not ids for k, ids in zip(kept, cited, strict=True)]
-    out = steps[is_known].copy()
-    out["claim_ids"] = [
-        LIST_SEPARATOR.join(k) or pd.NA for k, keep in zip(kept, is_known, strict=True) if keep
-    ]
-    return out.reset_index(drop=True)
+    is_known = pd.Series([all(c in known for c in ids) for ids in cited], index=steps.index)
+    return steps[is_known.astype(bool)].reset_index(drop=True)
+
+
+def _known_corrections(
+    corrections: pd.DataFrame, known_claims: set[str], cutoff: pd.Timestamp, later: set[str]
+) -> pd.DataFrame:
+    """Keep the corrections whose basis was known by ``cutoff``, as well as their document.
+
+    A correction's basis is known when every claim it rests on (``basis_claim_ids``) is known,
+    the outside publication it cites (``basis_published_on``) is out, and neither its text nor
+    its basis names a document, claim or correction that is not known yet (``later``).
+    """
+    keep = []
+    for _, row in corrections.iterrows():
+        basis_ids = split_list(row.get("basis_claim_ids", pd.NA))
+        published = row.get("basis_published_on", pd.NaT)
+        ok = all(c in known_claims for c in basis_ids)
+        ok = ok and (pd.isna(published) or pd.Timestamp(published) <= cutoff)
+        texts = (row.get(c) for c in ("correction", "basis", "note"))
+        ok = ok and not any(names_later(text, later, cutoff.date()) for text in texts)
+        keep.append(ok)
+    return corrections[pd.Series(keep, index=corrections.index, dtype=bool)].reset_index(drop=True)
+
+
+def _withhold_later_notes(frame: pd.DataFrame, later: set[str], cutoff: dt.date) -> pd.DataFrame:
+    """Replace each ``note`` that names something not known on ``cutoff`` with a neutral one."""
+    is_later = [names_later(note, later, cutoff) for note in frame["note"]]
+    if not any(is_later):
+        return frame
+    out = frame.copy()
+    out["note"] = (
+        out["note"].astype("string").mask(pd.Series(is_later, index=frame.index), WITHHELD_TEXT)
+    )
+    return out
 
 
 def _later_ids(dataset: Dataset, kept: dict[str, pd.DataFrame]) -> set[str]:
@@ -146,6 +191,36 @@ def _later_ids(dataset: Dataset, kept: dict[str, pd.DataFrame]) -> set[str]:
         if len(key) == 1:
             later |= set(dataset.tables[name][key[0]].astype(str)) - set(kept[name][key[0]])
     return later
+
+
+def dates_named(text: object) -> set[dt.date]:
+    """Every full date written in ``text``: "23 October 2024", "Oct 23, 2024", "2024-10-23".
+
+    >>> sorted(dates_named("on 4 Nov 2024, then October 28, 2024 and 2024-11-05; not 31 Feb 2024"))
+    [datetime.date(2024, 10, 28), datetime.date(2024, 11, 4), datetime.date(2024, 11, 5)]
+    """
+    if not isinstance(text, str):
+        return set()
+    found = []
+    for day, month, year in _DAY_MONTH_YEAR.findall(text):
+        found.append((year, _MONTH_NUMBER[month[:3]], day))
+    for month, day, year in _MONTH_DAY_YEAR.findall(text):
+        found.append((year, _MONTH_NUMBER[month[:3]], day))
+    found += _ISO_DATE.findall(text)
+    dates = set()
+    for year, month, day in found:
+        try:
+            dates.add(dt.date(int(year), int(month), int(day)))
+        except ValueError:
+            continue
+    return dates
+
+
+def names_later(text: object, later: set[str], cutoff: dt.date | None) -> bool:
+    """Whether ``text`` names a document, claim or correction not yet known, or a later date."""
+    if cites_any(text, later):
+        return True
+    return cutoff is not None and any(d > cutoff for d in dates_named(text))
 
 
 def cites_any(text: object, ids: set[str]) -> bool:
@@ -169,11 +244,13 @@ def notes_as_of(
     all_steps: pd.DataFrame | None,
     kept_steps: pd.DataFrame | None,
     later: set[str],
+    cutoff: dt.date | None = None,
 ) -> pd.DataFrame:
     """Give each relation the note an analyst could have written with what was known then.
 
     A relation's own ``note`` sums up its whole history, so it stays only when every step of
-    the relation is known and it names no later document, claim or correction (``later``).
+    the relation is known and it names no later document, claim or correction (``later``) and
+    no date after ``cutoff``.
     Otherwise the note of its latest known step stands in, if that names nothing later; else
     :data:`WITHHELD_NOTE` says a note exists but is not shown.
     """
@@ -187,11 +264,13 @@ def notes_as_of(
         step_note = dict(zip(ordered["relation_id"], ordered["note"], strict=True))
     notes = []
     for relation_id, note in zip(relations["relation_id"], relations["note"], strict=True):
-        if total.get(relation_id, 0) == known.get(relation_id, 0) and not cites_any(note, later):
+        is_whole = total.get(relation_id, 0) == known.get(relation_id, 0)
+        if is_whole and not names_later(note, later, cutoff):
             notes.append(note)
             continue
         stand_in = step_note.get(relation_id)
-        usable = isinstance(stand_in, str) and stand_in.strip() and not cites_any(stand_in, later)
+        usable = isinstance(stand_in, str) and stand_in.strip()
+        usable = usable and not names_later(stand_in, later, cutoff)
         notes.append(stand_in if usable else WITHHELD_NOTE)
     out = relations.copy()
     out["note"] = pd.array(notes, dtype="string")

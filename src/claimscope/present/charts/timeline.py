@@ -109,7 +109,10 @@ def plot_figures_timeline(
     if len(figures):
         first, last = figures["claimed_on"].min(), figures["claimed_on"].max()
         pad = max(MIN_DATE_PAD, (last - first) * 0.1)
-        fig.update_xaxes(range=[format_date(first - pad), format_date(last + pad)])
+        # The axis ends with the last figure's day: a date axis running past it would show
+        # days after the report's date, when nothing was known yet.
+        end = last.normalize() + SAME_DAY_SPREAD * 2
+        fig.update_xaxes(range=[format_date(first - pad), end.isoformat()])
     fig.update_xaxes(type="date", title_text="date claimed", tickformat="%d %b %Y")
     fig.update_yaxes(range=[0, axis_max], title_text="troops", tickformat=",d", rangemode="tozero")
     fig.update_layout(legend={"title": {"text": "Claimant · measure"}})
