@@ -6,6 +6,8 @@ import networkx as nx
 import pandas as pd
 import pytest
 from helpers import UNIT_SIZES
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from claimscope.analysis import troops
 from claimscope.analysis.evolution import (
@@ -126,7 +128,7 @@ def test_the_timeline_joins_a_claimants_figures_and_marks_flows():
     assert [t.meta["claim_ids"] for t in lines] == [["c1", "c2"]]
     assert list(lines[0].y) == [1500.0, 3000.0]
     flow = [t for t in fig.data if (t.meta or {}).get("claim_id") == "c3"][-1]
-    assert "per P7D" in flow.name and "per P7D" in flow.text[0]
+    assert "in seven days" in flow.name and "in seven days" in flow.text[0]
     assert flow.marker.symbol.endswith("-open")
 
 
@@ -137,10 +139,90 @@ def test_latest_figure_per_claimant_with_the_change():
         claim("c3", claimant_id="us", value_low=10000, value_high=10000),
     )
     latest = list_latest_figures(figures)
-    table = tables.tabulate_latest_figures(latest, VOCAB).set_index("Claim")
+    table = tables.tabulate_latest_figures(latest, VOCAB)
+    table.index = [claims.split("; ")[0] for claims in table["Claims"]]
     assert table.at["c2", "Change"] == "+1,500 since 18 Oct 2024 (1,500)"
+    assert table.at["c2", "Claims"] == "c2; c1"
     assert table.at["c3", "Change"] == "first figure"
     assert table.at["c2", "Date"] == "23 Oct 2024"
+
+
+def test_a_change_is_computed_only_between_like_figures():
+    """Another place starts its own line; a bound or a range is compared in words only."""
+    later = pd.Timestamp("2024-10-23")
+    figures = normalise(
+        claim("c1", location="Russia"),
+        claim("c2", value_low=3000, value_high=3000, claimed_on=later, location="Kursk region"),
+        claim("u1", claimant_id="us", value_low=3000, value_high=3000, qualifier="at_least"),
+        claim("u2", claimant_id="us", value_low=9000, value_high=11000, claimed_on=later),
+    )
+    latest = list_latest_figures(figures).set_index("claim_id")
+    assert latest.at["c2", "comparison"] == "first"  # Kursk is not Russia as a whole
+    assert latest.at["u2", "comparison"] == "bound" and pd.isna(latest.at["u2", "change"])
+    text = tables.describe_change(latest.loc["u2"].to_dict())
+    assert text.startswith("previously ≥ 3,000") and "no difference" in text
+
+
+def test_a_revision_is_compared_with_the_figure_it_revises_whoever_gave_it():
+    figures = normalise(
+        claim("p1", claimant_id="kremlin", value_low=359, value_high=359),
+        claim(
+            "h1",
+            claimant_id="us",
+            value_low=253,
+            value_high=253,
+            revises="p1",
+            claimed_on=pd.Timestamp("2024-10-23"),
+        ),
+    )
+    latest = list_latest_figures(figures).set_index("claim_id")
+    assert latest.at["h1", "comparison"] == "revision"
+    assert latest.at["h1", "previous_id"] == "p1" and latest.at["h1", "change"] == -106
+    assert tables.describe_change(latest.loc["h1"].to_dict()).startswith("revises 359")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["a", "b"]),
+            st.sampled_from(["present", "sent"]),
+            st.sampled_from(["Russia", "Kursk region", None]),
+            st.integers(1, 20),
+            st.integers(1, 20),
+            st.sampled_from(["", "at_least", "up_to"]),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_every_change_compares_like_figures_and_numbers_only_points(rows):
+    claims = []
+    for i, (who, measure, place, low, width, qualifier) in enumerate(rows):
+        extra = {"qualifier": qualifier} if qualifier else {}
+        claims.append(
+            claim(
+                f"c{i}",
+                claimant_id=who,
+                measure=measure,
+                location=place if place else pd.NA,
+                value_low=low * 100,
+                value_high=low * 100 if qualifier else (low + width % 3) * 100,
+                claimed_on=pd.Timestamp("2024-10-01") + pd.Timedelta(days=i),
+                **extra,
+            )
+        )
+    figures = normalise(*claims).set_index("claim_id")
+    for row in list_latest_figures(figures.reset_index()).to_dict("records"):
+        if row["previous"] is None:
+            continue
+        last, before = figures.loc[row["claim_id"]], figures.loc[row["previous_id"]]
+        for column in ("claimant_id", "measure", "location"):
+            assert str(last[column]) == str(before[column]), column
+        if not pd.isna(row["change"]):
+            assert not (last["is_low_open"] or last["is_high_open"])
+            assert last["troops_low"] == last["troops_high"]
+            assert before["troops_low"] == before["troops_high"]
 
 
 def test_a_changed_stance_is_shown_as_a_change_per_party():

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from claimscope.analysis import check_known
+from claimscope.analysis.evolution import drop_restatements
 from claimscope.analysis.grades import meets_min_grade, weigh_claims
 from claimscope.analysis.troops import resolve_claim_dates
 
@@ -219,7 +220,8 @@ def gather_evidence(
         :func:`select_cells` output with ``weight``, the claim's resolved ``claimed_on`` and
         its ``claimant_name``.
     """
-    claims = tables["claims"].copy()
+    # A restatement is folded into the claim it restates: the evidence counts once.
+    claims = drop_restatements(tables["claims"]).copy()
     claims["claimed_on"] = resolve_claim_dates(claims, tables["documents"])
     names = dict(zip(tables["actors"]["actor_id"], tables["actors"]["name"], strict=True))
     claims["claimant_name"] = claims["claimant_id"].map(lambda a: names.get(a, a))

@@ -4,12 +4,14 @@
   twice: :func:`drop_restatements` keeps the original only, so every chart and count sees it
   once. A restatement whose original is not selected stays.
 * Figures are grouped by what they count (``measures.group``: strength or losses), and a
-  figure with a ``period`` is a flow ("per P7D"), never joined to stocks.
+  figure with a ``period`` is a flow ("in seven days"), never joined to stocks.
 * :func:`list_latest_figures` gives each claimant's latest figure per measure with the change
   from its previous one; :func:`list_stance_changes` gives each party's stances in date order.
 """
 
 from __future__ import annotations
+
+import re
 
 import pandas as pd
 
@@ -32,13 +34,39 @@ def drop_restatements(claims: pd.DataFrame) -> pd.DataFrame:
     return claims[~repeats]
 
 
+_PERIOD = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
+_NUMBER_WORDS = "one two three four five six seven eight nine ten".split()
+
+
+def describe_period(period: object) -> str:
+    """Say an ISO 8601 period as a reader says it: ``P5D`` is "in five days"; empty for none.
+
+    >>> describe_period("P5D"), describe_period("P1W"), describe_period("P14D")
+    ('in five days', 'in one week', 'in 14 days')
+    >>> describe_period("P1M2D"), describe_period(pd.NA), describe_period("PT5H")
+    ('in one month and two days', '', 'in PT5H')
+    """
+    if is_missing(period):
+        return ""
+    match = _PERIOD.match(str(period))
+    if not match or not any(match.groups()):
+        return f"in {period}"  # a period the curator wrote some other way is shown as written
+    parts = []
+    for count, unit in zip(match.groups(), ("year", "month", "week", "day"), strict=True):
+        if count:
+            n = int(count)
+            word = _NUMBER_WORDS[n - 1] if 1 <= n <= len(_NUMBER_WORDS) else f"{n:,}"
+            parts.append(f"{word} {unit}{'' if n == 1 else 's'}")
+    return "in " + (" and ".join(parts) if len(parts) <= 2 else ", ".join(parts))
+
+
 def flow_label(period: object) -> str:
-    """Describe a flow's period for a label: ``per P7D``; a stock has none.
+    """Describe a flow's period for a label: ``in seven days``; a stock has none.
 
     >>> flow_label("P7D"), flow_label(pd.NA)
-    ('per P7D', '')
+    ('in seven days', '')
     """
-    return "" if is_missing(period) else f"per {period}"
+    return describe_period(period)
 
 
 def split_by_group(figures: pd.DataFrame, measures: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -55,57 +83,114 @@ def split_by_group(figures: pd.DataFrame, measures: pd.DataFrame) -> dict[str, p
 
 
 def series_key(frame: pd.DataFrame) -> pd.Series:
-    """Name each figure's series: claimant, measure and period (a flow is its own series)."""
+    """Name each figure's series: claimant, measure, period and place; only like figures share one.
+
+    A flow over a period, a figure for one region and one for the whole country count
+    different things, so each starts its own series and no change is computed between them.
+
+    >>> frame = pd.DataFrame({"claimant_id": ["a", "a"], "measure": ["present"] * 2,
+    ...     "period": [pd.NA, pd.NA], "location": ["Russia", "Kursk region"]})
+    >>> series_key(frame).tolist()
+    ['a|present||russia', 'a|present||kursk region']
+    """
     period = frame["period"].astype("string").fillna("") if "period" in frame else ""
-    return frame["claimant_id"] + "|" + frame["measure"].astype("string") + "|" + period
+    place = (
+        frame["location"].astype("string").fillna("").str.strip().str.lower()
+        if "location" in frame
+        else ""
+    )
+    return (
+        frame["claimant_id"] + "|" + frame["measure"].astype("string") + "|" + period + "|" + place
+    )
+
+
+def _is_point(row: pd.Series | dict) -> bool:
+    """Whether a normalised figure is one closed number (not a range and not an open bound)."""
+    if row["is_low_open"] or row["is_high_open"]:
+        return False
+    return int(row["troops_low"]) == int(row["troops_high"])
+
+
+def compare_figures(last: pd.Series | dict, before: pd.Series | dict | None) -> str:
+    """Say how two like figures compare: ``first``, ``points``, ``bound``, ``range``.
+
+    A number is subtracted only between two points; between a bound or a range and another
+    figure the change is stated in words, never as a difference.
+    """
+    if before is None:
+        return "first"
+    if _is_point(last) and _is_point(before):
+        return "points"
+    if any(r["is_low_open"] or r["is_high_open"] for r in (last, before)):
+        return "bound"
+    return "range"
 
 
 def list_latest_figures(figures: pd.DataFrame) -> pd.DataFrame:
-    """Return each claimant's latest figure per measure (and period), with the change.
+    """Return each claimant's latest figure per measure, period and place, with the change.
+
+    The previous figure is the one the latest ``revises`` when the curator says so (a revision,
+    possibly by another body), else the series' previous claim.
 
     Returns:
         One row per series, latest date first: ``claimant_id``, ``claimant_name``,
-        ``measure``, ``period``, ``claimed_on``, ``claim_id``, ``troops_stated`` and the row
-        itself (``row``, for formatting its interval), ``previous`` (the stated figure of the
-        series' previous claim, NA for the first), ``previous_on`` and ``change``
-        (``troops_stated - previous``).
+        ``measure``, ``period``, ``location``, ``claimed_on``, ``claim_id``,
+        ``troops_stated`` and the row itself (``row``, for formatting its interval),
+        ``previous`` (the previous figure's row, None for the first), ``previous_id``,
+        ``previous_on``, ``comparison`` (:func:`compare_figures`, or ``revision``) and
+        ``change`` (``troops_stated - previous`` between two points, else NA).
     """
     columns = [
         "claimant_id",
         "claimant_name",
         "measure",
         "period",
+        "location",
         "claimed_on",
         "claim_id",
         "troops_stated",
         "row",
         "previous",
+        "previous_id",
         "previous_on",
+        "comparison",
         "change",
     ]
     if figures.empty:
         return pd.DataFrame(columns=columns)
+    by_id = {row["claim_id"]: row for row in figures.to_dict("records")}
     ordered = figures.assign(_key=series_key(figures)).sort_values(
         ["_key", "claimed_on", "claim_id"], kind="stable"
     )
     rows = []
     for _, series in ordered.groupby("_key", sort=False):
-        last = series.iloc[-1]
-        before = series.iloc[-2] if len(series) > 1 else None
-        previous = pd.NA if before is None else before["troops_stated"]
+        last = series.iloc[-1].to_dict()
+        revised = text_of(last.get("revises", pd.NA))
+        before = series.iloc[-2].to_dict() if len(series) > 1 else None
+        comparison = compare_figures(last, before)
+        if revised in by_id:
+            before, comparison = by_id[revised], "revision"
+        is_points = before is not None and _is_point(last) and _is_point(before)
         rows.append(
             {
                 "claimant_id": last["claimant_id"],
                 "claimant_name": last["claimant_name"],
                 "measure": last["measure"],
                 "period": last.get("period", pd.NA),
+                "location": last.get("location", pd.NA),
                 "claimed_on": last["claimed_on"],
                 "claim_id": last["claim_id"],
                 "troops_stated": last["troops_stated"],
-                "row": last.to_dict(),
-                "previous": previous,
+                "row": last,
+                "previous": before,
+                "previous_id": pd.NA if before is None else before["claim_id"],
                 "previous_on": pd.NaT if before is None else before["claimed_on"],
-                "change": pd.NA if before is None else last["troops_stated"] - previous,
+                "comparison": comparison,
+                "change": (
+                    int(last["troops_stated"]) - int(before["troops_stated"])
+                    if is_points
+                    else pd.NA
+                ),
             }
         )
     out = pd.DataFrame(rows, columns=columns)

@@ -42,6 +42,7 @@ _TEXT = (
     "quote",
     "period",
     "responds_to",
+    "revises",
 )
 _DESCRIBED = [
     "claim_id",
@@ -62,6 +63,7 @@ _DESCRIBED = [
     "grade",
     "quote",
     "responds_to",
+    "revises",
 ]
 _NUMBERS = [
     "unit_low",

@@ -28,6 +28,7 @@ from claimscope.data.locate import write_located_offsets
 from claimscope.data.paths import DATA_DIR
 from claimscope.data.problems import DatasetError, Problem
 from claimscope.data.quotes import check_quotes, load_texts
+from claimscope.data.rating_checks import check_ratings_on_restatements
 from claimscope.data.relation_steps import relations_at
 from claimscope.data.schema import TABLES, read_schema, resource_names, resource_schema
 from claimscope.data.table_files import load_table
@@ -136,6 +137,9 @@ def load_dataset(data_dir: Path | str | None = None) -> Dataset:
             tables.get("documents"),
             problems,
         )
+    if "ratings" in tables and "claims" in tables:
+        file = resource_schema(package, "ratings")["path"]
+        check_ratings_on_restatements(tables["ratings"], tables["claims"], problems, file)
     if "corrections" in tables:
         file = resource_schema(package, "corrections")["path"]
         check_quotes(tables["corrections"], texts, problems, file=file, id_column="correction_id")

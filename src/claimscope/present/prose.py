@@ -6,6 +6,7 @@ import networkx as nx
 import pandas as pd
 
 from claimscope.analysis import check_known
+from claimscope.analysis.evolution import flow_label
 from claimscope.analysis.hedges import choose_verb
 from claimscope.analysis.relations import list_actor_ties, vocabularies_of
 from claimscope.analysis.troops import FIGURE_TYPE, convert_figure, normalisation_of
@@ -116,20 +117,26 @@ def summarise_figures(
     )
     for (_, _, period), group in series.groupby(["_order", "measure", "_period"], sort=True):
         label = vocab.label("measures", group["measure"].iloc[0])
-        paragraphs.append(_summarise_measure(label + (f" per {period}" if period else ""), group))
+        flow = f"{_flow_measure(group['measure'].iloc[0])} {flow_label(period)}"
+        paragraphs.append(_summarise_measure(flow if period else label, group))
     previous: object = pd.NaT
     for f in _head(figures, limit).to_dict("records"):
         where = ", ".join(x for x in (text_of(f["activity"]), text_of(f["location"])) if x)
         hedges = split_list(text_of(f["hedges"]))
         stated = text_of(f["stated_figure"])
-        label = vocab.label("measures", f["measure"])
+        period = text_of(f.get("period"))
+        # A flow counts what moved within its period, never a total: its words say so.
+        label = (
+            f"{_flow_measure(f['measure'])} {flow_label(period)}"
+            if period
+            else vocab.label("measures", f["measure"])
+        )
         verb = choose_verb(hedges)  # the hedge decides the verb: suggests, reports or says
         says = {
             "suggests": f"suggested the troops {label} were “{stated}”",
             "reports": f"reported the troops {label} at “{stated}”",
         }.get(verb, f"put the troops {label} at “{stated}”")
-        period = text_of(f.get("period"))
-        detail = f"{format_row_interval(f)} troops" + (f" per {period}" if period else "")
+        detail = f"{format_row_interval(f)} troops" + (f" {flow_label(period)}" if period else "")
         if where:
             detail += f"; {where}"
         sounds = "hedged with " + join_names([f"“{h}”" for h in hedges]) if hedges else "unhedged"
@@ -282,6 +289,11 @@ def _summarise_units(figures: pd.DataFrame, limit: int | None = None) -> list[st
             f"Figures stated as approximate are widened by {used.tolerance:.0%} on each side."
         )
     return out
+
+
+def _flow_measure(measure: str) -> str:
+    """The measure's own word for a flow: "sent", not the stock's label "sent in total"."""
+    return str(measure).replace("_", " ")
 
 
 def describe_method(figures: pd.DataFrame, stances: pd.DataFrame, *, version: str) -> list[str]:

@@ -159,48 +159,68 @@ def tabulate_corrections(
     )
 
 
+def describe_change(row: dict) -> str:
+    """Say how a latest figure compares with the one before it, in words a reader checks.
+
+    A difference is written only between two single numbers; a bound or a range is compared in
+    words, and a revision says so.
+
+    >>> point = {"troops_low": 1500, "troops_high": 1500, "is_low_open": False,
+    ...          "is_high_open": False, "claim_id": "c1", "claimed_on": pd.Timestamp("2024-10-18")}
+    >>> bound = dict(point, troops_high=pd.NA, is_high_open=True, troops_low=3000)
+    >>> describe_change({"previous": point, "previous_on": point["claimed_on"],
+    ...     "comparison": "points", "change": 1500})
+    '+1,500 since 18 Oct 2024 (1,500)'
+    >>> describe_change({"previous": bound, "previous_on": point["claimed_on"],
+    ...     "comparison": "bound", "change": pd.NA})
+    'previously ≥ 3,000 (18 Oct 2024); a bound, so no difference is computed'
+    """
+    previous = row["previous"]
+    if previous is None or row["comparison"] == "first":
+        return "first figure"
+    since = format_day(row["previous_on"], short=True)
+    was = format_row_interval(previous)
+    if row["comparison"] == "revision":
+        text = f"revises {was} ({since}, {previous['claim_id']})"
+        return text if is_missing(row["change"]) else f"{text}: {int(row['change']):+,}"
+    if row["comparison"] == "bound":
+        return f"previously {was} ({since}); a bound, so no difference is computed"
+    if row["comparison"] == "range":
+        return f"previously {was} ({since}); a range, so no difference is computed"
+    if int(row["change"]) == 0:
+        return f"unchanged since {since} ({was})"
+    return f"{int(row['change']):+,} since {since} ({was})"
+
+
 def tabulate_latest_figures(latest: pd.DataFrame, vocab: Vocabularies) -> pd.DataFrame:
-    """Tabulate each claimant's latest figure per measure with the change from its previous one.
+    """Tabulate each claimant's latest figure per measure and place with the change before it.
 
     Args:
         latest: Output of ``claimscope.analysis.evolution.list_latest_figures``.
         vocab: The dataset's vocabularies, for measure labels.
 
-    >>> import datetime as dt
-    >>> row = {"troops_low": 3000, "troops_high": 3000, "is_low_open": False,
-    ...        "is_high_open": False}
-    >>> latest = pd.DataFrame([{"claimant_name": "A", "measure": "present", "period": pd.NA,
-    ...     "claimed_on": pd.Timestamp("2024-10-23"), "claim_id": "c2", "row": row,
-    ...     "troops_stated": 3000, "previous": 1500, "previous_on": pd.Timestamp("2024-10-18"),
-    ...     "change": 1500}])
-    >>> tabulate_latest_figures(latest, load_vocabularies()).iloc[0]["Change"]
-    '+1,500 since 18 Oct 2024 (1,500)'
+    Returns:
+        One row per series; its ``Claims`` column names the latest claim and the one compared.
     """
     from claimscope.analysis.evolution import flow_label
-
-    def change(row: dict) -> str:
-        if is_missing(row["previous"]):
-            return "first figure"
-        since = format_day(row["previous_on"], short=True)
-        previous = f"{int(row['previous']):,}"
-        if int(row["change"]) == 0:
-            return f"unchanged since {since} ({previous})"
-        return f"{int(row['change']):+,} since {since} ({previous})"
 
     rows = [
         {
             "Claimant": r["claimant_name"],
             "Measure": vocab.label("measures", r["measure"]),
+            "Where": text_of(r.get("location", pd.NA)),
             "Latest figure": " ".join(
                 filter(None, (format_row_interval(r["row"]), flow_label(r["period"])))
             ),
             "Date": format_day(r["claimed_on"], short=True),
-            "Change": change(r),
-            "Claim": r["claim_id"],
+            "Change": describe_change(r),
+            "Claims": "; ".join(
+                filter(None, (r["claim_id"], text_of(r.get("previous_id", pd.NA))))
+            ),
         }
         for r in latest.to_dict("records")
     ]
-    columns = ["Claimant", "Measure", "Latest figure", "Date", "Change", "Claim"]
+    columns = ["Claimant", "Measure", "Where", "Latest figure", "Date", "Change", "Claims"]
     return pd.DataFrame(rows, columns=columns)
 
 
