@@ -29,7 +29,6 @@ from claimscope.data.paths import DATA_DIR
 from claimscope.data.problems import DatasetError, Problem
 from claimscope.data.quotes import check_quotes, load_texts
 from claimscope.data.rating_checks import check_ratings_on_restatements
-from claimscope.data.relation_steps import relations_at
 from claimscope.data.schema import TABLES, read_schema, resource_names, resource_schema
 from claimscope.data.table_files import load_table
 
@@ -148,6 +147,8 @@ def load_dataset(data_dir: Path | str | None = None) -> Dataset:
     if problems:
         files = [resource_schema(package, name)["path"] for name in names]
         raise DatasetError(sorted(problems, key=lambda p: _problem_order(p, files)))
+    from claimscope.data.relation_steps import relations_at  # pandas: loaded only now
+
     shaped = shape_tables({name: tables[name] for name in names})
     # A relation's status and evidence are its latest step's (relation_steps.csv).
     shaped["relations"] = relations_at(shaped["relations"], shaped.get("relation_steps"))

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from claimscope.data.problems import Problem
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def check_ratings_on_restatements(
@@ -15,6 +18,7 @@ def check_ratings_on_restatements(
     A restatement repeats evidence already in the dataset, so rating both would count it twice;
     the ACH folds a restatement into its original, and the original carries the ratings.
 
+    >>> import pandas as pd
     >>> claims = pd.DataFrame({"claim_id": ["a", "b"], "restates": [pd.NA, "a"]})
     >>> ratings = pd.DataFrame({"claim_id": ["a", "b"]}, index=[2, 3])
     >>> found = []
