@@ -280,16 +280,17 @@ def test_statements_are_dated_in_the_past_tense_and_the_year_not_repeated():
     assert "On 24 October Vladimir Putin confirmed the deployment (graded B2)." in text
 
 
-def test_a_span_with_a_figure_open_below_has_no_floor():
+def test_a_span_runs_over_the_stated_ends_and_counts_the_open_ones_apart():
     text = summary(
         claim("c1"),
         claim("c2", value_low=10000, value_high=10000, claimant_id="us"),
         claim("c3", qualifier="up_to", value_low=6000, value_high=6000, claimant_id="austin"),
     )
-    assert text[0].startswith("3 figures for troops present, given on 18 October 2024, reach ")
-    assert "reach up to 10,000 troops, with no stated floor" in text[0]
+    assert text[0].startswith("3 figures for troops present, given on 18 October 2024, span ")
+    assert "span 1,500 to 10,000 troops where both ends are stated (2 of 3)" in text[0]
+    assert "open-ended: ≤ 6,000" in text[0]
     closed = summary(claim("c1"), claim("c2", value_low=10000, value_high=10000))
-    assert "span 1,500 to 10,000 troops" in closed[0]
+    assert "span 1,500 to 10,000 troops. " in closed[0]
 
 
 @pytest.mark.parametrize(
@@ -297,13 +298,15 @@ def test_a_span_with_a_figure_open_below_has_no_floor():
     [
         (("exact", "exact"), "given on 18 October 2024, are all 1,500 troops. "),
         (("exact", "approximately"), "given on 18 October 2024, span 1,350 to 1,650 troops. "),
-        (("up_to", "exact"), "reach up to 1,500 troops, with no stated floor. "),
-        (("at_least", "exact"), "start at 1,500 troops, with no stated ceiling. "),
         (
-            ("up_to", "at_least"),
-            "have neither a stated floor nor a stated ceiling "
-            "(some give only a ceiling, others only a floor). ",
+            ("up_to", "exact"),
+            "are all 1,500 troops where both ends are stated (1 of 2); open-ended: ≤ 1,500. ",
         ),
+        (
+            ("at_least", "exact"),
+            "are all 1,500 troops where both ends are stated (1 of 2); open-ended: ≥ 1,500. ",
+        ),
+        (("up_to", "at_least"), "state no figure with both ends; open-ended: ≤ 1,500, ≥ 1,500. "),
     ],
 )
 def test_every_span_of_open_and_closed_ends_reads_as_prose(qualifiers, expected):
@@ -311,6 +314,7 @@ def test_every_span_of_open_and_closed_ends_reads_as_prose(qualifiers, expected)
     text = summary(claim("c1", qualifier=first), claim("c2", qualifier=second, claimant_id="us"))
     assert expected in text[0]
     assert "no stated floor to" not in text[0] and "to no stated ceiling" not in text[0]
+    assert set(text[0].claim_ids) == {"c1", "c2"}
 
 
 def test_the_verb_follows_the_hedge():

@@ -296,8 +296,9 @@ def summary(overrides=None) -> list[str]:
 
 def test_summary_names_range_highest_lowest_deniers_and_unverified():
     text = "\n".join(summary())
-    # One figure is "as many as 6,000": open below, so the span has no floor.
-    assert "reach up to 10,000 troops, with no stated floor" in text
+    # One figure is "as many as 6,000": open below, it is told apart from the stated span.
+    assert "span 1,500 to 10,000 troops where both ends are stated (2 of 3)" in text
+    assert "open-ended: ≤ 6,000" in text
     assert "Highest: Zelenskyy" in text
     assert "lowest: NIS" in text
     assert "Russia denied the deployment" in text
@@ -310,7 +311,7 @@ def test_summary_says_how_the_brigade_assumption_moves_the_range():
     text = "\n".join(summary({"brigades": [1500, 2500]}))
     assert "becomes 3,000–5,000 troops at 1,500–2,500 troops per brigade" in text
     assert "at the dataset’s 3,000–5,000 it would be 6,000–10,000" in text
-    assert "reach up to 6,000 troops, with no stated floor" in text
+    assert "span 1,500 to 5,000 troops where both ends are stated (2 of 3)" in text
 
 
 OVERRIDE = {"brigades": [1500, 2500]}

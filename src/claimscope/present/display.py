@@ -22,6 +22,7 @@ import plotly.io as pio
 
 from claimscope.present.describe import MAX_TABLE_ROWS, data_table, describe_figure, plain_text
 from claimscope.present.formatting import is_missing, text_of
+from claimscope.present.statements import claim_ids_of
 
 CHART_CLASS = "claimscope-chart"
 #: Nothing in a chart's toolbar or links can send its data to a service.
@@ -159,9 +160,22 @@ def paragraphs_bundle(paragraphs: list[str], heading: str | None = None) -> dict
     """Return a display bundle for generated prose, every paragraph escaped."""
     # A sub-section heading at most: the page's only <h1> is the report title.
     parts = [f"<h3>{escape_text(heading)}</h3>"] if heading else []
-    parts += [f"<p>{escape_text(p)}</p>" for p in paragraphs]
-    plain = "\n\n".join(([heading] if heading else []) + list(paragraphs))
+    parts += [f"<p>{escape_text(p)}{_cites_html(p)}</p>" for p in paragraphs]
+    plain = "\n\n".join(([heading] if heading else []) + [p + _cites_text(p) for p in paragraphs])
     return {"text/html": "\n".join(parts), "text/plain": plain}
+
+
+def _cites_text(paragraph: str) -> str:
+    ids = claim_ids_of(paragraph)
+    return f" [{', '.join(ids)}]" if ids else ""
+
+
+def _cites_html(paragraph: str) -> str:
+    """The claims a generated statement rests on, after it: ``[c014, c059]``."""
+    ids = claim_ids_of(paragraph)
+    if not ids:
+        return ""
+    return f' <span class="claimscope-cites">{escape_text(_cites_text(paragraph).strip())}</span>'
 
 
 def show_paragraphs(paragraphs: list[str], heading: str | None = None) -> None:

@@ -21,6 +21,7 @@ from claimscope.present.formatting import (
     join_names,
     text_of,
 )
+from claimscope.present.statements import Statement
 
 #: Most figures "what the sources say" describes one by one; the rest are counted.
 PROSE_FIGURES = 25
@@ -118,7 +119,9 @@ def summarise_figures(
     for (_, _, period), group in series.groupby(["_order", "measure", "_period"], sort=True):
         label = vocab.label("measures", group["measure"].iloc[0])
         flow = f"{_flow_measure(group['measure'].iloc[0])} {flow_label(period)}"
-        paragraphs.append(_summarise_measure(flow if period else label, group))
+        paragraphs.append(
+            Statement(_summarise_measure(flow if period else label, group), group["claim_id"])
+        )
     previous: object = pd.NaT
     for f in _head(figures, limit).to_dict("records"):
         where = ", ".join(x for x in (text_of(f["activity"]), text_of(f["location"])) if x)
@@ -141,8 +144,11 @@ def summarise_figures(
             detail += f"; {where}"
         sounds = "hedged with " + join_names([f"“{h}”" for h in hedges]) if hedges else "unhedged"
         paragraphs.append(
-            f"{_attributed(f, previous, says)} ({detail}); {sounds}; "
-            f"graded {f['grade'] or 'ungraded'}."
+            Statement(
+                f"{_attributed(f, previous, says)} ({detail}); {sounds}; "
+                f"graded {f['grade'] or 'ungraded'}.",
+                [f["claim_id"]],
+            )
         )
         previous = f["claimed_on"]
     paragraphs += _left_out(len(figures), limit, "figures", "the table lists them")
@@ -179,7 +185,8 @@ def _summarise_stances(stances: pd.DataFrame, limit: int | None) -> list[str]:
         grades = sorted({g["grade"] for g in group} - {""})
         extra += [f"graded {', '.join(grades)}"] if grades else []
         tail = f" ({'; '.join(extra)})" if extra else ""
-        sentences.append(capitalise(_attributed(first, previous, says)) + tail + ".")
+        sentence = capitalise(_attributed(first, previous, says)) + tail + "."
+        sentences.append(Statement(sentence, [g["claim_id"] for g in group]))
         previous = first["claimed_on"]
     sentences += _left_out(len(statements), limit, "statements", "the table lists them")
     taken = set(bare["stance"])
@@ -223,13 +230,16 @@ def describe_span(low: object, high: object) -> str:
 
 
 def _summarise_measure(label: str, group: pd.DataFrame) -> str:
-    """The span of one measure's figures; one figure open below leaves the whole span open."""
+    """The span of one measure's figures over the ends they state, the open ones counted apart.
+
+    The floor is the lowest stated floor and the ceiling the highest stated ceiling; a figure
+    that leaves an end open ("up to", "at least") is counted and shown on its own, so the
+    sentence never says the figures lack an end most of them state.
+    """
     label = label or "unspecified"
     n = len(group)
     top = group.loc[group["troops_stated"].idxmax()]
     bottom = group.loc[group["troops_stated"].idxmin()]
-    low = None if group["is_low_open"].any() else group["troops_low"].min()
-    high = None if group["is_high_open"].any() else group["troops_high"].max()
     first, last = group["claimed_on"].min(), group["claimed_on"].max()
     who = text_of(top.get("claimant_display")) or top["claimant_name"]
     if n == 1:
@@ -237,14 +247,27 @@ def _summarise_measure(label: str, group: pd.DataFrame) -> str:
             f"One figure for troops {label}: on {format_day(first)} {who} gave "
             f"“{text_of(top['stated_figure'])}” ({format_row_interval(top)} troops)."
         )
+    closed = group[~group["is_low_open"] & ~group["is_high_open"]]
     when = (
         f"on {format_day(first)}"
         if first == last
         else f"from {format_day(first)} to {format_day(last)}"
     )
+    if closed.empty:
+        span = "state no figure with both ends"
+    else:
+        span = describe_span(closed["troops_low"].min(), closed["troops_high"].max())
+        if len(closed) < n:
+            span += f" where both ends are stated ({len(closed)} of {n})"
+    open_ones = [
+        format_row_interval(r)
+        for r in group.to_dict("records")
+        if r["is_low_open"] or r["is_high_open"]
+    ]
+    tail = f"; open-ended: {', '.join(open_ones)}" if open_ones else ""
     bottom_who = text_of(bottom.get("claimant_display")) or bottom["claimant_name"]
     return (
-        f"{n} figures for troops {label}, given {when}, {describe_span(low, high)}. "
+        f"{n} figures for troops {label}, given {when}, {span}{tail}. "
         f"Highest: {who} (“{text_of(top['stated_figure'])}”); "
         f"lowest: {bottom_who} (“{text_of(bottom['stated_figure'])}”)."
     )
@@ -282,7 +305,7 @@ def _summarise_units(figures: pd.DataFrame, limit: int | None = None) -> list[st
             )
         else:
             text += " (the dataset’s assumption; a report can override it)."
-        out.append(text)
+        out.append(Statement(text, [f["claim_id"]]))
     out += _left_out(len(in_units), limit, "figures stated in units", "converted the same way")
     if (figures["qualifier"] == "approximately").any():
         out.append(
