@@ -14,16 +14,33 @@ from unittest import mock
 import nbformat
 
 
-def run_in_process(path: Path, parameters: dict | None = None) -> list[dict]:
-    """Execute the notebook at ``path`` with ``parameters``; return every displayed bundle."""
+def run_in_process(
+    path: Path, parameters: dict | None = None, paragraphs: list | None = None
+) -> list[dict]:
+    """Execute the notebook at ``path`` with ``parameters``; return every displayed bundle.
+
+    ``paragraphs``, when given, receives every generated paragraph as the code made it (a
+    :class:`claimscope.present.statements.Statement` keeps its claim ids).
+    """
+    from claimscope.present import display as shown_by
+
     nb = nbformat.read(path, as_version=4)
     shown: list[dict] = []
+    bundle_of = shown_by.paragraphs_bundle
+
+    def record(texts, heading=None):
+        if paragraphs is not None:
+            paragraphs.extend(texts)
+        return bundle_of(texts, heading)
 
     def display(bundle, raw=False, **_):
         shown.append(bundle if raw else {"text/plain": repr(bundle)})
 
     namespace: dict = {"__name__": "__main__"}
-    with mock.patch("IPython.display.display", display):
+    with (
+        mock.patch("IPython.display.display", display),
+        mock.patch.object(shown_by, "paragraphs_bundle", record),
+    ):
         for cell in nb.cells:
             if cell.cell_type != "code":
                 continue

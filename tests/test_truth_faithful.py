@@ -1,0 +1,121 @@
+"""Every generated statement says only what the claims it cites say: a property over all pages.
+
+Each report notebook runs at every date of the data; every paragraph it generates that
+carries claim ids is read for its numbers, dates and names, and each must come from (or be
+computed from) the claims it cites. A paragraph that names an actor must cite claims.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+from inprocess import run_in_process
+from test_truth_as_of import dataset, every_date
+
+import claimscope as cs
+from claimscope.analysis.timeline import dates_named, known_as_of
+from claimscope.data.paths import NOTEBOOKS_DIR
+from claimscope.present.statements import claim_ids_of
+
+NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
+# A number as a reader sees it, not part of a word (a grade "B2", an id "c014").
+_NUMBER = re.compile(r"(?<![A-Za-z0-9_])\d[\d,]*(?:\.\d+)?(?![A-Za-z0-9_])")
+_WRITTEN_DATE = re.compile(
+    r"\b\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*(?: \d{4})?\b"
+)
+
+
+def _numbers(text: str) -> set[int]:
+    found = set()
+    for raw in _NUMBER.findall(_WRITTEN_DATE.sub(" ", text)):
+        value = float(raw.replace(",", ""))
+        if value.is_integer():
+            found.add(int(value))
+    return found
+
+
+def _allowed_numbers(ds, ids: tuple[str, ...], figures: pd.DataFrame) -> set[int]:
+    """Numbers a statement may state about ``ids``: theirs, computed from them, or a count."""
+    claims = ds.claims.set_index("claim_id").loc[list(ids)]
+    allowed = set(range(len(ids) + 1))
+    for column in ("value_low", "value_high", "unit_size_low", "unit_size_high"):
+        allowed |= {int(v) for v in claims[column].dropna()}
+    for column in ("stated_figure", "quote", "period"):
+        for text in claims[column].dropna():
+            allowed |= _numbers(str(text))
+    cited = figures[figures["claim_id"].isin(ids)]
+    for column in ("troops_low", "troops_high", "troops_stated", "unit_low", "unit_high"):
+        if column in cited:
+            allowed |= {int(v) for v in cited[column].dropna()}
+    for low, high in zip(ds.unit_sizes["troops_low"], ds.unit_sizes["troops_high"], strict=True):
+        allowed |= {int(low), int(high)}
+    for day in pd.concat([claims["claimed_on"], figures["claimed_on"]]).dropna():
+        allowed |= {day.day, day.year}
+    allowed.add(round(figures.attrs.get("tolerance", 0.1) * 100) if len(figures) else 10)
+    return allowed
+
+
+def _allowed_dates(ds, ids: tuple[str, ...]) -> set:
+    claims = ds.claims.set_index("claim_id").loc[list(ids)]
+    published = ds.documents.set_index("doc_id")["published_on"]
+    days = set(claims["claimed_on"].dropna().dt.date)
+    days |= {published[d].date() for d in claims["doc_id"] if not pd.isna(published[d])}
+    return days
+
+
+def _names(ds) -> dict[str, str]:
+    """Each actor's name, as prose writes it, to its id (names of three letters or more)."""
+    names = {}
+    for column in ("name", "display_name"):
+        for actor_id, name in zip(ds.actors["actor_id"], ds.actors[column], strict=True):
+            if isinstance(name, str) and len(name) >= 3:
+                names[name.removeprefix("the ").removeprefix("The ")] = actor_id
+    return names
+
+
+def _related(ds, ids: tuple[str, ...]) -> set[str]:
+    """The actors a statement about ``ids`` may name: claimants, subjects and their parents."""
+    claims = ds.claims.set_index("claim_id").loc[list(ids)]
+    parents = dict(zip(ds.actors["actor_id"], ds.actors["parent_id"], strict=True))
+    related = set(claims["claimant_id"].dropna()) | set(claims["subject_id"].dropna())
+    for actor in list(related):
+        while isinstance(parents.get(actor), str):
+            actor = parents[actor]
+            related.add(actor)
+    return related
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_statement_states_only_what_its_claims_say(notebook):
+    ds = dataset()
+    names = _names(ds)
+    checked = 0
+    for day in every_date():
+        known = known_as_of(ds, day)
+        figures = cs.normalise_figures(known)
+        paragraphs: list = []
+        run_in_process(notebook, {"as_of": day.isoformat()}, paragraphs)
+        for text in paragraphs:
+            ids = claim_ids_of(text)
+            named = {a for n, a in names.items() if re.search(rf"\b{re.escape(n)}\b", text)}
+            if not ids:
+                continue
+            assert set(ids) <= set(known.claims["claim_id"]), (day, text)
+            stray = _numbers(text) - _allowed_numbers(known, ids, figures)
+            assert not stray, f"{notebook.stem} {day}: {sorted(stray)} not in {ids}: {text}"
+            dates = dates_named(text) - _allowed_dates(known, ids)
+            assert not dates, f"{notebook.stem} {day}: {sorted(dates)} not in {ids}: {text}"
+            cited = known.claims[known.claims["claim_id"].isin(ids)]
+            words = " ".join(
+                str(v) for c in ("quote", "location", "activity") for v in cited[c].dropna()
+            )
+            others = {
+                a
+                for a in named - _related(known, ids)
+                if not any(n in words for n, i in names.items() if i == a)
+            }
+            assert not others, f"{notebook.stem} {day}: names {others} not in {ids}: {text}"
+            checked += 1
+    assert checked or notebook.stem != "troop_figures"
