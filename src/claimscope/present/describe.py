@@ -80,33 +80,46 @@ def _is_number(value: object) -> bool:
 
 
 def _dates(values: list) -> list[date]:
+    """ISO dates or datetimes as the days they stand for; [] unless every value is one.
+
+    A chart spreads claims of one day a few hours either side of its midnight so that they do
+    not overprint, so each value is rounded to the nearest day.
+    """
     out = []
     for value in values:
-        if isinstance(value, str) and re.match(r"^\d{4}-\d{2}-\d{2}", value):
-            try:
-                out.append(datetime.fromisoformat(value[:19]).date())
-            except ValueError:
-                return []
-        else:
+        if not (isinstance(value, str) and re.match(r"^\d{4}-\d{2}-\d{2}", value)):
             return []
+        try:
+            moment = datetime.fromisoformat(value[:19])
+        except ValueError:
+            return []
+        out.append((pd.Timestamp(moment) + pd.Timedelta(hours=12)).normalize().date())
     return out
 
 
+def _day(value: date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
 def _span(values: list) -> str:
-    """'from A to B' for numbers or ISO dates, 'N categories' otherwise; '' if nothing."""
+    """'from A to B' for numbers or dates, the categories by name otherwise; '' if nothing."""
     values = [v for v in values if v is not None and v != ""]
     if not values:
         return ""
-    if all(_is_number(v) for v in values):
-        low, high = min(values), max(values)
+    numbers = [v for v in values if _is_number(v)]
+    if numbers and len(numbers) == len(values):
+        low, high = min(numbers), max(numbers)
         return f"from {_number(low)} to {_number(high)}" if low != high else f"at {_number(low)}"
     dates = _dates(values)
     if dates:
         low, high = min(dates), max(dates)
-        return f"from {low.isoformat()} to {high.isoformat()}" if low != high else f"on {low}"
+        return f"from {_day(low)} to {_day(high)}" if low != high else f"on {_day(low)}"
     categories = list(dict.fromkeys(plain_text(v) for v in values))
-    listed = ", ".join(categories[:5]) + (" …" if len(categories) > 5 else "")
-    return f"{len(categories)} categories ({listed})"
+    if len(categories) == 1:
+        return f"one category, {categories[0]}"
+    shown = ", ".join(categories[:4])
+    rest = len(categories) - 4
+    return f"{len(categories)} categories: {shown}" + (f" and {rest} more" if rest > 0 else "")
 
 
 def _number(value: float) -> str:
@@ -158,6 +171,9 @@ def data_table(spec: dict) -> pd.DataFrame:
     for column in frame.columns:
         if frame[column].map(lambda v: isinstance(v, str)).any():
             frame[column] = frame[column].map(plain_text)
+            days = _dates(list(frame[column]))
+            if days:  # a date axis: the day each point stands for, as people write it
+                frame[column] = [_day(d) for d in days]
     return frame
 
 
@@ -167,12 +183,16 @@ def describe_figure(spec: dict) -> str:
     >>> text = describe_figure({"data": [{"type": "bar", "name": "A", "x": ["p", "q"],
     ...                                   "y": [3, 5]}], "layout": {"title": {"text": "Votes"}}})
     >>> text.split(". ")
-    ['Votes', 'A bar chart of 1 series (A)', 'Horizontal axis: 2 categories (p, q)', \
+    ['Votes', 'A bar chart of 1 series (A)', 'Horizontal axis: 2 categories: p, q', \
 'Vertical axis: from 3 to 5', 'Highest value: 5 (A, q); lowest: 3 (A, p).']
     """
     layout = spec.get("layout", {})
     traces = spec.get("data", [])
     title = _title(layout.get("title", ""))
+    meta = layout.get("meta")
+    if isinstance(meta, dict) and isinstance(meta.get("description"), str):
+        # The chart's own words, written from its data by the code that drew it.
+        return (title + ". " if title else "") + plain_text(meta["description"])
     kinds = list(dict.fromkeys(_kind(t) for t in traces)) or ["empty"]
     names = [plain_text(t.get("name")) for t in traces if plain_text(t.get("name"))]
     shown = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
@@ -213,7 +233,8 @@ def _extremes(traces: list[dict]) -> list[str]:
     high, low = max(points, key=lambda p: p[0]), min(points, key=lambda p: p[0])
 
     def where(point: tuple) -> str:
-        inside = ", ".join(part for part in point[1:] if part)
+        parts = [(_day(d[0]) if (d := _dates([part])) else part) for part in point[1:] if part]
+        inside = ", ".join(parts)
         return f" ({inside})" if inside else ""
 
     return [

@@ -15,7 +15,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from claimscope.present.display import escape_text
-from claimscope.present.formatting import text_of
+from claimscope.present.formatting import (
+    format_day,
+    format_row_interval,
+    format_troops,
+    text_of,
+)
 
 # Dark24 and Light24 from plotly's qualitative palettes: 48 distinct hues, each darkened just
 # enough to read as text on white (the legend, labels and markers all use them).
@@ -144,3 +149,55 @@ def base_layout(fig: go.Figure, title: str, height: int = 480) -> go.Figure:
     fig.update_xaxes(**axes, gridcolor="#eee")
     fig.update_yaxes(**axes, gridcolor="#eee")
     return fig
+
+
+def describe_in_words(fig: go.Figure, text: str) -> go.Figure:
+    """Give ``fig`` the sentence a screen reader hears in place of a generic description."""
+    fig.update_layout(meta={"description": text})
+    return fig
+
+
+def describe_figures(figures: pd.DataFrame, stances: pd.DataFrame | None = None) -> str:
+    """Say what a chart of normalised figures shows, in words a reader checks against it.
+
+    The span runs over the ends the figures state; an open bound is named as such, never as
+    the chart's frame.
+
+    >>> frame = pd.DataFrame({"claimant_name": ["A", "B"], "troops_low": [1500, 3000],
+    ...     "troops_high": [1500, pd.NA], "is_low_open": [False, False],
+    ...     "is_high_open": [False, True], "claimed_on": pd.to_datetime(["2024-10-18",
+    ...     "2024-10-23"])})
+    >>> text = describe_figures(frame)
+    >>> text.startswith("2 figures from 2 sources, 18 October 2024 to 23 October 2024.")
+    True
+    >>> text.endswith("from 1,500 to 1,500 troops; open-ended: ≥ 3,000 (B).")
+    True
+    """
+    if figures.empty:
+        return "No figure in this selection."
+    first, last = figures["claimed_on"].min(), figures["claimed_on"].max()
+    when = format_day(first) if first == last else f"{format_day(first)} to {format_day(last)}"
+    sources = figures["claimant_name"].nunique()
+    parts = [
+        f"{len(figures)} figure{'s' if len(figures) != 1 else ''} from {sources} "
+        f"source{'s' if sources != 1 else ''}, {when}."
+    ]
+    closed = figures[~figures["is_low_open"] & ~figures["is_high_open"]]
+    opened = figures[figures["is_low_open"] | figures["is_high_open"]]
+    span = []
+    if not closed.empty:
+        low, high = closed["troops_low"].min(), closed["troops_high"].max()
+        span.append(f"Stated ends run from {format_troops(low)} to {format_troops(high)} troops")
+    if not opened.empty:
+        listed = ", ".join(
+            f"{format_row_interval(r)} ({r['claimant_name']})" for r in opened.to_dict("records")
+        )
+        span.append(f"open-ended: {listed}")
+    if span:
+        parts.append("; ".join(span) + ".")
+    if stances is not None and not stances.empty:
+        counts = stances["stance"].value_counts()
+        parts.append(
+            "Stances: " + ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in counts.items()) + "."
+        )
+    return " ".join(parts)

@@ -7,7 +7,13 @@ import plotly.graph_objects as go
 
 from claimscope.analysis.evolution import flow_label, series_key
 from claimscope.data.vocab import Vocabularies, load_vocabularies
-from claimscope.present.charts.style import base_layout, colour_of, hover_text
+from claimscope.present.charts.style import (
+    base_layout,
+    colour_of,
+    describe_figures,
+    describe_in_words,
+    hover_text,
+)
 from claimscope.present.charts.troops import axis_max_of, claim_hover, interval_ends, interval_trace
 from claimscope.present.display import escape_text
 from claimscope.present.formatting import format_date, format_row_interval
@@ -116,7 +122,7 @@ def plot_figures_timeline(
     fig.update_xaxes(type="date", title_text="date claimed", tickformat="%d %b %Y")
     fig.update_yaxes(range=[0, axis_max], title_text="troops", tickformat=",d", rangemode="tozero")
     fig.update_layout(legend={"title": {"text": "Claimant · measure"}})
-    return fig
+    return describe_in_words(fig, describe_figures(figures))
 
 
 def _join_series(

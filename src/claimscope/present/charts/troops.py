@@ -14,7 +14,13 @@ from plotly.subplots import make_subplots
 
 from claimscope.analysis.troops import aggregate_by_claimant
 from claimscope.data.vocab import Vocabularies, load_vocabularies
-from claimscope.present.charts.style import base_layout, colour_of, hover_text
+from claimscope.present.charts.style import (
+    base_layout,
+    colour_of,
+    describe_figures,
+    describe_in_words,
+    hover_text,
+)
 from claimscope.present.display import escape_text
 from claimscope.present.formatting import format_date, format_row_interval, text_of
 
@@ -287,7 +293,7 @@ def plot_figures_by_source(
     base_layout(fig, title, height=160 + 44 * max(len(rows), 1))
     _lay_out_rows_and_lane(fig, ticks, axis_max, lane)
     fig.update_layout(legend={"title": {"text": "Claimant"}, "traceorder": "grouped"})
-    return fig
+    return describe_in_words(fig, describe_figures(figures, others))
 
 
 def plot_sources_by_claimant(
