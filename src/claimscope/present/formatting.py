@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from claimscope.data.values import is_missing, text_of
+
+if TYPE_CHECKING:
+    from claimscope.data.vocab import Vocabularies
 
 # Re-exported so that presentation code needs one import to format and to test for missing.
 __all__ = ["is_missing", "text_of"]
@@ -90,3 +95,16 @@ def join_names(names: list[str], limit: int | None = None) -> str:
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def describe_measure(measure: str, period: object, vocab: Vocabularies) -> str:
+    """Name what a figure counts: the measure's label, or for a flow its word and its period.
+
+    A flow counts what moved within its period, never a total, so it reads "sent in five
+    days", not the stock's label "sent in total".
+    """
+    from claimscope.analysis.evolution import flow_label
+
+    if is_missing(period):
+        return vocab.label("measures", measure)
+    return f"{str(measure).replace('_', ' ')} {flow_label(period)}"

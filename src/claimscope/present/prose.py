@@ -13,6 +13,7 @@ from claimscope.analysis.troops import FIGURE_TYPE, convert_figure, normalisatio
 from claimscope.data.dataset import split_list
 from claimscope.data.vocab import Vocabularies, load_vocabularies
 from claimscope.present.formatting import (
+    describe_measure,
     format_day,
     format_interval,
     format_row_interval,
@@ -118,10 +119,8 @@ def summarise_figures(
     )
     for (_, _, period), group in series.groupby(["_order", "measure", "_period"], sort=True):
         label = vocab.label("measures", group["measure"].iloc[0])
-        flow = f"{_flow_measure(group['measure'].iloc[0])} {flow_label(period)}"
-        paragraphs.append(
-            Statement(_summarise_measure(flow if period else label, group), group["claim_id"])
-        )
+        what = describe_measure(group["measure"].iloc[0], period or pd.NA, vocab)
+        paragraphs.append(Statement(_summarise_measure(what, group), group["claim_id"]))
     previous: object = pd.NaT
     for f in _head(figures, limit).to_dict("records"):
         where = ", ".join(x for x in (text_of(f["activity"]), text_of(f["location"])) if x)
@@ -129,11 +128,7 @@ def summarise_figures(
         stated = text_of(f["stated_figure"])
         period = text_of(f.get("period"))
         # A flow counts what moved within its period, never a total: its words say so.
-        label = (
-            f"{_flow_measure(f['measure'])} {flow_label(period)}"
-            if period
-            else vocab.label("measures", f["measure"])
-        )
+        label = describe_measure(f["measure"], period or pd.NA, vocab)
         verb = choose_verb(hedges)  # the hedge decides the verb: suggests, reports or says
         says = {
             "suggests": f"suggested the troops {label} were “{stated}”",
@@ -312,11 +307,6 @@ def _summarise_units(figures: pd.DataFrame, limit: int | None = None) -> list[st
             f"Figures stated as approximate are widened by {used.tolerance:.0%} on each side."
         )
     return out
-
-
-def _flow_measure(measure: str) -> str:
-    """The measure's own word for a flow: "sent", not the stock's label "sent in total"."""
-    return str(measure).replace("_", " ")
 
 
 def describe_method(figures: pd.DataFrame, stances: pd.DataFrame, *, version: str) -> list[str]:

@@ -1,0 +1,182 @@
+"""Write each report's key findings: a few dated, attributed statements, each citing its claims."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from claimscope.data.vocab import Vocabularies
+from claimscope.present.formatting import (
+    describe_measure,
+    format_day,
+    format_row_interval,
+    join_names,
+    text_of,
+)
+from claimscope.present.statements import Statement
+
+#: Parties whose latest figure the troop report states one by one, most recent first.
+FINDING_PARTIES = 3
+#: Stances that, as a party's latest word, are findings of their own ("still denies").
+_DOUBTING = ("denies", "not_verified", "not_denied")
+
+
+def _party_name(actors: pd.DataFrame, roots: Mapping[str, str], actor_id: str) -> str:
+    party = roots.get(actor_id, actor_id)
+    row = actors[actors["actor_id"] == party]
+    if row.empty:
+        return party
+    return text_of(row["display_name"].iloc[0]) or text_of(row["name"].iloc[0])
+
+
+def _where(row: Mapping) -> str:
+    place = text_of(row.get("location"))
+    return f" in {place}" if place else ""
+
+
+def _figure_phrase(row: Mapping, vocab: Vocabularies) -> str:
+    measure = describe_measure(row["measure"], row.get("period"), vocab)
+    return f"{format_row_interval(row)} troops {measure}{_where(row)}"
+
+
+def find_troop_findings(
+    figures: pd.DataFrame,
+    stances: pd.DataFrame,
+    *,
+    actors: pd.DataFrame,
+    roots: Mapping[str, str],
+    vocab: Vocabularies,
+) -> list[Statement]:
+    """The troop report's key findings: each party's latest figures, their range, who doubts.
+
+    Args:
+        figures: Output of ``normalise_figures`` (already cut to the report's date).
+        stances: Output of ``list_stances``.
+        actors: The ``actors`` table, for party names.
+        roots: Actor id to the party it speaks for (``find_root_actors``).
+        vocab: The dataset's vocabularies, for measure and stance labels.
+
+    Returns:
+        At most five statements, each dated, attributed and citing the claims it rests on.
+    """
+    if figures.empty:
+        return [Statement("No source in this selection gives a figure yet.")]
+    found: list[Statement] = []
+    figures = figures.assign(_party=[roots.get(a, a) for a in figures["claimant_id"]])
+    latest_day = figures.groupby("_party")["claimed_on"].max().sort_values(ascending=False)
+    for party in list(latest_day.index)[:FINDING_PARTIES]:
+        day = latest_day[party]
+        rows = figures[(figures["_party"] == party) & (figures["claimed_on"] == day)]
+        rows = rows.sort_values("claim_id").to_dict("records")
+        speakers = join_names(list(dict.fromkeys(r["claimant_name"] for r in rows)))
+        name = _party_name(actors, roots, party)
+        who = name if speakers == name else f"{name} ({speakers})"
+        said = join_names([_figure_phrase(r, vocab) for r in rows])
+        found.append(
+            Statement(
+                f"On {format_day(day)}, {who} put the figure at {said}.",
+                [r["claim_id"] for r in rows],
+            )
+        )
+    closed = figures[~figures["is_low_open"] & ~figures["is_high_open"]]
+    if not closed.empty:
+        measure = closed["measure"].value_counts().index[0]
+        same = closed[closed["measure"] == measure].sort_values(["claimed_on", "claim_id"])
+        current = same.groupby("_party").tail(1)
+        if len(current) > 1:
+            low = current.loc[current["troops_low"].idxmin()]
+            high = current.loc[current["troops_high"].idxmax()]
+            label = vocab.label("measures", measure)
+            found.append(
+                Statement(
+                    f"The latest stated figures of each party for troops {label} run from "
+                    f"{format_row_interval(low)} ({low['claimant_name']}, "
+                    f"{format_day(low['claimed_on'])}) to {format_row_interval(high)} "
+                    f"({high['claimant_name']}, {format_day(high['claimed_on'])}).",
+                    current["claim_id"],
+                )
+            )
+    found += _doubting_now(stances, actors, roots, vocab)
+    return found[:5]
+
+
+def _doubting_now(
+    stances: pd.DataFrame, actors: pd.DataFrame, roots: Mapping[str, str], vocab: Vocabularies
+) -> list[Statement]:
+    """Parties whose latest stance (per proposition, where the data has them) still doubts."""
+    if stances.empty:
+        return []
+    keys = ["_party", "proposition_id"] if "proposition_id" in stances else ["_party"]
+    frame = stances.assign(_party=[roots.get(a, a) for a in stances["claimant_id"]])
+    if "proposition_id" in frame:
+        frame["proposition_id"] = frame["proposition_id"].astype("string").fillna("")
+    latest = frame.sort_values(["claimed_on", "claim_id"]).groupby(keys).tail(1)
+    doubting = latest[latest["stance"].isin(_DOUBTING)].sort_values(["claimed_on", "claim_id"])
+    out = []
+    for row in doubting.to_dict("records"):
+        stance = vocab.label("stances", row["stance"])
+        about = ""
+        if text_of(row.get("proposition_id")) and "propositions" in vocab.tables:
+            about = f" on “{vocab.label('propositions', row['proposition_id'])}”"
+        name = _party_name(actors, roots, row["_party"])
+        out.append(
+            Statement(
+                f"{name}’s latest stance{about}, on {format_day(row['claimed_on'])} "
+                f"({row['claimant_name']}): {stance}.",
+                [row["claim_id"]],
+            )
+        )
+    return out
+
+
+def find_ach_findings(
+    scores: pd.DataFrame,
+    sensitivity: pd.DataFrame,
+    hypotheses: pd.DataFrame,
+    cells: pd.DataFrame,
+) -> list[Statement]:
+    """The ACH report's key findings: the ranking, its margin, and what could change the lead.
+
+    Args:
+        scores: Output of ``score_hypotheses``.
+        sensitivity: Output of ``assess_sensitivity``.
+        hypotheses: The ``hypotheses`` table, for each hypothesis's statement.
+        cells: The evidence scored, whose claim ids every statement cites.
+    """
+    if cells.empty:
+        return [Statement("No rated claim is known yet, so no hypothesis leads.")]
+    ids = list(dict.fromkeys(cells["claim_id"]))
+    text = dict(zip(hypotheses["hypothesis_id"], hypotheses["statement"], strict=True))
+    ordered = scores.sort_values(["rank", "hypothesis_id"], kind="stable")
+    first = ordered.iloc[0]
+    out = []
+    if len(ordered) > 1:
+        second = ordered.iloc[1]
+        margin = second["inconsistency"] - first["inconsistency"]
+        lead = (
+            f"{first['hypothesis_id']} (“{text.get(first['hypothesis_id'], '')}”) is the least "
+            f"contradicted by the {len(ids)} rated claims: inconsistency "
+            f"{first['inconsistency']:g} against {second['inconsistency']:g} for "
+            f"{second['hypothesis_id']}"
+        )
+        lead += "." if margin else "; the two are tied."
+        out.append(Statement(lead, ids))
+    changing = sensitivity[sensitivity["changes_leader"]]
+    by_claim = changing[changing["removed"] == "claim"]["removed_id"].tolist()
+    by_claimant = changing[changing["removed"] == "claimant"]["removed_id"].tolist()
+    if by_claim or by_claimant:
+        parts = []
+        if by_claim:
+            parts.append("removing claim " + join_names(by_claim))
+        if by_claimant:
+            parts.append("removing everything from " + join_names(by_claimant))
+        out.append(Statement(f"The lead is fragile: {' or '.join(parts)} changes it.", ids))
+    else:
+        out.append(
+            Statement(
+                "No single claim or claimant changes the lead when removed.",
+                ids,
+            )
+        )
+    return out

@@ -1,0 +1,84 @@
+"""Key findings: dated, attributed, citing their claims; on tiny frames and on every date."""
+
+from __future__ import annotations
+
+import pandas as pd
+from test_truth_as_of import dataset, every_date
+
+import claimscope as cs
+from claimscope.analysis import ach, troops
+from claimscope.analysis.evolution import describe_period
+from claimscope.analysis.relations import find_root_actors
+from claimscope.analysis.timeline import known_as_of
+from claimscope.present import findings
+
+
+def _troop_findings(ds):
+    vocab = cs.vocabularies(ds)
+    figures = cs.normalise_figures(ds)
+    stances = troops.list_stances(ds.claims, actors=ds.actors, documents=ds.documents, vocab=vocab)
+    roots = find_root_actors(ds.actors)
+    return figures, findings.find_troop_findings(
+        figures, stances, actors=ds.actors, roots=roots, vocab=vocab
+    )
+
+
+def test_each_finding_is_dated_and_cites_claims_of_the_date():
+    ds = dataset()
+    figures, found = _troop_findings(ds)
+    assert 3 <= len(found) <= 5
+    for statement in found:
+        assert statement.claim_ids, statement
+        assert set(statement.claim_ids) <= set(ds.claims["claim_id"])
+    first = found[0]
+    latest = figures["claimed_on"].max()
+    # The first finding is the most recent party's latest figures, all of that day.
+    cited = figures[figures["claim_id"].isin(first.claim_ids)]
+    assert (cited["claimed_on"] == latest).all()
+    assert f"{latest.day} {latest:%B %Y}" in first
+
+
+def test_findings_at_every_date_rest_only_on_what_was_known():
+    ds = dataset()
+    for day in every_date():
+        known = known_as_of(ds, day)
+        _, found = _troop_findings(known)
+        for statement in found:
+            assert set(statement.claim_ids) <= set(known.claims["claim_id"]), (day, statement)
+
+
+def test_a_flow_is_told_as_a_flow_in_a_finding():
+    """A figure over a period is said with its period, at every date it is cited."""
+    ds = dataset()
+    periods = dict(zip(ds.claims["claim_id"], ds.claims["period"], strict=True))
+    told = 0
+    for day in every_date():
+        _, found = _troop_findings(known_as_of(ds, day))
+        for statement in found:
+            for claim_id in statement.claim_ids:
+                if isinstance(periods[claim_id], str):
+                    assert describe_period(periods[claim_id]) in statement, statement
+                    told += 1
+    assert told or not any(isinstance(p, str) for p in periods.values())
+
+
+def test_ach_findings_state_the_leader_its_margin_and_fragility():
+    ds = dataset()
+    cells = ach.gather_evidence(ds.tables)
+    scores = ach.score_hypotheses(cells, ds.consistency_ratings)
+    sensitivity = ach.assess_sensitivity(cells, ds.consistency_ratings)
+    found = findings.find_ach_findings(scores, sensitivity, ds.hypotheses, cells)
+    leader = scores.sort_values("rank").iloc[0]
+    assert found[0].startswith(f"{leader['hypothesis_id']} (“")
+    assert f"inconsistency {leader['inconsistency']:g}" in found[0]
+    changing = sensitivity["changes_leader"].any()
+    assert ("fragile" in found[1]) == bool(changing)
+
+
+def test_no_figure_yet_says_so():
+    empty = pd.DataFrame(columns=["claimant_id", "claimed_on"])
+    ds = dataset()
+    found = findings.find_troop_findings(
+        empty, empty, actors=ds.actors, roots={}, vocab=cs.vocabularies(ds)
+    )
+    assert found == ["No source in this selection gives a figure yet."]
