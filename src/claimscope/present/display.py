@@ -165,6 +165,15 @@ def paragraphs_bundle(paragraphs: list[str], heading: str | None = None) -> dict
     return {"text/html": "\n".join(parts), "text/plain": plain}
 
 
+def claim_anchor(claim_id: str) -> str:
+    """The id of a claim's entry in the evidence list.
+
+    >>> claim_anchor("c014")
+    'claim-c014'
+    """
+    return "claim-" + re.sub(r"[^A-Za-z0-9_-]", "-", str(claim_id))
+
+
 def _cites_text(paragraph: str) -> str:
     ids = claim_ids_of(paragraph)
     return f" [{', '.join(ids)}]" if ids else ""
@@ -175,7 +184,8 @@ def _cites_html(paragraph: str) -> str:
     ids = claim_ids_of(paragraph)
     if not ids:
         return ""
-    return f' <span class="claimscope-cites">{escape_text(_cites_text(paragraph).strip())}</span>'
+    links = ", ".join(f'<a href="#{claim_anchor(i)}">{escape_text(i)}</a>' for i in ids)
+    return f' <span class="claimscope-cites">[{links}]</span>'
 
 
 def show_paragraphs(paragraphs: list[str], heading: str | None = None) -> None:
