@@ -119,3 +119,42 @@ def test_every_statement_states_only_what_its_claims_say(notebook):
             assert not others, f"{notebook.stem} {day}: names {others} not in {ids}: {text}"
             checked += 1
     assert checked or notebook.stem != "troop_figures"
+
+
+def test_a_hedged_figure_keeps_its_hedge_wherever_it_is_stated():
+    """Every statement or latest-figure row stating a hedged figure says how it was hedged."""
+    from claimscope.analysis import evolution, troops
+    from claimscope.analysis.relations import find_root_actors
+    from claimscope.present import findings, prose, tables
+
+    ds = dataset()
+    figures_only = ds.claims[ds.claims["claim_type"] == "troop_figure"]
+    hedged = {
+        c: [w.strip() for w in h.split(";")]
+        for c, h in zip(figures_only["claim_id"], figures_only["hedges"], strict=True)
+        if isinstance(h, str) and h.strip()
+    }
+    assert hedged
+    checked = 0
+    for day in every_date():
+        known = known_as_of(ds, day)
+        vocab = cs.vocabularies(known)
+        figures = cs.normalise_figures(known)
+        stances = troops.list_stances(
+            known.claims, actors=known.actors, documents=known.documents, vocab=vocab
+        )
+        said = findings.find_troop_findings(
+            figures, stances, actors=known.actors, roots=find_root_actors(known.actors), vocab=vocab
+        ) + prose.summarise_figures(figures, stances, vocab=vocab, limit=None)
+        for statement in said:
+            ids = claim_ids_of(statement)
+            if len(ids) == 1 and ids[0] in hedged:
+                assert any(w in statement for w in hedged[ids[0]]), statement
+                checked += 1
+        latest = evolution.list_latest_figures(figures)
+        table = tables.tabulate_latest_figures(latest, vocab)
+        for claim_id, cell in zip(latest["claim_id"], table["Latest figure"], strict=True):
+            if claim_id in hedged:
+                assert any(w in cell for w in hedged[claim_id]), (claim_id, cell)
+                checked += 1
+    assert checked

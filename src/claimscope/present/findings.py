@@ -8,6 +8,7 @@ import pandas as pd
 
 from claimscope.data.vocab import Vocabularies
 from claimscope.present.formatting import (
+    describe_hedges,
     describe_measure,
     format_day,
     format_row_interval,
@@ -37,7 +38,8 @@ def _where(row: Mapping) -> str:
 
 def _figure_phrase(row: Mapping, vocab: Vocabularies) -> str:
     measure = describe_measure(row["measure"], row.get("period"), vocab)
-    return f"{format_row_interval(row)} troops {measure}{_where(row)}"
+    hedged = describe_hedges(row.get("hedges"))
+    return f"{format_row_interval(row)} troops {measure}{_where(row)}{hedged}"
 
 
 def find_troop_findings(

@@ -108,3 +108,13 @@ def describe_measure(measure: str, period: object, vocab: Vocabularies) -> str:
     if is_missing(period):
         return vocab.label("measures", measure)
     return f"{str(measure).replace('_', ' ')} {flow_label(period)}"
+
+
+def describe_hedges(hedges: object) -> str:
+    """The words a source hedged a claim with, kept wherever its figure is stated; "" if none.
+
+    >>> describe_hedges("according to; as many as"), describe_hedges(pd.NA)
+    (' (hedged: “according to”, “as many as”)', '')
+    """
+    words = [w.strip() for w in text_of(hedges).split(";") if w.strip()]
+    return f" (hedged: {', '.join(f'“{w}”' for w in words)})" if words else ""

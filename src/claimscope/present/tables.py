@@ -10,6 +10,7 @@ from claimscope.analysis.troops import resolve_unit_sizes
 from claimscope.data.dataset import split_list
 from claimscope.data.vocab import Vocabularies, load_vocabularies
 from claimscope.present.formatting import (
+    describe_hedges,
     format_date,
     format_day,
     format_row_interval,
@@ -211,7 +212,8 @@ def tabulate_latest_figures(latest: pd.DataFrame, vocab: Vocabularies) -> pd.Dat
             "Where": text_of(r.get("location", pd.NA)),
             "Latest figure": " ".join(
                 filter(None, (format_row_interval(r["row"]), flow_label(r["period"])))
-            ),
+            )
+            + describe_hedges(r["row"].get("hedges")),
             "Date": format_day(r["claimed_on"], short=True),
             "Change": describe_change(r),
             "Claims": "; ".join(
