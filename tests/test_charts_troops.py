@@ -277,3 +277,16 @@ def test_charts_are_deterministic_and_carry_no_uids(frames):
     for a, b in zip(first, second, strict=True):
         assert all(t.uid is None for t in a.data)
         assert pio.to_json(a) == pio.to_json(b)
+
+
+def test_a_revision_is_drawn_from_the_figure_it_revises(frames):
+    figures, _ = frames
+    revising = figures.iloc[-1]["claim_id"]
+    revised = figures.iloc[0]["claim_id"]
+    figures = figures.assign(
+        revises=[revised if c == revising else pd.NA for c in figures["claim_id"]]
+    )
+    fig = timeline.plot_figures_timeline(figures, colours=COLOURS)
+    lines = [t for t in fig.data if (t.meta or {}).get("role") == "revision"]
+    assert len(lines) == 1 and lines[0].meta["claim_ids"] == [revised, revising]
+    assert lines[0].line.dash == "dot" and lines[0].name == "revision"

@@ -149,6 +149,37 @@ def _join_series(
                 meta={"claim_ids": series["claim_id"].tolist(), "role": "evolution"},
             )
         )
+    _draw_revisions(fig, frame)
+
+
+def _draw_revisions(fig: go.Figure, frame: pd.DataFrame) -> None:
+    """Join each figure that ``revises`` another to it by a dotted line, whoever gave either."""
+    if "revises" not in frame:
+        return
+    at = {
+        c: (x, y)
+        for c, x, y in zip(frame["claim_id"], frame["_x"], frame["troops_stated"], strict=True)
+    }
+    shown = False
+    for claim_id, revised in zip(frame["claim_id"], frame["revises"], strict=True):
+        if not isinstance(revised, str) or revised not in at:
+            continue
+        (x0, y0), (x1, y1) = at[revised], at[claim_id]
+        fig.add_trace(
+            go.Scatter(
+                x=[x0, x1],
+                y=[float(y0), float(y1)],
+                mode="lines",
+                line={"color": "#444", "width": 1.5, "dash": "dot"},
+                name="revision",
+                legendgroup="revision",
+                showlegend=not shown,
+                hovertext=f"{escape_text(claim_id)} revises {escape_text(revised)}",
+                hoverinfo="text",
+                meta={"claim_ids": [revised, claim_id], "role": "revision"},
+            )
+        )
+        shown = True
 
 
 def plot_timeline_by_day(
