@@ -206,7 +206,10 @@ def _fuzzy(variant: str, text: str, actor_id: str) -> list[Mention]:
         start += 1  # the alignment may begin on the space before a word
     if not _at_word_start(text, start):
         return []
-    return [Mention(start, _word_end(text, hit.dest_end), actor_id)]
+    end = hit.dest_end
+    if text.count(" ", start, end) > variant.count(" "):
+        end = text.rfind(" ", start, end)  # "lawmakers" aligned on "lawmaker s(aid)"
+    return [Mention(start, _word_end(text, end), actor_id)]
 
 
 def _exact(variant: str, text: str) -> list[tuple[int, int]]:

@@ -26,6 +26,8 @@ _INVERSION = re.compile(r"[\s,]*(?:(?:the|a|an)\s+)?", re.I)
 _PERSON_PRONOUN = re.compile(r"\b(?:he|she)\b", re.I)
 _BODY_PRONOUN = re.compile(r"\bit\b", re.I)
 _DEFINITE = re.compile(r"\b[Tt]he\s+(?:\w+\s+)?([a-z]+)\b")
+# A reporting word after these is a noun ("Seoul's claims", "the reports"), not a verb.
+_NOUN_BEFORE = re.compile(r"(?:['’]s|\b(?:the|these|those|such|their|its|his|her|of|our))\s+$", re.I)
 _SHARED = re.compile(r"[\s,]*(?:(?:but|and)\s+)?(?:also\s+)?", re.I)
 _BARE_OFFICIALS = re.compile(r"\b(?:officials|authorities)\b", re.I)
 _HEADLINE = re.compile(r":\s*$")
@@ -91,7 +93,11 @@ class Attributor:
         stance: bool = False,
     ) -> list[str]:
         """Return who makes the claim at ``at:after`` of ``sentence``, as actor ids."""
-        verbs = [(m.start(), m.end()) for m, _ in self.vocabulary.find_all("speech", sentence)]
+        verbs = [
+            (m.start(), m.end())
+            for m, _ in self.vocabulary.find_all("speech", sentence)
+            if not _NOUN_BEFORE.search(sentence, max(0, m.start() - 8), m.start())
+        ]
         according = [(a, b) for a, b in verbs if sentence[a:b].lower().startswith("according")]
         verbs = [v for v in verbs if v not in according]
         before = [v for v in verbs if v[1] <= at]
