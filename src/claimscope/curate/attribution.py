@@ -27,7 +27,9 @@ _PERSON_PRONOUN = re.compile(r"\b(?:he|she)\b", re.I)
 _BODY_PRONOUN = re.compile(r"\bit\b", re.I)
 _DEFINITE = re.compile(r"\b[Tt]he\s+(?:\w+\s+)?([a-z]+)\b")
 # A reporting word after these is a noun ("Seoul's claims", "the reports"), not a verb.
-_NOUN_BEFORE = re.compile(r"(?:['’]s|\b(?:the|these|those|such|their|its|his|her|of|our))\s+$", re.I)
+_NOUN_BEFORE = re.compile(
+    r"(?:['’]s|\b(?:the|these|those|such|their|its|his|her|of|our))\s+$", re.I
+)
 _SHARED = re.compile(r"[\s,]*(?:(?:but|and)\s+)?(?:also\s+)?", re.I)
 _BARE_OFFICIALS = re.compile(r"\b(?:officials|authorities)\b", re.I)
 _HEADLINE = re.compile(r":\s*$")
@@ -93,11 +95,7 @@ class Attributor:
         stance: bool = False,
     ) -> list[str]:
         """Return who makes the claim at ``at:after`` of ``sentence``, as actor ids."""
-        verbs = [
-            (m.start(), m.end())
-            for m, _ in self.vocabulary.find_all("speech", sentence)
-            if not _NOUN_BEFORE.search(sentence, max(0, m.start() - 8), m.start())
-        ]
+        verbs = self._verbs(sentence)
         according = [(a, b) for a, b in verbs if sentence[a:b].lower().startswith("according")]
         verbs = [v for v in verbs if v not in according]
         before = [v for v in verbs if v[1] <= at]
@@ -130,6 +128,22 @@ class Attributor:
         if _OPENS_QUOTE.match(sentence) and discourse.last_speakers:
             return list(discourse.last_speakers)
         return [discourse.outlet] if discourse.outlet else []
+
+    def speakers(self, sentence: str, mentions: list[Mention], discourse: Discourse) -> list[str]:
+        """Who speaks in a sentence that makes no claim: the first reporting verb's speaker."""
+        verbs = self._verbs(sentence)
+        for verb in verbs[:_TRIES]:
+            found = self._speaker(sentence, mentions, verbs, verb, 0, discourse)
+            if found:
+                return found
+        return []
+
+    def _verbs(self, sentence: str) -> list[tuple[int, int]]:
+        return [
+            (m.start(), m.end())
+            for m, _ in self.vocabulary.find_all("speech", sentence)
+            if not _NOUN_BEFORE.search(sentence, max(0, m.start() - 8), m.start())
+        ]
 
     def _speaker(self, sentence, mentions, verbs, verb, floor, discourse, invert=True, hops=0):
         """The speaker of ``verb``: named before it in its clause, after it, or pointed back to."""

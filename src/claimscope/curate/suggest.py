@@ -155,6 +155,8 @@ class _Suggester:
             for row in stance_rows:
                 self._add(row, claimed_on)
             speakers = [r["claimant_id"] for r in figures + stance_rows if r["claimant_id"]]
+            if not speakers:
+                speakers = self.attributor.speakers(sentence, mentions, self.discourse)
             self.discourse.note(mentions, speakers)
             last_figures = figures or last_figures
         # A stance that names nothing it answers is taken to be about what the document counts.
