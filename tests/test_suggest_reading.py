@@ -33,6 +33,7 @@ ACTORS = [
     Actor("tomas_berg", "Tomas Berg", "", "person", "SWE"),
     Actor("anna_berg", "Anna Berg", "", "person", "SWE"),
     Actor("park_ji_hoon", "Park Ji-hoon", "", "person", "KOR"),
+    Actor("erik_lindqvist", "Erik Lindquist", "", "person", "SWE"),
     Actor("wire", "Northern Wire Service", "", "media", ""),
 ]
 KINDS = {a.actor_id: a.kind for a in ACTORS}
@@ -82,6 +83,11 @@ def _claimants(sentences: list[str], outlet: str = "wire", stance: bool = False)
         ),
         # A Korean name is written family name first.
         (["Park Ji-hoon briefed MPs.", "At least 80 soldiers died, Park said."], "park_ji_hoon"),
+        # A surname spelled another way; a person before an appositive.
+        (["Some 700 soldiers were wounded, Lindqvist said."], "erik_lindqvist"),
+        (["Maria Lind, an adviser to the Pentagon, said 2,000 recruits had come."], "maria_lind"),
+        # A passive reporting verb has no speaker before it: the active one does.
+        (["The Pentagon said the count in Russia was revised to 2,600."], "pentagon"),
         # A capital for its government; an alias with the capital for the state's name.
         (["Seoul believes 6,000 troops are ready."], "south_korea"),
         (["Seoul's spy agency said 1,100 soldiers had been wounded."], "nis"),

@@ -24,6 +24,7 @@ _FUZZY_MIN_LENGTH = 6
 _PARENTHESIS = re.compile(r"\s*\(([^)]*)\)")
 _STOP_NAMES = frozenset({"the", "state", "media", "forces", "troops"})
 _SURNAME_MIN_LENGTH = 3
+_CAPITALISED = re.compile(r"(?<![\w-])[A-Z][a-z]{3,}(?![\w-])")
 _JOINED_DEMONYMS = r"(?:\s*,\s*|\s+and\s+|\s+or\s+)"
 _BETWEEN = r"(?:\s+[\w.’'-]+){0,2}?\s+"  # "top", "senior", "military" before the official noun
 
@@ -178,6 +179,12 @@ class ActorMatcher:
                 ids = named
             pattern = rf"(?<![\w-]){re.escape(word)}(?![\w-])"
             found += [Mention(*m.span(), ids[0]) for m in re.finditer(pattern, text)]
+            if len(word) >= _FUZZY_MIN_LENGTH:  # "Zelensky" for Zelenskyy
+                found += [
+                    Mention(*m.span(), ids[0])
+                    for m in _CAPITALISED.finditer(text)
+                    if m.group() != word and fuzz.ratio(m.group(), word) >= _FUZZY_CUTOFF
+                ]
         return found
 
     def _place_mentions(self, text: str) -> list[Mention]:

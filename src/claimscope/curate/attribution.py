@@ -26,9 +26,12 @@ _INVERSION = re.compile(r"[\s,]*(?:(?:the|a|an)\s+)?", re.I)
 _PERSON_PRONOUN = re.compile(r"\b(?:he|she)\b", re.I)
 _BODY_PRONOUN = re.compile(r"\bit\b", re.I)
 _DEFINITE = re.compile(r"\b[Tt]he\s+(?:\w+\s+)?([a-z]+)\b")
-# A reporting word after these is a noun ("Seoul's claims", "the reports"), not a verb.
+# A reporting word after these is a noun ("Seoul's claims", "the reports") or a passive ("had
+# been revised"): no speaker stands before it.
 _NOUN_BEFORE = re.compile(
-    r"(?:['’]s|\b(?:the|these|those|such|their|its|his|her|of|our))\s+$", re.I
+    r"(?:['’]s|\b(?:the|these|those|such|their|its|his|her|of|our|been|be|being|was|were|is|are))"
+    r"\s+$",
+    re.I,
 )
 _SHARED = re.compile(r"[\s,]*(?:(?:but|and)\s+)?(?:also\s+)?", re.I)
 _BARE_OFFICIALS = re.compile(r"\b(?:officials|authorities)\b", re.I)
@@ -142,7 +145,7 @@ class Attributor:
         return [
             (m.start(), m.end())
             for m, _ in self.vocabulary.find_all("speech", sentence)
-            if not _NOUN_BEFORE.search(sentence, max(0, m.start() - 8), m.start())
+            if not _NOUN_BEFORE.search(sentence, max(0, m.start() - 10), m.start())
         ]
 
     def _speaker(self, sentence, mentions, verbs, verb, floor, discourse, invert=True, hops=0):
@@ -156,6 +159,10 @@ class Attributor:
         if found:
             return found
         window = sentence[left:start]
+        if not window.strip() and sentence[left - 1 : left] == ",":
+            found = self._appositive(sentence, mentions, left - 1, floor)
+            if found:
+                return found
         if _PERSON_PRONOUN.search(window):
             person = discourse.person([m for m in mentions if m.end <= start])
             return [person] if person else []
@@ -176,6 +183,17 @@ class Attributor:
                 sentence, mentions, verbs, earlier[-1], 0, discourse, hops=hops + 1
             )
         return []
+
+    def _appositive(self, sentence, mentions, comma: int, floor: int) -> list[str]:
+        """The person before an appositive: "Kyrylo Budanov, head of HUR, said"."""
+        commas = [m.start() for m in re.finditer(",", sentence[floor:comma])]
+        left = floor + commas[-2] + 1 if len(commas) > 1 else floor
+        people = [
+            m
+            for m in mentions
+            if left <= m.start and m.end <= comma and self.kinds.get(m.actor_id) == "person"
+        ]
+        return [people[0].actor_id] if people else []
 
     def _subject(self, sentence, mentions, at: int, floor: int = 0) -> list[str]:
         """The actor named last before ``at`` (a person before a body), with those joined to it."""
