@@ -1,86 +1,72 @@
-"""Find a sentence's stance (denial, confirmation, not verified) and who takes it."""
+"""Find the stances a sentence takes (denial, confirmation, not verified), negation read.
+
+A confirming word after a negation in its clause ("could not be independently verified",
+"declined to confirm", "has “no information” to corroborate", "Neither X nor Y has confirmed")
+is a "not verified"; a denial after one ("did not deny") is no stance; a stance word after a
+condition ("if confirmed") is none.
+"""
 
 from __future__ import annotations
 
 import re
 
-from claimscope.curate.actors import Mention
-from claimscope.data.phrases import find_all, terms
+from claimscope.data.phrases import Vocabulary, default_vocabulary
 
-_JOIN = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|&\s*)", re.I)
-_BY = re.compile(r"\s+by\s+(?:the\s+)?", re.I)
-_ACCORDING = re.compile(r"\baccording to\s+", re.I)
+_SCOPE_WORDS = 4  # a negation reaches a stance word at most this many words after it
+_SCOPE_CHARS = 60
+# Where a negation stops reaching: punctuation, or a new clause ("that", "but", "which").
+_SCOPE_END = re.compile(r"[,;:.!?()]|\b(?:that|but|which|who|while|although|and)\b", re.I)
+_NEITHER = re.compile(r"\bneither\b", re.I)
 
 
-def find_stance(sentence: str) -> tuple[str, int, int] | None:
+def find_stances(sentence: str, vocabulary: Vocabulary | None = None) -> list[tuple[str, int, int]]:
+    """Return every stance the sentence takes, as ``(claim_type, start, end)``, in text order.
+
+    >>> [s[0] for s in find_stances("Moscow denied the reports; Kyiv could not confirm them")]
+    ['denial', 'not_verified']
+    >>> [s[0] for s in find_stances("The images could not be independently verified")]
+    ['not_verified']
+    >>> find_stances("If confirmed, it would matter; Putin did not deny it")
+    []
+    """
+    vocabulary = vocabulary or default_vocabulary()
+    stances = []
+    taken = -1
+    for match, claim_type in vocabulary.find_all("stance", sentence):
+        if match.start() < taken:
+            continue  # inside a longer phrase already read
+        taken = match.end()
+        effect = _negation(sentence, match.start(), vocabulary)
+        if effect == "cancel":
+            continue
+        if effect == "flip":
+            if claim_type != "confirmation":
+                continue  # "did not deny", "not unconfirmed": no stance
+            claim_type = "not_verified"
+        stances.append((claim_type, match.start(), match.end()))
+    return stances
+
+
+def find_stance(sentence: str, vocabulary: Vocabulary | None = None) -> tuple[str, int, int] | None:
     """Return the first stance the sentence takes, as ``(claim_type, start, end)``, or None.
 
-    A denial or confirmation word after a negation ("did not deny", "if confirmed") is none.
-
-    >>> find_stance("Moscow denied the reports")[0]
-    'denial'
-    >>> find_stance("He could not confirm them")[0]
+    >>> find_stance("He declined to confirm the figure")[0]
     'not_verified'
-    >>> find_stance("If confirmed, it would matter") is None
-    True
     """
-    for match, claim_type in find_all("stance", sentence):
-        if claim_type != "not_verified" and _negated(sentence, match.start()):
-            continue
-        return claim_type, match.start(), match.end()
-    return None
+    stances = find_stances(sentence, vocabulary)
+    return stances[0] if stances else None
 
 
-def _negated(sentence: str, start: int) -> bool:
-    before = sentence[max(0, start - 30) : start]
-    words = before.split()[-3:]
-    window = " ".join(words)
-    return any(
-        term.pattern.search(window) and term.pattern.search(window).end() >= len(window) - 12
-        for term in terms("negation")
-    )
-
-
-def find_claimants(
-    sentence: str, mentions: list[Mention], kinds: dict[str, str], at: int, after: int
-) -> list[str]:
-    """Return who makes the claim at ``at:after`` in the sentence, as actor ids.
-
-    "according to X" and a passive "verified by X" name the claimant after them; otherwise it
-    is the actor named before the reporting verb nearest before the claim (a person preferred
-    to a body), or before the claim itself. Actors joined by "and", "or" or commas all count.
-    """
-    according = _ACCORDING.search(sentence)
-    if according:
-        return _coordinated(sentence, [m for m in mentions if m.start >= according.end()], True)
-    by = _BY.match(sentence, after)
-    if by:
-        return _coordinated(sentence, [m for m in mentions if m.start >= by.end()], True)
-    verbs = [m for m, _ in find_all("speech", sentence)]
-    before_claim = [v for v in verbs if v.start() <= at]
-    if before_claim:
-        verb = before_claim[-1].start()
-        floor = before_claim[-2].end() if len(before_claim) > 1 else 0
-    else:
-        verb, floor = at, 0
-    candidates = [m for m in mentions if floor <= m.start and m.end <= verb]
-    if not candidates:
-        return []
-    people = [m for m in candidates if kinds.get(m.actor_id) == "person"]
-    chosen = people[-1] if people else candidates[-1]
-    return _coordinated(sentence, [m for m in candidates if m.start <= chosen.start], False)
-
-
-def _coordinated(sentence: str, mentions: list[Mention], forward: bool) -> list[str]:
-    """The first (forward) or last mention and those joined to it by "and", "or" or commas."""
-    if not mentions:
-        return []
-    ordered = mentions if forward else mentions[::-1]
-    group = [ordered[0]]
-    for mention in ordered[1:]:
-        a, b = (group[-1], mention) if forward else (mention, group[-1])
-        if not _JOIN.fullmatch(sentence[a.end : b.start]):
-            break
-        group.append(mention)
-    ids = [m.actor_id for m in (group if forward else group[::-1])]
-    return list(dict.fromkeys(ids))
+def _negation(sentence: str, start: int, vocabulary: Vocabulary) -> str:
+    """'flip', 'cancel' or '' for the stance word at ``start``, from the words before it."""
+    window = sentence[max(0, start - _SCOPE_CHARS) : start]
+    ends = list(_SCOPE_END.finditer(window))
+    if ends:
+        window = window[ends[-1].end() :]
+    window = " ".join(window.split()[-_SCOPE_WORDS:])
+    effects = {value for _, value in vocabulary.find_all("negation", window)}
+    if "cancel" in effects:
+        return "cancel"
+    if "flip" in effects or _NEITHER.search(sentence, 0, start):
+        return "flip"
+    return ""
