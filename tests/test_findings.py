@@ -82,3 +82,37 @@ def test_no_figure_yet_says_so():
         empty, empty, actors=ds.actors, roots={}, vocab=cs.vocabularies(ds)
     )
     assert found == ["No source in this selection gives a figure yet."]
+
+
+def test_a_judgement_is_shown_from_the_day_it_was_made_and_rests_on_known_claims():
+    ds = dataset()
+    assert len(ds.judgements) >= 3
+    for day in every_date():
+        known = known_as_of(ds, day)
+        made = known.judgements
+        assert (made["made_on"] <= pd.Timestamp(day)).all(), day
+        ids = set(known.claims["claim_id"])
+        for cited in made["claim_ids"]:
+            assert set(cited.split(";")) <= ids, (day, cited)
+        html = findings.judgements_bundle(made, known.likelihoods)["text/html"]
+        for statement in ds.judgements["statement"]:
+            shown = statement in html
+            assert shown == (statement in set(made["statement"])), (day, statement)
+
+
+def test_a_judgement_made_before_its_evidence_is_refused(data_copy):
+    from claimscope.data.dataset import DatasetError, load_dataset
+
+    path = data_copy / "judgements.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(",2024-11-04,H1,", ",2024-10-30,H1,"), encoding="utf-8")
+    try:
+        load_dataset(data_copy)
+    except DatasetError as error:
+        messages = [str(p) for p in error.problems]
+    else:
+        raise AssertionError("a judgement made before its claims were published was accepted")
+    assert any(
+        m.startswith("judgements.csv:4:made_on: c068 was not known until 2024-11-04")
+        for m in messages
+    ), messages

@@ -80,7 +80,8 @@ def known_as_of(dataset: Dataset, as_of: object = None) -> Dataset:
     the document's ``published_on``) is on or before it; relation steps dated on or before it,
     every claim of which is known (:func:`_known_steps`); relations with at least one kept
     step, whose ``status``, ``claim_ids`` and ``status_on`` become their latest kept step's;
-    corrections of kept documents whose basis is known too (:func:`_known_corrections`); texts
+    corrections of kept documents whose basis is known too (:func:`_known_corrections`); the
+    analyst's judgements made by then (:func:`_known_judgements`); texts
     of kept documents. Other tables (actors, vocabularies) are kept whole. A relation's note
     is one written with what was known (:func:`notes_as_of`).
 
@@ -121,6 +122,10 @@ def known_as_of(dataset: Dataset, as_of: object = None) -> Dataset:
         known = set(tables["claims"]["claim_id"])
         steps = _known_steps(steps[steps["status_on"] <= cutoff], known)
         tables["relation_steps"] = steps
+    if "judgements" in tables:
+        tables["judgements"] = _known_judgements(
+            tables["judgements"], set(tables["claims"]["claim_id"]), cutoff
+        )
     relations = relations_at(tables["relations"], steps)
     later = _later_ids(dataset, tables)
     if "corrections" in tables:
@@ -146,6 +151,17 @@ def _known_steps(steps: pd.DataFrame, known: set[str]) -> pd.DataFrame:
     cited = [split_list(ids) for ids in steps["claim_ids"]]
     is_known = pd.Series([all(c in known for c in ids) for ids in cited], index=steps.index)
     return steps[is_known.astype(bool)].reset_index(drop=True)
+
+
+def _known_judgements(
+    judgements: pd.DataFrame, known_claims: set[str], cutoff: pd.Timestamp
+) -> pd.DataFrame:
+    """Keep the analyst's judgements made by ``cutoff`` whose every claim is known then."""
+    keep = [
+        made_on <= cutoff and all(c in known_claims for c in split_list(ids))
+        for made_on, ids in zip(judgements["made_on"], judgements["claim_ids"], strict=True)
+    ]
+    return judgements[pd.Series(keep, index=judgements.index, dtype=bool)].reset_index(drop=True)
 
 
 def _known_corrections(

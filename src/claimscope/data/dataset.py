@@ -24,6 +24,7 @@ from claimscope.data import checks, evidence_checks
 from claimscope.data.columns import LIST_SEPARATOR, split_list
 from claimscope.data.files import dataset_version
 from claimscope.data.frames import shape_tables
+from claimscope.data.judgement_checks import check_judgements
 from claimscope.data.locate import write_located_offsets
 from claimscope.data.paths import DATA_DIR
 from claimscope.data.problems import DatasetError, Problem
@@ -139,6 +140,11 @@ def load_dataset(data_dir: Path | str | None = None) -> Dataset:
     if "ratings" in tables and "claims" in tables:
         file = resource_schema(package, "ratings")["path"]
         check_ratings_on_restatements(tables["ratings"], tables["claims"], problems, file)
+    if "judgements" in tables:
+        file = resource_schema(package, "judgements")["path"]
+        check_judgements(
+            tables["judgements"], tables.get("claims"), tables.get("documents"), problems, file
+        )
     if "corrections" in tables:
         file = resource_schema(package, "corrections")["path"]
         check_quotes(tables["corrections"], texts, problems, file=file, id_column="correction_id")

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from claimscope.data.columns import split_list
 from claimscope.data.vocab import Vocabularies
 from claimscope.present.formatting import (
     describe_hedges,
@@ -182,3 +183,59 @@ def find_ach_findings(
             )
         )
     return out
+
+
+def describe_judgement(row: Mapping, likelihoods: pd.DataFrame) -> str:
+    """One key judgement in ICD 203 words: "It is likely (55–80 %) that … (moderate confidence)".
+
+    >>> scale = pd.DataFrame({"expression": ["likely"], "low_percent": [55],
+    ...     "high_percent": [80]})
+    >>> print(describe_judgement({"statement": "troops are in Russia", "expression": "likely",
+    ...     "confidence": "moderate", "made_on": pd.Timestamp("2024-11-04")}, scale))
+    It is likely (55–80 %) that troops are in Russia (moderate confidence; judged on 4 November \
+2024).
+    """
+    odds = likelihoods.set_index("expression")
+    expression = row["expression"]
+    low, high = int(odds.at[expression, "low_percent"]), int(odds.at[expression, "high_percent"])
+    return (
+        f"It is {expression} ({low}–{high} %) that {text_of(row['statement'])} "
+        f"({row['confidence']} confidence; judged on {format_day(row['made_on'])})."
+    )
+
+
+def judgements_bundle(
+    judgements: pd.DataFrame, likelihoods: pd.DataFrame, hypothesis_ids: list[str] | None = None
+) -> dict[str, str]:
+    """The analyst's key judgements as a display bundle, latest first, each linking its claims.
+
+    Args:
+        judgements: The ``judgements`` table, already cut to the report's date.
+        likelihoods: The ``likelihoods`` table (ICD 203 expressions and their odds).
+        hypothesis_ids: Keep only judgements answering these hypotheses (the ACH report).
+    """
+    from claimscope.present.display import claim_anchor, escape_text
+
+    rows = judgements
+    if hypothesis_ids is not None:
+        rows = rows[rows["hypothesis_id"].isin(hypothesis_ids)]
+    rows = rows.sort_values(["made_on", "judgement_id"], ascending=[False, True])
+    items = []
+    for row in rows.to_dict("records"):
+        links = ", ".join(
+            f'<a href="#{claim_anchor(c)}">{escape_text(c)}</a>'
+            for c in split_list(row["claim_ids"])
+        )
+        items.append(
+            f"<li>{escape_text(describe_judgement(row, likelihoods))} "
+            f'<span class="claimscope-cites">[{links}]</span></li>'
+        )
+    if not items:
+        return {"text/html": "", "text/plain": ""}
+    html = (
+        '<section class="claimscope-judgements"><h3>The analyst’s key judgements</h3><ul>'
+        + "".join(items)
+        + "</ul></section>"
+    )
+    plain = "\n".join(describe_judgement(r, likelihoods) for r in rows.to_dict("records"))
+    return {"text/html": html, "text/plain": plain}
