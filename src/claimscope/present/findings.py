@@ -20,6 +20,8 @@ from claimscope.present.statements import Statement
 
 #: Parties whose latest figure the troop report states one by one, most recent first.
 FINDING_PARTIES = 3
+#: Established ties the relations report names as its firmest.
+FIRMEST_TIES = 3
 #: Stances that, as a party's latest word, are findings of their own ("still denies").
 _DOUBTING = ("denies", "not_verified", "not_denied")
 
@@ -239,3 +241,78 @@ def judgements_bundle(
     )
     plain = "\n".join(describe_judgement(r, likelihoods) for r in rows.to_dict("records"))
     return {"text/html": html, "text/plain": plain}
+
+
+def find_relation_findings(
+    relations: pd.DataFrame,
+    steps: pd.DataFrame | None,
+    *,
+    actors: pd.DataFrame,
+    vocab: Vocabularies,
+    limit: int = 4,
+) -> list[Statement]:
+    """The relations report's key findings: the ties whose status changed, then the firmest.
+
+    Args:
+        relations: The ``relations`` table as of the report's date (status and history).
+        steps: The ``relation_steps`` known then, for the claims of each change.
+        actors: The ``actors`` table, for names.
+        vocab: The dataset's vocabularies, for relation phrases and status labels.
+        limit: Most findings.
+
+    Returns:
+        Statements citing the claims of the steps they tell, latest change first.
+    """
+    if relations.empty:
+        return [Statement("No tie between actors is known yet.")]
+    names = {
+        a: text_of(d) or text_of(n)
+        for a, n, d in zip(actors["actor_id"], actors["name"], actors["display_name"], strict=True)
+    }
+    phrases = vocab.relation_types["phrase_from_source"]
+    found: list[tuple[object, Statement]] = []
+    for row in relations.to_dict("records"):
+        history = list(row.get("history") or ())
+        tie = phrases.get(row["relation"], "{other}").format(other=names.get(row["target_id"]))
+        subject = names.get(row["source_id"], row["source_id"])
+        if len(history) < 2:
+            continue
+        (before, before_on), (now, now_on) = history[-2], history[-1]
+        cited = _step_claims(steps, row["relation_id"], [before_on, now_on])
+        found.append(
+            (
+                now_on,
+                Statement(
+                    f"{subject}: {tie} went from {str(before).replace('_', ' ')} "
+                    f"({format_day(before_on)}) to {str(now).replace('_', ' ')} "
+                    f"({format_day(now_on)}).",
+                    cited,
+                ),
+            )
+        )
+    found.sort(key=lambda pair: pair[0], reverse=True)
+    out = [statement for _, statement in found][: limit - 1]
+    firm = relations[relations["status"] == "established"]
+    if not firm.empty:
+        # The firmest: established on the most claims; the rest are counted, not listed.
+        support = firm["claim_ids"].map(lambda ids: len(split_list(ids)))
+        firm = firm.assign(_n=support).sort_values(["_n", "relation_id"], ascending=[False, True])
+        shown = firm.head(FIRMEST_TIES)
+        ties = [
+            f"{names.get(r['source_id'], r['source_id'])}: "
+            + phrases.get(r["relation"], "{other}").format(other=names.get(r["target_id"]))
+            for r in shown.to_dict("records")
+        ]
+        rest = len(firm) - len(shown)
+        more = f" ({rest} more established)" if rest else ""
+        cited = [c for ids in shown["claim_ids"] for c in split_list(ids)]
+        out.append(Statement(f"Established on the most claims: {'; '.join(ties)}{more}.", cited))
+    return out or [Statement("No tie has changed status yet, and none is established.")]
+
+
+def _step_claims(steps: pd.DataFrame | None, relation_id: str, days: list) -> list[str]:
+    """The claims of a relation's steps on the given days."""
+    if steps is None or steps.empty:
+        return []
+    mine = steps[(steps["relation_id"] == relation_id) & steps["status_on"].dt.date.isin(days)]
+    return [c for ids in mine["claim_ids"] for c in split_list(ids)]
