@@ -154,3 +154,28 @@ def test_grade_counts_per_claimant_and_cell():
         {"claimant_id": "kim", "source_reliability": "B", "info_credibility": 2, "claims": 2},
         {"claimant_id": "lee", "source_reliability": "B", "info_credibility": 3, "claims": 1},
     ]
+
+
+def test_the_parc_matrix_heads_columns_with_hypotheses_and_folds_what_cannot_tell_them_apart():
+    from claimscope.analysis import ach as analysis
+    from claimscope.data.dataset import load_dataset
+    from claimscope.present import hypothesis_tables as ht
+
+    ds = load_dataset()
+    cells = analysis.gather_evidence(ds.tables)
+    scores = analysis.score_hypotheses(cells, ds.consistency_ratings)
+    ranked = analysis.rank_diagnosticity(cells, ds.consistency_ratings)
+    diagnostic, rest = ht.tabulate_matrix(ranked, cells, scores, ds.hypotheses)
+    statements = dict(zip(ds.hypotheses["hypothesis_id"], ds.hypotheses["statement"], strict=True))
+    for hypothesis, statement in statements.items():
+        assert f"{hypothesis}: {statement}" in diagnostic.columns
+    assert diagnostic.iloc[0]["Evidence"].startswith("Inconsistency score")
+    # Every rated claim is in one of the two, once; the folded ones rate all hypotheses alike.
+    shown = list(diagnostic["Claim"].iloc[1:]) + list(rest["Claim"])
+    assert sorted(shown) == sorted(cells["claim_id"].unique())
+    columns = [c for c in rest.columns if c not in ("Evidence", "Claim")]
+    for _, row in rest.iterrows():
+        assert len({row[c] for c in columns}) == 1, row["Claim"]
+    spreads = ranked.set_index("claim_id")["diagnosticity"]
+    kept = list(diagnostic["Claim"].iloc[1:])
+    assert list(spreads[kept]) == sorted(spreads[kept], reverse=True)

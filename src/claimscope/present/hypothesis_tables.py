@@ -109,3 +109,61 @@ def tabulate_weights(reliability: pd.DataFrame, credibility: pd.DataFrame) -> pd
         )
     ]
     return pd.DataFrame(rows)
+
+
+def paraphrase(quote: object, limit: int = 90) -> str:
+    """A short paraphrase from the data: the quote cut at a word before ``limit`` characters.
+
+    >>> paraphrase("a b c", 10), paraphrase("one two three four", 12)
+    ('a b c', 'one two…')
+    """
+    text = " ".join(text_of(quote).split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def tabulate_matrix(
+    diagnosticity: pd.DataFrame,
+    cells: pd.DataFrame,
+    scores: pd.DataFrame,
+    hypotheses: pd.DataFrame,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ACH matrix as PARC lays it out: hypotheses as columns, their scores as the first row.
+
+    Each evidence row is described in words (claimant, date, a short paraphrase of its quote)
+    and rows come most diagnostic first; rows that rate every hypothesis alike cannot tell
+    them apart and are returned apart, for a folded appendix.
+
+    Returns:
+        ``(diagnostic, non_diagnostic)``: each with ``Evidence``, ``Claim`` and one column per
+        hypothesis headed by its statement; the first row of ``diagnostic`` is the scores.
+    """
+    statements = dict(zip(hypotheses["hypothesis_id"], hypotheses["statement"], strict=True))
+    order = list(scores["hypothesis_id"])
+    headers = {h: f"{h}: {statements.get(h, '')}" for h in order}
+    about = cells.drop_duplicates("claim_id").set_index("claim_id")
+
+    def describe(claim_id: str) -> str:
+        row = about.loc[claim_id]
+        day = row["claimed_on"]
+        when = "" if pd.isna(day) else f"{day.day} {day:%b %Y}"
+        who = text_of(row.get("claimant_name")) or text_of(row.get("claimant_id"))
+        return f"{who}, {when}: {paraphrase(row.get('quote'))}"
+
+    rows = []
+    for record in diagnosticity.to_dict("records"):
+        row = {"Evidence": describe(record["claim_id"]), "Claim": record["claim_id"]}
+        row.update({headers[h]: text_of(record.get(h)) for h in order})
+        row["_diagnostic"] = record["diagnosticity"] > 0
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=["Evidence", "Claim", *headers.values(), "_diagnostic"])
+    totals = dict(zip(scores["hypothesis_id"], scores["inconsistency"], strict=True))
+    top = {"Evidence": "Inconsistency score (lower is more likely)", "Claim": ""}
+    top.update({headers[h]: f"{totals[h]:g}" for h in order})
+    diagnostic = pd.concat(
+        [pd.DataFrame([top]), frame[frame["_diagnostic"]].drop(columns="_diagnostic")],
+        ignore_index=True,
+    )
+    rest = frame[~frame["_diagnostic"]].drop(columns="_diagnostic").reset_index(drop=True)
+    return diagnostic, rest
