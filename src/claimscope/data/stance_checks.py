@@ -65,10 +65,13 @@ def check_propositions(
     if "proposition_id" not in claims or claim_types is None:
         return
     taking = stances_of(claim_types)
+    known_types = set(claim_types["claim_type"])
     figures = set() if propositions is None else figure_propositions(propositions)
     type_of = dict(zip(claims["claim_id"], claims["claim_type"], strict=True))
     for row, claim in zip(claims.index, claims.to_dict("records"), strict=True):
         kind, proposition = claim["claim_type"], claim["proposition_id"]
+        if kind not in known_types:
+            continue  # the foreign key on claim_type says so
         if kind in taking and not given(proposition):
             problems.append(
                 Problem(
