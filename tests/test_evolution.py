@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from helpers import UNIT_SIZES
 
+from claimscope.analysis import stances as stance_lists
 from claimscope.analysis import troops
 from claimscope.analysis.evolution import (
     drop_restatements,
@@ -90,7 +91,7 @@ def normalise(*rows: dict) -> pd.DataFrame:
 
 def stances_of(*rows: dict) -> pd.DataFrame:
     claims = pd.DataFrame(list(rows))
-    return troops.list_stances(claims, actors=ACTORS, documents=DOCUMENTS, vocab=VOCAB)
+    return stance_lists.list_stances(claims, actors=ACTORS, documents=DOCUMENTS, vocab=VOCAB)
 
 
 def test_a_restated_claim_is_counted_once_in_every_count():
