@@ -96,13 +96,8 @@ def test_count_stances_counts_per_claimant_and_orders_by_total_then_actor_order(
     actors = pd.DataFrame({"actor_id": ["c", "b", "a"]})
     out = stance_lists.count_stances(stances, actors)
     assert out["claimant_id"].tolist() == ["b", "a", "c"]  # b and a tie on 2: actors order
-    assert out.loc[0, ["asserts", "denies", "not_verified", "confirms", "total"]].tolist() == [
-        1,
-        1,
-        0,
-        0,
-        2,
-    ]
+    stances_and_total = ["asserts", "denies", "not_denied", "not_verified", "confirms", "total"]
+    assert out.loc[0, stances_and_total].tolist() == [1, 1, 0, 0, 0, 2]
     assert out["total"].tolist() == [2, 2, 1]
 
 
@@ -177,7 +172,7 @@ def test_stance_chart_sums_the_claimants_beyond_the_limit(big) -> None:
     assert len(fig.data[0].y) == 6
     asserts = next(t for t in fig.data if t.meta["stance"] == "asserts")
     assert asserts.x[-1] == counts["asserts"].iloc[5:].sum()
-    assert f"{len(counts) - 5:,} other claimants" in fig.layout.yaxis.ticktext[-1]
+    assert f"{len(counts) - 5:,} other bars" in fig.layout.yaxis.ticktext[-1]
 
 
 # --- relations -----------------------------------------------------------------------------

@@ -163,6 +163,7 @@ def test_by_source_puts_denial_and_not_verified_in_the_stance_lane(frames):
     assert list(fig.layout.xaxis2.categoryarray) == [
         "asserts",
         "denies",
+        "did not deny",
         "cannot verify",
         "confirms",
     ]
@@ -250,6 +251,7 @@ def test_stance_tick_labels_are_escaped():
             "claimant_name": [SCRIPT],
             "asserts": [1],
             "denies": [0],
+            "not_denied": [0],
             "not_verified": [0],
             "confirms": [0],
             "total": [1],

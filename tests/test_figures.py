@@ -301,8 +301,8 @@ def test_summary_names_range_highest_lowest_deniers_and_unverified():
     assert "reach up to 10,000 troops, with no stated floor" in text
     assert "Highest: Zelenskyy" in text
     assert "lowest: NIS" in text
-    assert "Russia denied the deployment" in text
-    assert "U.S. intelligence said the deployment could not be verified" in text
+    assert "Russia denied that troops were sent" in text
+    assert "U.S. intelligence said it could not verify that troops were sent" in text
     assert "No source in this selection confirms it." in text
     assert "“allegedly”" in text
 

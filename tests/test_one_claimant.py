@@ -30,6 +30,7 @@ def test_the_stance_legend_lists_only_the_stances_present_and_fits():
             "claimant_name": ["X"],
             "asserts": [2],
             "denies": [0],
+            "not_denied": [0],
             "not_verified": [1],
             "confirms": [0],
             "total": [3],

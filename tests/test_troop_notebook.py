@@ -64,7 +64,7 @@ def test_notebook_follows_claimant_filter_and_brigade_size(tmp_path):
 
     prose = text_with(nb, "per brigade")
     assert "becomes 3,000–5,000 troops at 1,500–2,500 troops per brigade" in prose
-    assert "No source in this selection denies it." in prose
+    assert "No source in this selection denies what the others assert." in prose
 
     spec = chart(nb, "Claimed troop figures by source: strength")
     intervals = [t for t in spec["data"] if t.get("meta", {}).get("role") == "interval"]

@@ -65,7 +65,9 @@ def count_stances(
     columns += [*order_of_stances, "total"]
     if stances.empty:
         return pd.DataFrame(columns=columns)
-    frame = stances.assign(proposition_id=stances["proposition_id"].fillna(""))
+    about_id = stances.get("proposition_id", pd.Series(pd.NA, index=stances.index))
+    about_label = stances.get("proposition_label", pd.Series("", index=stances.index))
+    frame = stances.assign(proposition_id=about_id.fillna(""), proposition_label=about_label)
     # One groupby, not a Python loop per claimant: thousands of claimants take seconds otherwise.
     by_pair = frame.groupby(keys, sort=True)
     counts = frame.groupby([*keys, "stance"]).size().unstack(fill_value=0)

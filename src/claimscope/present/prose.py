@@ -32,7 +32,7 @@ DESCRIBED_ACTORS = 30
 _STANCE_VERBS = {
     "asserts": ("said {that}, without giving a number", "suggested {that}"),
     "denies": ("denied {that}", "appeared to deny {that}"),
-    "not_denied": ("did not deny {that}", "appeared not to deny {that}"),
+    "not_denied": ("did not deny {that}", "did not deny {that}"),  # the hedge is the answer
     "not_verified": ("said it could not verify {that}", "suggested it could not verify {that}"),
     "confirms": ("confirmed {that}", "appeared to confirm {that}"),
 }
@@ -83,11 +83,11 @@ def _proposition_words(claim: dict, vocab: Vocabularies) -> str:
     """What a stance is about, for a sentence: "that North Korean troops were sent to Russia".
 
     A stance on a figure is about "the figure it answered"; a claim without a proposition (a
-    package that predates them) is about "the deployment".
+    package that predates them) is about "that troops were sent".
     """
     proposition = claim.get("proposition_id")
     if is_missing(proposition) or proposition not in vocab.propositions.index:
-        return "the deployment"
+        return "that troops were sent"
     if vocab.is_figure(proposition):
         return "the figure it answered"
     return "that " + str(vocab.propositions.at[proposition, "statement"]).rstrip(".")
