@@ -72,9 +72,8 @@ def _read_reviewed(path: Path, columns: list[str]) -> list[dict[str, str]]:
 def accept_claims(file: Path | str, data_dir: Path | str | None = None) -> list[str]:
     """Append the rows of ``file`` to claims.csv with fresh ids, then validate.
 
-    Ids in ``file`` are replaced, and references to them in ``responds_to``, ``restates``
-    and ``revises``
-    follow. Nothing is written unless the whole dataset validates with the new rows.
+    Ids in ``file`` are replaced, and references to them in ``responds_to``, ``restates`` and
+    ``revises`` follow. Nothing is written unless the whole dataset validates with the new rows.
 
     Returns:
         The ids the rows received, in order.
