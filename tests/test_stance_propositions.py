@@ -92,3 +92,21 @@ def test_disputing_a_figure_is_not_denying_the_deployment():
     assert kovalenko == [s for s in kovalenko if "denied the figure it answered" in s]
     assert kovalenko and "c080" in kovalenko[0]
     assert not any("Kovalenko denied that" in s for s in sentences)
+
+
+def test_the_claimant_summary_tells_each_stance_with_what_it_is_about():
+    listed, known = _stances(LAST, [])
+    figures = troops.normalise_figures(
+        troops.select_claims(known.claims, documents=known.documents, actors=known.actors),
+        known.unit_sizes,
+        actors=known.actors,
+        documents=known.documents,
+        vocab=VOCAB,
+    )
+    summary = stance_lists.aggregate_by_claimant(figures, listed, vocab=VOCAB)
+    for row in summary.to_dict("records"):
+        for stance in VOCAB.stance_order:
+            told = sum(n for s, _, n in row["stances_on"] if s == stance)
+            assert told == row[stance], (row["claimant_id"], stance)
+    kovalenko = summary.set_index("claimant_id").at["andriy_kovalenko", "stances_on"]
+    assert kovalenko == [("denies", "the figure is right", 1)]

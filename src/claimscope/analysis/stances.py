@@ -97,16 +97,19 @@ def aggregate_by_claimant(
         ``claimant_name``, ``claims``, ``figures``, ``low`` (lowest closed lower bound; NA when
         every figure's lower bound is open), ``high`` (highest closed upper bound; NA when any
         upper bound is open), ``is_low_open``, ``is_high_open``, ``median`` (median stated
-        figure) and one count column per stance, in stance order.
+        figure), one count column per stance, in stance order, and ``stances_on``: the same
+        counts told per proposition, ``(stance, proposition label, count)`` in stance then
+        proposition order, so a dispute over a figure is never read as a denial of the
+        deployment.
     """
-    order_of_stances = list((vocab or load_vocabularies()).stance_order)
+    vocab = vocab or load_vocabularies()
+    order_of_stances = list(vocab.stance_order)
     others = stances[~stances["claim_id"].isin(figures["claim_id"])]
+    kept = ["claimant_id", "claimant_name", "stance", "proposition_label"]
     claims = pd.concat(
-        [
-            figures[["claimant_id", "claimant_name", "stance"]],
-            others[["claimant_id", "claimant_name", "stance"]],
-        ]
+        [part.reindex(columns=kept) for part in (figures, others)], ignore_index=True
     )
+    claims["proposition_label"] = claims["proposition_label"].astype("string").fillna("")
     counts = pd.crosstab(claims["claimant_id"], claims["stance"]).reindex(
         columns=order_of_stances, fill_value=0
     )
@@ -125,5 +128,13 @@ def aggregate_by_claimant(
     out["median"] = stated.groupby(figures["claimant_id"]).median().reindex(out.index)
     for stance in order_of_stances:
         out[stance] = counts[stance]
+    rank = {stance: i for i, stance in enumerate(order_of_stances)}
+    told = claims.groupby(["claimant_id", "stance", "proposition_label"]).size()
+    on: dict[str, list[tuple[str, str, int]]] = {c: [] for c in out.index}
+    for (claimant, stance, about), n in sorted(
+        told.items(), key=lambda item: (rank.get(item[0][1], len(rank)), item[0][2])
+    ):
+        on[claimant].append((stance, about, int(n)))
+    out["stances_on"] = [on[c] for c in out.index]
     out = out.reset_index(names="claimant_id")
     return out.sort_values(["claims", "claimant_id"], ascending=[False, True], kind="stable")

@@ -329,7 +329,7 @@ def plot_sources_by_claimant(
             ("Claims", row["claims"]),
             ("Figures", row["figures"]),
             ("Troops", span),
-            ("Stances", ", ".join(f"{labels[s]} {n:,}" for s, n in counts)),
+            ("Stances", "; ".join(_stance_on(labels[s], a, n) for s, a, n in row["stances_on"])),
         )
         if row["figures"]:
             start = 0.0 if row["is_low_open"] else float(row["low"])
@@ -397,6 +397,11 @@ def plot_sources_by_claimant(
     _lay_out_rows_and_lane(fig, ticks, axis_max, lane)
     fig.update_layout(showlegend=False)
     return fig
+
+
+def _stance_on(stance: str, about: str, count: int) -> str:
+    """One stance of a claimant, told with what it is about: "denies (the figure is right) 1"."""
+    return f"{stance} ({about}) {count:,}" if about else f"{stance} {count:,}"
 
 
 def _span_text(row: dict) -> str:
