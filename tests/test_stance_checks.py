@@ -31,6 +31,7 @@ def _claims(*rows: dict) -> pd.DataFrame:
         "responds_to": "",
         "proposition_id": "sent_to_russia",
         "revises": "",
+        "restates": "",
     }
     frame = pd.DataFrame([{**base, **row} for row in rows])
     frame.index = range(2, 2 + len(frame))  # CSV lines: the header is line 1
@@ -54,6 +55,20 @@ def test_a_stance_claim_names_its_proposition_and_no_other_claim_does():
         "claims.csv:3:proposition_id: a denial claim takes a stance (denies): name the "
         "proposition it takes a side on (a proposition_id of propositions.csv)",
         "claims.csv:4:proposition_id: a event claim takes no stance: leave proposition_id empty",
+    ]
+
+
+def test_a_restatement_takes_the_proposition_it_restates():
+    # c054 denies combat against Ukraine; c018 denies troops sent to Russia: not a restatement.
+    claims = _claims(
+        {"claim_id": "c054", "claim_type": "denial", "proposition_id": "fighting_ukraine"},
+        {"claim_id": "c018", "claim_type": "denial", "restates": "c054"},
+    )
+    problems = []
+    check_propositions(claims, TYPES, PROPOSITIONS, problems)
+    assert _messages(problems) == [
+        "claims.csv:3:restates: 'c054' is about 'fighting_ukraine', this claim about "
+        "'sent_to_russia': a restatement repeats the same statement on the same proposition"
     ]
 
 

@@ -68,10 +68,12 @@ def check_propositions(
     known_types = set(claim_types["claim_type"])
     figures = set() if propositions is None else figure_propositions(propositions)
     type_of = dict(zip(claims["claim_id"], claims["claim_type"], strict=True))
+    about = dict(zip(claims["claim_id"], claims["proposition_id"], strict=True))
     for row, claim in zip(claims.index, claims.to_dict("records"), strict=True):
         kind, proposition = claim["claim_type"], claim["proposition_id"]
         if kind not in known_types:
             continue  # the foreign key on claim_type says so
+        _check_restated_proposition(row, claim, about, problems)
         if kind in taking and not given(proposition):
             problems.append(
                 Problem(
@@ -115,6 +117,26 @@ def check_propositions(
                         f"a {FIGURE_TYPE} claim",
                     )
                 )
+
+
+def _check_restated_proposition(
+    row: int, claim: dict, about: dict[str, object], problems: list[Problem]
+) -> None:
+    """A restatement repeats the same statement, so it takes the proposition it restates."""
+    restated = claim.get("restates")
+    if not given(restated) or restated not in about:
+        return
+    theirs, ours = about[restated], claim["proposition_id"]
+    if given(theirs) and given(ours) and theirs != ours:
+        problems.append(
+            Problem(
+                "claims.csv",
+                row,
+                "restates",
+                f"{restated!r} is about {theirs!r}, this claim about {ours!r}: a restatement "
+                "repeats the same statement on the same proposition",
+            )
+        )
 
 
 def check_revisions(
