@@ -27,7 +27,7 @@ from claimscope.data.dataset import read_schema, resource_schema
 PROJECT_DATA = Path(__file__).resolve().parents[1] / "data"
 VOCABULARIES = ("relation_types", "relation_statuses", "stances", "claim_types", "measures")
 VOCABULARIES += ("actor_kinds", "source_reliability", "info_credibility", "consistency_ratings")
-VOCABULARIES += ("likelihoods",)
+VOCABULARIES += ("likelihoods", "propositions")
 
 CLAIMS_PER_DOCUMENT = 200
 CLAIMS_PER_ACTOR = 50
@@ -36,7 +36,9 @@ MIN_ACTORS = 8
 RELATIONS_PER_CLAIM = 0.1
 FIGURE_SHARE = 0.3
 
-_STANCE_TYPES = ("troop_deployment", "denial", "not_verified", "confirmation")
+_STANCE_TYPES = ("troop_deployment", "denial", "not_denied", "not_verified", "confirmation")
+#: Stances that never establish a tie (a step citing one is at most alleged).
+_NOT_ASSERTING = ("denial", "not_denied", "not_verified")
 _OTHER_TYPES = (
     "capability",
     "arms_transfer",
@@ -195,6 +197,7 @@ def generate(out_dir: Path | str, claims: int, seed: int = 0) -> dict[str, int]:
     claim_rows: list[list[object]] = [_header("claims")]
     documents: list[list[object]] = [_header("documents")]
     per_doc = -(-claims // counts["documents"])
+    dated: dict[str, tuple[str, str]] = {}  # claim id to (its date, its claim type)
     number = 0
     for d in range(counts["documents"]):
         doc_id = f"doc-{d:05d}"
@@ -210,6 +213,7 @@ def generate(out_dir: Path | str, claims: int, seed: int = 0) -> dict[str, int]:
             parts.append(quote + " ")
             length += len(quote) + 1
             claim_rows.append(row)
+            dated[row[0]] = (row[-5] or published.isoformat(), row[7])
             number += 1
         parts.append(_filler(rng) + "\n")
         text = "".join(parts).encode("utf-8")
@@ -225,19 +229,21 @@ def generate(out_dir: Path | str, claims: int, seed: int = 0) -> dict[str, int]:
     claim_ids = [row[0] for row in claim_rows[1:]]
     relations: list[list[object]] = [_header("relations")]
     steps: list[list[object]] = [_header("relation_steps")]
-    last_day = max(row[3] for row in documents[1:])
     # Ties concentrate on the states, as in real reporting: most ties run between few actors.
     hubs = actor_ids[: max(2, len(actor_ids) // 10)]
     for r in range(counts["relations"]):
         pool = hubs if rng.random() < 0.7 else actor_ids
         source, target = rng.sample(pool, 2)
-        evidence = rng.sample(claim_ids, min(len(claim_ids), rng.randint(1, 3)))
+        evidence = rng.choice(claim_ids)
         relation = rng.choice(_RELATIONS)
         status = rng.choices(_STATUSES, weights=(2, 4, 3, 2, 1))[0]
+        day, claim_type = dated[evidence]
+        if status == "established" and claim_type in _NOT_ASSERTING:
+            status = "alleged"
         relations.append([f"r{r:06d}", source, target, relation, ""])
-        steps.append([f"r{r:06d}", status, last_day, ";".join(evidence), ""])
+        steps.append([f"r{r:06d}", status, day, evidence, ""])
     (out_dir / "relations.csv").write_bytes(_csv(relations))
-    # One step per tie, dated on the last publication day so every claim it cites is earlier;
+    # One step per tie, citing one claim and dated by it (a step's claims share one date);
     # the corpus has no corrections.
     (out_dir / "relation_steps.csv").write_bytes(_csv(steps))
     (out_dir / "corrections.csv").write_bytes(_csv([_header("corrections")]))
@@ -278,6 +284,8 @@ def _claim(
         claim_type,
         "",  # responds_to
         "",  # restates
+        "sent_to_russia" if claim_type in ("troop_figure", *_STANCE_TYPES) else "",
+        "",  # revises
         *figure[:4],
         "",  # unit_size_low
         "",  # unit_size_high

@@ -34,10 +34,18 @@ def test_as_of_keeps_only_what_was_published_and_claimed_by_then(ds):
     assert set(early.corrections["doc_id"]) <= set(early.documents["doc_id"])
     assert len(early.claims) < len(ds.claims)
     assert (early.relation_steps["status_on"] <= "2024-10-22").all()
-    # The deployment was alleged on 22 October; on 25 October its status still rests only on
-    # claims published by then, not on the U.S. and NATO statements published on 4 November.
+    # The deployment was alleged on 22 October. Claims made on 23 October established it, but
+    # they were published on 4 November: until then it reads alleged.
     status = early.relations.set_index("relation_id")["status"]
     assert status["r02"] == "alleged"
+    for day, expected in (("2024-10-25", "alleged"), ("2024-11-04", "established")):
+        relations = known_as_of(ds, day).relations.set_index("relation_id")
+        assert relations.at["r02", "status"] == expected, day
+    assert known_as_of(ds, "2024-11-04").relations.set_index("relation_id").at["r02", "history"][
+        -1
+    ] == ("established", dt.date(2024, 10, 23))
+    # The deployment was alleged on 22 October; on 25 October its status still rests only on
+    # claims published by then, not on the U.S. and NATO statements published on 4 November.
     later = known_as_of(ds, dt.date(2024, 10, 25))
     published = later.documents.set_index("doc_id")["published_on"]
     cited = split_list(later.relations.set_index("relation_id").at["r02", "claim_ids"])

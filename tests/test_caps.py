@@ -13,6 +13,7 @@ import networkx as nx
 import pandas as pd
 import pytest
 
+from claimscope.analysis import stances as stance_lists
 from claimscope.analysis import troops as figures
 from claimscope.analysis.relations import build_relation_graph, summarise_actors
 from claimscope.data.dataset import load_dataset
@@ -39,7 +40,7 @@ def big(tmp_path_factory: pytest.TempPathFactory):
     ds = load_dataset(folder)
     kw = {"actors": ds.actors, "documents": ds.documents}
     figs = figures.normalise_figures(ds.claims, ds.unit_sizes, **kw)
-    stances = figures.list_stances(ds.claims, **kw)
+    stances = stance_lists.list_stances(ds.claims, **kw)
     return ds, figs, stances, actor_colours(ds.actors)
 
 
@@ -93,15 +94,10 @@ def test_count_stances_counts_per_claimant_and_orders_by_total_then_actor_order(
         }
     )
     actors = pd.DataFrame({"actor_id": ["c", "b", "a"]})
-    out = figures.count_stances(stances, actors)
+    out = stance_lists.count_stances(stances, actors)
     assert out["claimant_id"].tolist() == ["b", "a", "c"]  # b and a tie on 2: actors order
-    assert out.loc[0, ["asserts", "denies", "not_verified", "confirms", "total"]].tolist() == [
-        1,
-        1,
-        0,
-        0,
-        2,
-    ]
+    stances_and_total = ["asserts", "denies", "not_denied", "not_verified", "confirms", "total"]
+    assert out.loc[0, stances_and_total].tolist() == [1, 1, 0, 0, 0, 2]
     assert out["total"].tolist() == [2, 2, 1]
 
 
@@ -130,7 +126,7 @@ def test_aggregate_by_claimant_spans_figures_and_counts_stances() -> None:
             "stance": ["asserts", "asserts", "asserts", "denies", "not_verified"],
         }
     )
-    out = figures.aggregate_by_claimant(figs, stances).set_index("claimant_id")
+    out = stance_lists.aggregate_by_claimant(figs, stances).set_index("claimant_id")
     assert out.loc["x", ["claims", "figures", "low", "high", "median"]].tolist() == [
         2,
         2,
@@ -171,12 +167,12 @@ def test_timeline_shows_median_and_range_per_day_and_measure_above_the_limit(big
 
 def test_stance_chart_sums_the_claimants_beyond_the_limit(big) -> None:
     ds, _, stances, colours = big
-    counts = figures.count_stances(stances, ds.actors)
+    counts = stance_lists.count_stances(stances, ds.actors)
     fig = troops.plot_stance_by_actor(counts, colours=colours, limit=5)
     assert len(fig.data[0].y) == 6
     asserts = next(t for t in fig.data if t.meta["stance"] == "asserts")
     assert asserts.x[-1] == counts["asserts"].iloc[5:].sum()
-    assert f"{len(counts) - 5:,} other claimants" in fig.layout.yaxis.ticktext[-1]
+    assert f"{len(counts) - 5:,} other bars" in fig.layout.yaxis.ticktext[-1]
 
 
 # --- relations -----------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import plotly.io as pio
 import pytest
 from helpers import UNIT_SIZES as SIZES
 
+from claimscope.analysis import stances as stance_lists
 from claimscope.analysis import troops as F
 from claimscope.data.vocab import load_vocabularies
 from claimscope.present.charts import timeline
@@ -101,7 +102,7 @@ def claims_frame() -> pd.DataFrame:
 def frames():
     claims = claims_frame()
     figures = F.normalise_figures(claims, SIZES, actors=ACTORS, documents=DOCUMENTS)
-    stances = F.list_stances(claims, actors=ACTORS, documents=DOCUMENTS)
+    stances = stance_lists.list_stances(claims, actors=ACTORS, documents=DOCUMENTS)
     return figures, stances
 
 
@@ -162,6 +163,7 @@ def test_by_source_puts_denial_and_not_verified_in_the_stance_lane(frames):
     assert list(fig.layout.xaxis2.categoryarray) == [
         "asserts",
         "denies",
+        "did not deny",
         "cannot verify",
         "confirms",
     ]
@@ -228,7 +230,7 @@ def test_timeline_draws_bounds_by_claimant_and_measure(frames):
 
 def test_stance_bars_stack_counts_per_actor(frames):
     _, stances = frames
-    counts = F.count_stances(stances, ACTORS)
+    counts = stance_lists.count_stances(stances, ACTORS)
     fig = T.plot_stance_by_actor(counts, colours=COLOURS)
     assert fig.layout.barmode == "stack"
     bars = {t.meta["stance"]: t for t in fig.data}
@@ -251,6 +253,7 @@ def test_stance_tick_labels_are_escaped():
             "claimant_name": [SCRIPT],
             "asserts": [1],
             "denies": [0],
+            "not_denied": [0],
             "not_verified": [0],
             "confirms": [0],
             "total": [1],
@@ -264,7 +267,7 @@ def test_stance_tick_labels_are_escaped():
 
 def test_charts_are_deterministic_and_carry_no_uids(frames):
     figures, stances = frames
-    counts = F.count_stances(stances, ACTORS)
+    counts = stance_lists.count_stances(stances, ACTORS)
 
     def build():
         return [

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from helpers import read_csv, write_csv
 
 from claimscope.cli import main
 from claimscope.curate.accept import accept_claims, next_ids
@@ -330,6 +331,14 @@ def test_end_to_end_add_suggest_accept_through_the_cli(package, tmp_path, capsys
     suggested = tmp_path / "suggested.csv"
     assert main(["suggest", "briefing", "--output", str(suggested), *data]) == 0
     assert "provisional" in capsys.readouterr().err
+    # What each stance is about is the reviewer's to say: accepting without it is refused.
+    assert main(["suggest", "--accept", str(suggested), *data]) == 2
+    assert "proposition_id: a denial claim takes a stance" in capsys.readouterr().err
+    rows = read_csv(suggested)
+    kind, about = rows[0].index("claim_type"), rows[0].index("proposition_id")
+    for row in rows[1:]:  # Austin's "could not confirm the figure" is a stance on the figure
+        row[about] = "figure" if row[kind] == "not_verified" else "sent_to_russia"
+    write_csv(suggested, rows)
     assert main(["suggest", "--accept", str(suggested), *data]) == 0
     dataset = load_dataset(package)
     new = dataset.claims[dataset.claims["doc_id"] == "briefing"]

@@ -9,6 +9,7 @@ from helpers import UNIT_SIZES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from claimscope.analysis import stances as stance_lists
 from claimscope.analysis import troops
 from claimscope.analysis.evolution import (
     drop_restatements,
@@ -92,7 +93,7 @@ def normalise(*rows: dict) -> pd.DataFrame:
 
 def stances_of(*rows: dict) -> pd.DataFrame:
     claims = pd.DataFrame(list(rows))
-    return troops.list_stances(claims, actors=ACTORS, documents=DOCUMENTS, vocab=VOCAB)
+    return stance_lists.list_stances(claims, actors=ACTORS, documents=DOCUMENTS, vocab=VOCAB)
 
 
 def test_a_restated_claim_is_counted_once_in_every_count():
@@ -276,8 +277,8 @@ def test_statements_are_dated_in_the_past_tense_and_the_year_not_repeated():
         stance("s1", "kremlin", "denial", "2024-10-10", quote="called it “fake news”"),
         stance("s2", "putin", "confirmation", "2024-10-24", quote="“it is our business”"),
     )
-    assert "On 10 October 2024 the Kremlin denied the deployment (graded B2)." in text
-    assert "On 24 October Vladimir Putin confirmed the deployment (graded B2)." in text
+    assert "On 10 October 2024 the Kremlin denied that troops were sent (graded B2)." in text
+    assert "On 24 October Vladimir Putin confirmed that troops were sent (graded B2)." in text
 
 
 def test_a_span_runs_over_the_stated_ends_and_counts_the_open_ones_apart():
@@ -325,8 +326,8 @@ def test_the_verb_follows_the_hedge():
             claim("c1", hedges="believed"),
         )
     )
-    assert "the NIS suggested the deployment" in text
-    assert "the United States asserted the deployment without giving a number" in text
+    assert "the NIS suggested that troops were sent" in text
+    assert "the United States said that troops were sent, without giving a number" in text
     assert "suggested the troops present were “1,500”" in text
 
 
@@ -354,7 +355,7 @@ def test_different_claimants_are_different_sentences_and_reported_words_are_repo
             quote="Austin: “we cannot verify”",
         ),
     )
-    unverified = [p for p in text if "could not be verified" in p]
+    unverified = [p for p in text if "could not verify" in p]
     assert len(unverified) == 2
     assert unverified[0].startswith(
         "On 23 October 2024, the document of 23 October 2024 reports, the United States said"

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 from helpers import UNIT_SIZES as SIZES
 
+from claimscope.analysis import stances as stance_lists
 from claimscope.analysis import troops as F
 from claimscope.data.vocab import load_vocabularies
 from claimscope.present import formatting, prose, tables
@@ -195,14 +196,14 @@ def stance_claims() -> pd.DataFrame:
 
 
 def test_list_stances_keeps_stance_claims_in_stance_order():
-    out = F.list_stances(stance_claims(), actors=ACTORS, documents=DOCUMENTS)
+    out = stance_lists.list_stances(stance_claims(), actors=ACTORS, documents=DOCUMENTS)
     assert list(out["claim_id"]) == ["c1", "c2", "c3", "c4"]
     assert list(out["stance"]) == ["asserts", "asserts", "denies", "not_verified"]
 
 
 def test_count_stances_counts_per_claimant_most_first():
-    stances = F.list_stances(stance_claims(), actors=ACTORS, documents=DOCUMENTS)
-    counts = F.count_stances(stances, ACTORS).set_index("claimant_id")
+    stances = stance_lists.list_stances(stance_claims(), actors=ACTORS, documents=DOCUMENTS)
+    counts = stance_lists.count_stances(stances, ACTORS).set_index("claimant_id")
     assert list(counts.index) == ["nis", "ru", "usi"]
     assert counts.loc["nis", "asserts"] == 2
     assert counts.loc["ru", "denies"] == 1
@@ -257,7 +258,7 @@ def test_tabulate_claims_lists_figures_then_other_stances():
     claims = stance_claims()
     figures = F.normalise_figures(claims, SIZES, actors=ACTORS, documents=DOCUMENTS)
     table = tables.tabulate_claims(
-        figures, F.list_stances(claims, actors=ACTORS, documents=DOCUMENTS)
+        figures, stance_lists.list_stances(claims, actors=ACTORS, documents=DOCUMENTS)
     )
     assert list(table["Claim"]) == ["c1", "c2", "c3", "c4"]
     assert table.loc[0, "Troops (normalised)"] == "1,500"
@@ -290,7 +291,7 @@ def summary(overrides=None) -> list[str]:
     figures = F.normalise_figures(
         claims, SIZES, unit_overrides=overrides, actors=ACTORS, documents=DOCUMENTS
     )
-    stances = F.list_stances(claims, actors=ACTORS, documents=DOCUMENTS)
+    stances = stance_lists.list_stances(claims, actors=ACTORS, documents=DOCUMENTS)
     return prose.summarise_figures(figures, stances)
 
 
@@ -301,8 +302,8 @@ def test_summary_names_range_highest_lowest_deniers_and_unverified():
     assert "open-ended: ≤ 6,000" in text
     assert "Highest: Zelenskyy" in text
     assert "lowest: NIS" in text
-    assert "Russia denied the deployment" in text
-    assert "U.S. intelligence said the deployment could not be verified" in text
+    assert "Russia denied that troops were sent" in text
+    assert "U.S. intelligence said it could not verify that troops were sent" in text
     assert "No source in this selection confirms it." in text
     assert "“allegedly”" in text
 
@@ -334,7 +335,7 @@ def test_describe_grades_covers_both_scales():
 def test_describe_method_reports_counts_tolerance_and_qualifiers():
     claims = stance_claims()
     figures = F.normalise_figures(claims, SIZES, tolerance=0.25, actors=ACTORS, documents=DOCUMENTS)
-    stances = F.list_stances(claims, actors=ACTORS, documents=DOCUMENTS)
+    stances = stance_lists.list_stances(claims, actors=ACTORS, documents=DOCUMENTS)
     text = "\n".join(prose.describe_method(figures, stances, version="abc123"))
     assert "Dataset version abc123: 1 troop figure(s) and 4 claim(s)" in text
     assert "from 1 document(s)" in text
@@ -363,4 +364,4 @@ def test_the_frame_carries_its_unit_sizes_and_tolerance():
     plain = figures.copy()
     plain.attrs.clear()
     with pytest.raises(ValueError, match="normalise_figures"):
-        prose.summarise_figures(plain, F.list_stances(frame(figure(2, "brigades"))))
+        prose.summarise_figures(plain, stance_lists.list_stances(frame(figure(2, "brigades"))))

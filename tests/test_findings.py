@@ -6,7 +6,8 @@ import pandas as pd
 from test_truth_as_of import dataset, every_date
 
 import claimscope as cs
-from claimscope.analysis import ach, troops
+from claimscope.analysis import ach
+from claimscope.analysis import stances as stances_module
 from claimscope.analysis.evolution import describe_period
 from claimscope.analysis.relations import find_root_actors
 from claimscope.analysis.timeline import known_as_of
@@ -16,7 +17,9 @@ from claimscope.present import findings
 def _troop_findings(ds):
     vocab = cs.vocabularies(ds)
     figures = cs.normalise_figures(ds)
-    stances = troops.list_stances(ds.claims, actors=ds.actors, documents=ds.documents, vocab=vocab)
+    stances = stances_module.list_stances(
+        ds.claims, actors=ds.actors, documents=ds.documents, vocab=vocab
+    )
     roots = find_root_actors(ds.actors)
     return figures, findings.find_troop_findings(
         figures, stances, actors=ds.actors, roots=roots, vocab=vocab

@@ -130,6 +130,11 @@ def small_dataset(tmp_path_factory) -> Path:
     write_csv(target / "relations.csv", [relations[0], *(r for r in relations[1:] if r[0] in ties)])
     ratings = read_csv(target / "ratings.csv")
     write_csv(target / "ratings.csv", ratings[:1] + [r for r in ratings[1:] if r[0] in kept])
+    corrections = read_csv(target / "corrections.csv")
+    basis = corrections[0].index("basis_claim_ids")
+    for row in corrections[1:]:  # a correction's basis names only claims kept
+        row[basis] = ";".join(i for i in split_list(row[basis]) if i in kept)
+    write_csv(target / "corrections.csv", corrections)
     counts = load_dataset(target).counts()
     assert counts["claims"] == KEEP_CLAIMS and counts["relations"] >= 1
     return target

@@ -9,6 +9,9 @@ import papermill as pm
 import pytest
 from helpers import run_notebook
 
+from claimscope.analysis import ach
+from claimscope.analysis.timeline import known_as_of
+from claimscope.data.dataset import load_dataset
 from claimscope.data.paths import NOTEBOOKS_DIR
 from claimscope.present.display import PLOTLY_MIMETYPE
 
@@ -62,8 +65,13 @@ def test_parameters_change_the_matrix_scores_and_replay(tmp_path: Path):
     assert [t["name"] for t in replay["data"]] == ["H1", "H3"]
     assert {x for t in replay["data"] for x in t["x"]} == {"2024-10-21"}
     scores = chart(nb, "Inconsistency score by hypothesis")
-    # Weighted scores are fractions of the unweighted counts.
-    assert any(v != int(v) for v in scores["data"][0]["y"])
+    # Weighted scores are the unweighted counts times weights below 1: lower, never higher.
+    known = known_as_of(load_dataset(), "2024-10-22").tables
+    cells = ach.gather_evidence(known, hypothesis_ids=["H1", "H3"], min_grade="C")
+    counts = ach.score_hypotheses(cells, known["consistency_ratings"], ["H1", "H3"])
+    weighted, unweighted = scores["data"][0]["y"], counts["inconsistency"].tolist()
+    assert weighted != unweighted
+    assert all(w <= u for w, u in zip(weighted, unweighted, strict=True))
     assert "As of 2024-10-22" in outputs(nb, "text/plain")[0]
 
 

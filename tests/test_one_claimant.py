@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from claimscope.analysis import stances as stance_lists
 from claimscope.analysis import troops
 from claimscope.data.dataset import load_dataset
 from claimscope.present import prose
@@ -18,7 +19,7 @@ def _one_claimant(claimant: str):
     figures = troops.normalise_figures(
         claims, ds.unit_sizes, actors=ds.actors, documents=ds.documents
     )
-    stances = troops.list_stances(claims, actors=ds.actors, documents=ds.documents)
+    stances = stance_lists.list_stances(claims, actors=ds.actors, documents=ds.documents)
     return ds, figures, stances
 
 
@@ -29,6 +30,7 @@ def test_the_stance_legend_lists_only_the_stances_present_and_fits():
             "claimant_name": ["X"],
             "asserts": [2],
             "denies": [0],
+            "not_denied": [0],
             "not_verified": [1],
             "confirms": [0],
             "total": [3],

@@ -101,14 +101,36 @@ def test_every_rating_says_it_is_the_curators_judgement_and_rates_every_hypothes
     assert ratings["note"].str.startswith("Curator's judgement: ").all()
     per_claim = ratings.groupby("claim_id")["hypothesis_id"].apply(set)
     assert (per_claim == set(dataset.hypotheses["hypothesis_id"])).all()
-    # Every stance on the deployment (denial, confirmation, not verified) is rated.
+    # Every stance on the deployment (denial, confirmation, not verified, not denied) is rated,
+    # once: a restatement is rated on the claim it restates.
     stances = dataset.claims[
         dataset.claims["claim_type"].isin(
-            ["denial", "confirmation", "not_verified", "troop_deployment"]
+            ["denial", "confirmation", "not_verified", "not_denied", "troop_deployment"]
         )
         & (dataset.claims["subject_id"] == "nk_troops")
+        & dataset.claims["restates"].isna()
     ]
     assert set(stances["claim_id"]) <= set(per_claim.index)
+    restating = set(dataset.claims.loc[dataset.claims["restates"].notna(), "claim_id"])
+    assert restating and not restating & set(per_claim.index)
+
+
+def test_like_statements_of_the_parties_take_one_rating(dataset):
+    """ACH rule: every Russian or North Korean stance on the deployment is neutral, and says why."""
+    from claimscope.analysis.relations import find_root_actors
+
+    roots = find_root_actors(dataset.actors)
+    claims = dataset.claims.set_index("claim_id")
+    party = {
+        c
+        for c, claim in claims.iterrows()
+        if roots.get(claim["claimant_id"], claim["claimant_id"]) in ("russia", "north_korea")
+        and claim["claim_type"] in ("denial", "not_denied", "not_verified", "confirmation")
+    }
+    rated = dataset.ratings[dataset.ratings["claim_id"].isin(party)]
+    assert party - {"c019"} == set(rated["claim_id"])  # c019 restates c063
+    assert (rated["rating"] == "N").all()
+    assert rated["note"].str.contains("whichever hypothesis is true").all()
 
 
 def test_likelihood_bands_hold_their_lower_bound_only(dataset):

@@ -123,7 +123,8 @@ def test_every_statement_states_only_what_its_claims_say(notebook):
 
 def test_a_hedged_figure_keeps_its_hedge_wherever_it_is_stated():
     """Every statement or latest-figure row stating a hedged figure says how it was hedged."""
-    from claimscope.analysis import evolution, troops
+    from claimscope.analysis import evolution
+    from claimscope.analysis import stances as stances_module
     from claimscope.analysis.relations import find_root_actors
     from claimscope.present import findings, prose, tables
 
@@ -140,7 +141,7 @@ def test_a_hedged_figure_keeps_its_hedge_wherever_it_is_stated():
         known = known_as_of(ds, day)
         vocab = cs.vocabularies(known)
         figures = cs.normalise_figures(known)
-        stances = troops.list_stances(
+        stances = stances_module.list_stances(
             known.claims, actors=known.actors, documents=known.documents, vocab=vocab
         )
         said = findings.find_troop_findings(

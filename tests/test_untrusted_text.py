@@ -50,6 +50,7 @@ HOSTILE_CLAIMS = {
     "h01": {
         "quote": f"{SCRIPT_TAG} and claimed 9,999 troops",
         "claim_type": "troop_figure",
+        "proposition_id": "sent_to_russia",
         "measure": "present",
         "value_low": "9999",
         "value_high": "9999",
@@ -63,6 +64,7 @@ HOSTILE_CLAIMS = {
     "h02": {
         "quote": f"{IMG_TAG} to deny it",
         "claim_type": "denial",
+        "proposition_id": "sent_to_russia",
         "activity": "deployment",
         "location": "Russia",
     },

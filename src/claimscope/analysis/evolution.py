@@ -6,7 +6,8 @@
 * Figures are grouped by what they count (``measures.group``: strength or losses), and a
   figure with a ``period`` is a flow ("in seven days"), never joined to stocks.
 * :func:`list_latest_figures` gives each claimant's latest figure per measure with the change
-  from its previous one; :func:`list_stance_changes` gives each party's stances in date order.
+  from its previous one; :func:`list_stance_changes` gives each party's stances per
+  proposition in date order.
 """
 
 from __future__ import annotations
@@ -198,33 +199,43 @@ def list_latest_figures(figures: pd.DataFrame) -> pd.DataFrame:
 
 
 def list_stance_changes(stances: pd.DataFrame, roots: dict[str, str]) -> pd.DataFrame:
-    """Return each party's stances in date order, marking where its stance changed.
+    """Return each party's stances per proposition in date order, marking where one changed.
+
+    A party's stance over time is per proposition: a denial that troops fight is not a change
+    from asserting that they were sent, and a dispute over one figure is a history of its own.
 
     Args:
-        stances: Output of ``list_stances`` (with ``responds_to``).
+        stances: Output of ``list_stances`` (with ``responds_to`` and ``proposition_id``).
         roots: Actor id to the party it speaks for (``find_root_actors``): the Kremlin's and
             Putin's stances are Russia's.
 
     Returns:
-        One row per stance claim, by party then date: ``party_id``, ``claimant_id``,
-        ``claimant_name``, ``stance``, ``claimed_on``, ``claim_id``, ``responds_to`` and
-        ``is_change`` (True when the party's previous stance was another one).
+        One row per stance claim, by party, proposition then date: ``party_id``,
+        ``proposition_id``, ``claimant_id``, ``claimant_name``, ``stance``, ``claimed_on``,
+        ``claim_id``, ``responds_to`` and ``is_change`` (True when the party's previous stance
+        on the same proposition was another one).
 
-    >>> stances = pd.DataFrame({"claimant_id": ["k", "p"], "claimant_name": ["K", "P"],
-    ...     "stance": ["denies", "confirms"], "claimed_on": pd.to_datetime(["2024-10-10",
-    ...     "2024-10-24"]), "claim_id": ["c1", "c2"], "responds_to": [pd.NA, "c9"]})
+    >>> stances = pd.DataFrame({"claimant_id": ["k", "p", "p"], "claimant_name": ["K", "P", "P"],
+    ...     "stance": ["denies", "not_denied", "denies"], "claimed_on": pd.to_datetime(
+    ...     ["2024-10-10", "2024-10-24", "2024-10-25"]), "claim_id": ["c1", "c2", "c3"],
+    ...     "proposition_id": ["sent", "sent", "fight"], "responds_to": [pd.NA, "c9", pd.NA]})
     >>> list_stance_changes(stances, {"k": "r", "p": "r"})["is_change"].tolist()
-    [False, True]
+    [False, False, True]
     """
     out = stances.copy()
     out["party_id"] = [roots.get(a, a) for a in out["claimant_id"]]
-    if "responds_to" not in out:
-        out["responds_to"] = pd.NA
-    out = out.sort_values(["party_id", "claimed_on", "claim_id"], kind="stable")
-    previous = out.groupby("party_id")["stance"].shift()
+    for column in ("responds_to", "proposition_id"):
+        if column not in out:
+            out[column] = pd.NA
+    about = out["proposition_id"].astype("string").fillna("")
+    out = out.assign(_about=about).sort_values(
+        ["party_id", "_about", "claimed_on", "claim_id"], kind="stable"
+    )
+    previous = out.groupby(["party_id", "_about"])["stance"].shift()
     out["is_change"] = (previous.notna() & (previous != out["stance"])).astype(bool)
     columns = [
         "party_id",
+        "proposition_id",
         "claimant_id",
         "claimant_name",
         "stance",
@@ -237,31 +248,41 @@ def list_stance_changes(stances: pd.DataFrame, roots: dict[str, str]) -> pd.Data
 
 
 def summarise_stance_changes(changes: pd.DataFrame) -> pd.DataFrame:
-    """Collapse each party's stances into runs: one row per stance it held, in date order.
+    """Collapse each party's stances on each proposition into runs, each dated by its claims.
 
     Returns:
-        ``party_id``, ``stance``, ``first_on``, ``claimant_names`` (who took it, in order),
-        ``claim_ids`` and ``responds_to`` (the claims it answered), one row per run.
+        ``party_id``, ``proposition_id``, ``stance``, ``first_on``, ``days`` (each date of the
+        run with the names of who took the stance that day, in date order, so no claim is
+        shown under another claim's date), ``claimant_names``, ``claim_ids`` and
+        ``responds_to`` (the claims it answered), one row per run.
     """
     rows: list[dict] = []
-    for party, group in changes.groupby("party_id", sort=False):
+    changes = changes.assign(_about=changes["proposition_id"].astype("string").fillna(""))
+    for (party, about), group in changes.groupby(["party_id", "_about"], sort=False):
         for claim in group.to_dict("records"):
-            run = rows[-1] if rows and rows[-1]["party_id"] == party else None
+            run = rows[-1] if rows and rows[-1]["_key"] == (party, about) else None
             if run is None or run["stance"] != claim["stance"]:
                 run = {
+                    "_key": (party, about),
                     "party_id": party,
+                    "proposition_id": claim["proposition_id"],
                     "stance": claim["stance"],
                     "first_on": claim["claimed_on"],
+                    "days": [],
                     "claimant_names": [],
                     "claim_ids": [],
                     "responds_to": [],
                 }
                 rows.append(run)
+            day = claim["claimed_on"]
+            if not run["days"] or run["days"][-1][0] != day:
+                run["days"].append((day, []))
+            if claim["claimant_name"] not in run["days"][-1][1]:
+                run["days"][-1][1].append(claim["claimant_name"])
             run["claimant_names"] += [claim["claimant_name"]]
             run["claim_ids"] += [claim["claim_id"]]
             answered = text_of(claim["responds_to"]).split(";")
             run["responds_to"] += [c for c in answered if c and c not in run["responds_to"]]
-    return pd.DataFrame(
-        rows,
-        columns=["party_id", "stance", "first_on", "claimant_names", "claim_ids", "responds_to"],
-    )
+    columns = ["party_id", "proposition_id", "stance", "first_on", "days"]
+    columns += ["claimant_names", "claim_ids", "responds_to"]
+    return pd.DataFrame(rows, columns=["_key", *columns])[columns]

@@ -15,8 +15,10 @@ A troop figure is stated in some unit ("two brigades", "as many as 6,000") with 
 
 The frame it returns carries the unit sizes and tolerance it was made with in ``attrs`` (read
 them with :func:`normalisation_of`), so nothing downstream can describe it with other ones.
-Stances come from ``claim_types.csv``: each claim type asserts, denies, cannot verify or
-confirms the deployment, or takes no stance.
+Stances come from ``claim_types.csv`` and are about a proposition (``claims.proposition_id``,
+``propositions.csv``): a claim asserts, denies, does not deny, cannot verify or confirms that
+troops were sent, that they fight, that a figure is right…, or takes no stance. Stances are
+listed and counted per proposition, so disputing a figure never reads as denying the deployment.
 """
 
 from __future__ import annotations
@@ -43,8 +45,10 @@ _TEXT = (
     "period",
     "responds_to",
     "revises",
+    "proposition_id",
 )
-_DESCRIBED = [
+#: The columns a described claim (list_stances, normalise_figures) carries.
+DESCRIBED = [
     "claim_id",
     "doc_id",
     "doc_title",
@@ -54,6 +58,8 @@ _DESCRIBED = [
     "doc_published_on",
     "claim_type",
     "stance",
+    "proposition_id",
+    "proposition_label",
     "measure",
     "period",
     "activity",
@@ -195,10 +201,12 @@ def describe_claims(
 
     Returns:
         The claims' own columns plus ``doc_title``, ``doc_published_on``, ``claimant_name``,
-        ``claimant_display`` (the name as a sentence uses it), ``stance`` and ``grade``, with
-        ``claimed_on`` resolved.
+        ``claimant_display`` (the name as a sentence uses it), ``stance``,
+        ``proposition_label`` (what the stance is about, as a reader reads it) and ``grade``,
+        with ``claimed_on`` resolved; ``proposition_id`` is NA where the claims lack it.
     """
-    stances = (vocab or load_vocabularies()).stance_of()
+    vocab = vocab or load_vocabularies()
+    stances = vocab.stance_of()
     out = claims.copy()
     names = {} if actors is None else dict(zip(actors["actor_id"], actors["name"], strict=True))
     titles = (
@@ -225,6 +233,7 @@ def describe_claims(
     for column in _TEXT:
         if column not in out:
             out[column] = pd.NA
+    out["proposition_label"] = [vocab.label("propositions", p) for p in out["proposition_id"]]
     return out
 
 
@@ -349,7 +358,7 @@ def normalise_figures(
     out["is_low_open"] = out["is_low_open"].astype(bool)
     out["is_high_open"] = out["is_high_open"].astype(bool)
     out["is_size_stated"] = [size is not None for size in own]
-    keep = [*_DESCRIBED, "stated_figure", "value_low", "value_high", "unit", "qualifier"]
+    keep = [*DESCRIBED, "stated_figure", "value_low", "value_high", "unit", "qualifier"]
     result = out[[*keep, *_NUMBERS, "is_size_stated"]].sort_values(
         ["claimed_on", "claim_id"], kind="stable"
     )
@@ -397,97 +406,3 @@ def convert_figure(
         high, high_open = pd.NA, True
         stated = low
     return unit_low, unit_high, low, high, low_open, high_open, stated
-
-
-def list_stances(
-    claims: pd.DataFrame,
-    *,
-    actors: pd.DataFrame | None = None,
-    documents: pd.DataFrame | None = None,
-    vocab: Vocabularies | None = None,
-) -> pd.DataFrame:
-    """Return every claim that takes a stance on the deployment, described, in stance order."""
-    vocab = vocab or load_vocabularies()
-    taking = claims[claims["claim_type"].isin(list(vocab.stance_of()))]
-    out = describe_claims(taking, actors=actors, documents=documents, vocab=vocab)
-    rank = {stance: i for i, stance in enumerate(vocab.stance_order)}
-    out["_rank"] = out["stance"].map(rank)
-    out = out.sort_values(["_rank", "claimed_on", "claim_id"], kind="stable")
-    return out[_DESCRIBED]
-
-
-def count_stances(
-    stances: pd.DataFrame,
-    actors: pd.DataFrame | None = None,
-    *,
-    vocab: Vocabularies | None = None,
-) -> pd.DataFrame:
-    """Count each claimant's claims per stance.
-
-    Args:
-        stances: Output of ``list_stances``.
-        actors: The ``actors`` table; claimants follow its row order among equal totals.
-        vocab: The dataset's vocabularies (the project's by default).
-
-    Returns:
-        One row per claimant with ``claimant_id``, ``claimant_name``, one count column per
-        stance in stance order and ``total``, most claims first.
-    """
-    order_of_stances = list((vocab or load_vocabularies()).stance_order)
-    order = {} if actors is None else {a: i for i, a in enumerate(actors["actor_id"])}
-    columns = ["claimant_id", "claimant_name", *order_of_stances, "total"]
-    if stances.empty:
-        return pd.DataFrame(columns=columns)
-    # One groupby, not a Python loop per claimant: thousands of claimants take seconds otherwise.
-    by_claimant = stances.groupby("claimant_id", sort=True)
-    counts = stances.groupby(["claimant_id", "stance"]).size().unstack(fill_value=0)
-    frame = counts.reindex(columns=order_of_stances, fill_value=0).astype("int64")
-    frame.insert(0, "claimant_name", by_claimant["claimant_name"].first())
-    frame["total"] = by_claimant.size().astype("int64")
-    frame = frame.reset_index()
-    frame.columns.name = None
-    frame["_order"] = [order.get(c, len(order)) for c in frame["claimant_id"]]
-    frame = frame.sort_values(["total", "_order", "claimant_id"], ascending=[False, True, True])
-    return frame[columns].reset_index(drop=True)
-
-
-def aggregate_by_claimant(
-    figures: pd.DataFrame, stances: pd.DataFrame, *, vocab: Vocabularies | None = None
-) -> pd.DataFrame:
-    """Sum up each claimant's claims: figure count and span, median figure, count per stance.
-
-    Returns:
-        One row per claimant, most claims first (then claimant id): ``claimant_id``,
-        ``claimant_name``, ``claims``, ``figures``, ``low`` (lowest closed lower bound; NA when
-        every figure's lower bound is open), ``high`` (highest closed upper bound; NA when any
-        upper bound is open), ``is_low_open``, ``is_high_open``, ``median`` (median stated
-        figure) and one count column per stance, in stance order.
-    """
-    order_of_stances = list((vocab or load_vocabularies()).stance_order)
-    others = stances[~stances["claim_id"].isin(figures["claim_id"])]
-    claims = pd.concat(
-        [
-            figures[["claimant_id", "claimant_name", "stance"]],
-            others[["claimant_id", "claimant_name", "stance"]],
-        ]
-    )
-    counts = pd.crosstab(claims["claimant_id"], claims["stance"]).reindex(
-        columns=order_of_stances, fill_value=0
-    )
-    out = pd.DataFrame(index=counts.index)
-    out["claimant_name"] = claims.groupby("claimant_id")["claimant_name"].first()
-    out["claims"] = counts.sum(axis=1)
-    by = figures.groupby("claimant_id")
-    out["figures"] = by.size().reindex(out.index, fill_value=0)
-    low = figures["troops_low"].where(~figures["is_low_open"]).astype("Float64")
-    high = figures["troops_high"].where(~figures["is_high_open"]).astype("Float64")
-    out["low"] = low.groupby(figures["claimant_id"]).min().reindex(out.index)
-    out["high"] = high.groupby(figures["claimant_id"]).max().reindex(out.index)
-    out["is_low_open"] = by["is_low_open"].all().reindex(out.index, fill_value=False)
-    out["is_high_open"] = by["is_high_open"].any().reindex(out.index, fill_value=False)
-    stated = figures["troops_stated"].astype("Float64")
-    out["median"] = stated.groupby(figures["claimant_id"]).median().reindex(out.index)
-    for stance in order_of_stances:
-        out[stance] = counts[stance]
-    out = out.reset_index(names="claimant_id")
-    return out.sort_values(["claims", "claimant_id"], ascending=[False, True], kind="stable")

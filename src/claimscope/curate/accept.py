@@ -13,7 +13,7 @@ from claimscope.data.paths import DATA_DIR
 
 _NUMBERED = re.compile(r"(.*?)([0-9]+)")
 # Columns that cite other claims by id; a provisional id there follows its row's fresh id.
-_CLAIM_REFERENCES = ("responds_to", "restates")
+_CLAIM_REFERENCES = ("responds_to", "restates", "revises")
 
 
 def next_ids(existing: list[str], count: int) -> list[str]:
@@ -72,8 +72,8 @@ def _read_reviewed(path: Path, columns: list[str]) -> list[dict[str, str]]:
 def accept_claims(file: Path | str, data_dir: Path | str | None = None) -> list[str]:
     """Append the rows of ``file`` to claims.csv with fresh ids, then validate.
 
-    Ids in ``file`` are replaced, and references to them in ``responds_to`` and ``restates``
-    follow. Nothing is written unless the whole dataset validates with the new rows.
+    Ids in ``file`` are replaced, and references to them in ``responds_to``, ``restates`` and
+    ``revises`` follow. Nothing is written unless the whole dataset validates with the new rows.
 
     Returns:
         The ids the rows received, in order.

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from claimscope.data import checks, evidence_checks
+from claimscope.data import checks, evidence_checks, stance_checks
 from claimscope.data.columns import LIST_SEPARATOR, split_list
 from claimscope.data.files import dataset_version
 from claimscope.data.frames import shape_tables
@@ -125,6 +125,14 @@ def load_dataset(data_dir: Path | str | None = None) -> Dataset:
             tables["claims"], tables.get("documents"), tables.get("claim_types"), problems
         )
         evidence_checks.check_stated_unit_sizes(tables["claims"], problems)
+        stance_checks.check_propositions(
+            tables["claims"], tables.get("claim_types"), tables.get("propositions"), problems
+        )
+        stance_checks.check_revisions(
+            tables["claims"],
+            evidence_checks.claim_dates(tables["claims"], tables.get("documents")),
+            problems,
+        )
         if "relations" in tables and "claim_ids" in tables["relations"]:
             evidence_checks.check_cited_claims(
                 tables["relations"], "relations.csv", tables["claims"], problems
@@ -137,6 +145,10 @@ def load_dataset(data_dir: Path | str | None = None) -> Dataset:
             tables.get("documents"),
             problems,
         )
+        if "claims" in tables:
+            stance_checks.check_step_stances(
+                tables["relation_steps"], tables["claims"], tables.get("claim_types"), problems
+            )
     if "ratings" in tables and "claims" in tables:
         file = resource_schema(package, "ratings")["path"]
         check_ratings_on_restatements(tables["ratings"], tables["claims"], problems, file)
@@ -146,6 +158,9 @@ def load_dataset(data_dir: Path | str | None = None) -> Dataset:
             tables["judgements"], tables.get("claims"), tables.get("documents"), problems, file
         )
     if "corrections" in tables:
+        evidence_checks.check_correction_basis(
+            tables["corrections"], tables.get("claims"), problems
+        )
         file = resource_schema(package, "corrections")["path"]
         check_quotes(tables["corrections"], texts, problems, file=file, id_column="correction_id")
     if "unit_sizes" in tables:

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 #: Stances a claim takes on another claim: it answers it, counts nothing and lasts no period.
-ANSWERING_STANCES = ("denies", "not_verified", "confirms")
+ANSWERING_STANCES = ("denies", "not_denied", "not_verified", "confirms")
 #: Columns a claim that answers another never fills: it counts no troops.
 _FIGURE_COLUMNS = ("measure", "value_low", "value_high", "period")
 
@@ -37,7 +37,7 @@ def claim_dates(claims: pd.DataFrame, documents: pd.DataFrame | None) -> dict[st
 def answering_types(claim_types: pd.DataFrame | None) -> set[str]:
     """Return the claim types that answer another claim (deny, cannot verify, confirm it)."""
     if claim_types is None:
-        return {"denial", "not_verified", "confirmation"}
+        return {"denial", "not_denied", "not_verified", "confirmation"}
     return {
         kind
         for kind, stance in zip(claim_types["claim_type"], claim_types["stance"], strict=True)
@@ -163,18 +163,22 @@ def check_stated_unit_sizes(claims: pd.DataFrame, problems: list[Problem]) -> No
 
 
 def check_cited_claims(
-    frame: pd.DataFrame, file: str, claims: pd.DataFrame, problems: list[Problem]
+    frame: pd.DataFrame,
+    file: str,
+    claims: pd.DataFrame,
+    problems: list[Problem],
+    column: str = "claim_ids",
 ) -> None:
-    """Report each id in a table's ``claim_ids`` that ``claims.csv`` does not hold."""
+    """Report each id in a table's ``column`` (``claim_ids``) that ``claims.csv`` does not hold."""
     known = set(claims["claim_id"].tolist())
-    for row, value in frame["claim_ids"].items():
+    for row, value in frame[column].items():
         for claim_id in split_list(value if given(value) else ""):
             if claim_id not in known:
                 problems.append(
                     Problem(
                         file,
                         row,
-                        "claim_ids",
+                        column,
                         f"{claim_id!r} is not {with_article('claim_id')} in claims.csv",
                     )
                 )
@@ -225,7 +229,9 @@ def check_relation_steps(
     check_cited_claims(steps, "relation_steps.csv", claims, problems)
     dates = claim_dates(claims, documents)
     for row, ids, on in zip(steps.index, steps["claim_ids"], steps["status_on"], strict=True):
-        for claim_id in split_list(ids if given(ids) else ""):
+        cited = split_list(ids if given(ids) else "")
+        _check_one_date(row, cited, dates, problems)
+        for claim_id in cited:
             then = dates.get(claim_id)
             if given(then) and given(on) and then > on:
                 problems.append(
@@ -237,3 +243,38 @@ def check_relation_steps(
                         f"{_day(on)}",
                     )
                 )
+
+
+def _check_one_date(
+    row: int, cited: list[str], dates: dict[str, object], problems: list[Problem]
+) -> None:
+    """Refuse a step whose claims were made on different dates: it splits into one per date.
+
+    A report as of a date counts a step only once every claim it cites is known, so a step that
+    mixed dates would show a status with evidence that was not all there yet.
+    """
+    by_day: dict[str, list[str]] = {}
+    for claim_id in cited:
+        then = dates.get(claim_id)
+        if given(then):
+            by_day.setdefault(_day(then), []).append(claim_id)
+    if len(by_day) > 1:
+        days = "; ".join(f"{day}: {', '.join(ids)}" for day, ids in sorted(by_day.items()))
+        problems.append(
+            Problem(
+                "relation_steps.csv",
+                row,
+                "claim_ids",
+                f"the step cites claims of {len(by_day)} dates ({days}): split it into one step "
+                "per date, each dated by its claims",
+            )
+        )
+
+
+def check_correction_basis(
+    corrections: pd.DataFrame, claims: pd.DataFrame | None, problems: list[Problem]
+) -> None:
+    """Report each ``basis_claim_ids`` id of ``corrections.csv`` that claims.csv does not hold."""
+    if claims is None or "basis_claim_ids" not in corrections:
+        return
+    check_cited_claims(corrections, "corrections.csv", claims, problems, "basis_claim_ids")

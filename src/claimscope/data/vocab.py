@@ -17,6 +17,7 @@ KEYS = {
     "relation_statuses": "status",
     "stances": "stance",
     "claim_types": "claim_type",
+    "propositions": "proposition_id",
     "measures": "measure",
     "actor_kinds": "kind",
     "source_reliability": "source_reliability",
@@ -26,6 +27,8 @@ KEYS = {
 }
 #: Vocabularies whose rows have an order of their own (``rank``); the others keep table order.
 _RANKED = ("relation_statuses", "stances")
+#: Vocabularies a package may lack (it predates them), with the columns code reads.
+_OPTIONAL = {"propositions": ["proposition_id", "label", "statement", "is_figure"]}
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,8 @@ class Vocabularies:
         relation_statuses: Rank, weight, dash, width, opacity of each status, firmest first.
         stances: Label, rank, colour, symbol of each stance, in rank order.
         claim_types: The stance each claim type takes (missing when it takes none).
+        propositions: Label, statement and ``is_figure`` of what a stance is about, in table
+            order (empty for a package without ``propositions.csv``).
         measures: Label, colour, symbol of each measure.
         actor_kinds: Label and node symbol of each actor kind.
         source_reliability: Label and weight of each Admiralty reliability grade, A to F.
@@ -49,6 +54,7 @@ class Vocabularies:
     relation_statuses: pd.DataFrame
     stances: pd.DataFrame
     claim_types: pd.DataFrame
+    propositions: pd.DataFrame
     measures: pd.DataFrame
     actor_kinds: pd.DataFrame
     source_reliability: pd.DataFrame
@@ -61,7 +67,9 @@ class Vocabularies:
         """Build the lookups from a dataset's tables (``dataset.tables``)."""
         indexed = {}
         for name, key in KEYS.items():
-            frame = tables[name]
+            frame = tables.get(name)
+            if frame is None and name in _OPTIONAL:
+                frame = pd.DataFrame(columns=_OPTIONAL[name])
             if name in _RANKED:
                 frame = frame.sort_values("rank", kind="stable")
             indexed[name] = frame.set_index(key, drop=False)
@@ -77,8 +85,24 @@ class Vocabularies:
         """Stances in the order tables and charts list them."""
         return tuple(self.stances.index)
 
+    @property
+    def proposition_order(self) -> tuple[str, ...]:
+        """Propositions in the order tables and charts list them (the table's)."""
+        return tuple(self.propositions.index)
+
+    def is_figure(self, proposition: object) -> bool:
+        """Whether a proposition is that a figure is right (``propositions.is_figure``).
+
+        >>> vocab = load_vocabularies()
+        >>> vocab.is_figure("figure"), vocab.is_figure("sent_to_russia"), vocab.is_figure(None)
+        (True, False, False)
+        """
+        if is_missing(proposition) or proposition not in self.propositions.index:
+            return False
+        return str(self.propositions.at[proposition, "is_figure"]).strip().lower() == "true"
+
     def stance_of(self) -> dict[str, str]:
-        """Map each claim type that takes a stance on the deployment to that stance."""
+        """Map each claim type that takes a stance on its proposition to that stance."""
         return {
             claim_type: stance
             for claim_type, stance in self.claim_types["stance"].items()

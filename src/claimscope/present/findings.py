@@ -122,7 +122,7 @@ def _doubting_now(
     for row in doubting.to_dict("records"):
         stance = vocab.label("stances", row["stance"])
         about = ""
-        if text_of(row.get("proposition_id")) and "propositions" in vocab.tables:
+        if text_of(row.get("proposition_id")) in vocab.propositions.index:
             about = f" on “{vocab.label('propositions', row['proposition_id'])}”"
         name = _party_name(actors, roots, row["_party"])
         out.append(

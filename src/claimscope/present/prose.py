@@ -30,16 +30,18 @@ PROSE_FIGURES = 25
 #: the rest.
 DESCRIBED_ACTORS = 30
 #: How each stance is told in the past tense: the verb when the source is unhedged, when it
-#: is hedged, and the sentence when nobody in the selection takes it.
+#: is hedged, and the sentence when nobody in the selection takes it. ``{that}`` is what the
+#: stance is about (:func:`_proposition_words`).
 _STANCE_VERBS = {
-    "asserts": ("asserted the deployment without giving a number", "suggested the deployment"),
-    "denies": ("denied the deployment", "appeared to deny the deployment"),
-    "not_verified": ("said the deployment could not be verified", "suggested it was unverified"),
-    "confirms": ("confirmed the deployment", "appeared to confirm the deployment"),
+    "asserts": ("said {that}, without giving a number", "suggested {that}"),
+    "denies": ("denied {that}", "appeared to deny {that}"),
+    "not_denied": ("did not deny {that}", "did not deny {that}"),  # the hedge is the answer
+    "not_verified": ("said it could not verify {that}", "suggested it could not verify {that}"),
+    "confirms": ("confirmed {that}", "appeared to confirm {that}"),
 }
 _NO_STANCE = {
-    "denies": "No source in this selection denies it.",
-    "not_verified": "No source in this selection says it is not verified.",
+    "denies": "No source in this selection denies what the others assert.",
+    "not_verified": "No source in this selection says it cannot verify it.",
     "confirms": "No source in this selection confirms it.",
 }
 #: Characters that mark a quote as the speaker's own words, not the document's account.
@@ -78,6 +80,20 @@ def _attributed(claim: dict, previous_day: object, says: str) -> str:
         return f"{opening} {who} {says}"
     document = f"the document of {format_day(claim['doc_published_on'])}"
     return f"{opening}, {document} reports, {who} {says}"
+
+
+def _proposition_words(claim: dict, vocab: Vocabularies) -> str:
+    """What a stance is about, for a sentence: "that North Korean troops were sent to Russia".
+
+    A stance on a figure is about "the figure it answered"; a claim without a proposition (a
+    package that predates them) is about "that troops were sent".
+    """
+    proposition = claim.get("proposition_id")
+    if is_missing(proposition) or proposition not in vocab.propositions.index:
+        return "that troops were sent"
+    if vocab.is_figure(proposition):
+        return "the figure it answered"
+    return "that " + str(vocab.propositions.at[proposition, "statement"]).rstrip(".")
 
 
 def _is_hedged(claim: dict) -> bool:
@@ -147,13 +163,16 @@ def summarise_figures(
         )
         previous = f["claimed_on"]
     paragraphs += _left_out(len(figures), limit, "figures", "the table lists them")
-    paragraphs += _summarise_stances(stances, limit)
+    paragraphs += _summarise_stances(stances, limit, vocab)
     paragraphs += _summarise_units(figures, limit)
     return paragraphs
 
 
-def _summarise_stances(stances: pd.DataFrame, limit: int | None) -> list[str]:
-    """One sentence per claimant, day and stance, in date order; none merges two claimants."""
+def _summarise_stances(stances: pd.DataFrame, limit: int | None, vocab: Vocabularies) -> list[str]:
+    """One sentence per claimant, day, proposition and stance, in date order.
+
+    No sentence merges two claimants or two propositions: what each stance is about is said.
+    """
     bare = stances[(stances["stance"] != "asserts") | (stances["claim_type"] != FIGURE_TYPE)]
     bare = bare[bare["stance"].isin(list(_STANCE_VERBS))]
     bare = bare.sort_values(["claimed_on", "claim_id"], kind="stable")
@@ -161,7 +180,8 @@ def _summarise_stances(stances: pd.DataFrame, limit: int | None) -> list[str]:
     for claim in bare.to_dict("records"):
         last = statements[-1][0] if statements else None
         same = last is not None and all(
-            last[k] == claim[k] for k in ("claimant_id", "claimed_on", "stance")
+            _same(last.get(k), claim.get(k))
+            for k in ("claimant_id", "claimed_on", "stance", "proposition_id")
         )
         if same and _is_hedged(last) == _is_hedged(claim):
             statements[-1].append(claim)
@@ -172,7 +192,9 @@ def _summarise_stances(stances: pd.DataFrame, limit: int | None) -> list[str]:
     for group in _head_list(statements, limit):
         first = group[0]
         plain, hedged = _STANCE_VERBS[first["stance"]]
-        says = hedged if _is_hedged(first) else plain
+        says = (hedged if _is_hedged(first) else plain).format(
+            that=_proposition_words(first, vocab)
+        )
         answered = list(dict.fromkeys(c for g in group for c in split_list(g["responds_to"])))
         places = sorted({text_of(g["location"]) for g in group} - {""})
         extra = [f"answering {', '.join(answered)}"] if answered else []
@@ -187,6 +209,10 @@ def _summarise_stances(stances: pd.DataFrame, limit: int | None) -> list[str]:
     taken = set(bare["stance"])
     sentences += [none for stance, none in _NO_STANCE.items() if stance not in taken]
     return sentences
+
+
+def _same(a: object, b: object) -> bool:
+    return (is_missing(a) and is_missing(b)) or (not is_missing(a) and a == b)
 
 
 def _head_list(items: list, limit: int | None) -> list:

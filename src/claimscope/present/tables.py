@@ -26,6 +26,7 @@ TABLE_ROWS = 200
 _CLAIM_COLUMNS = [
     "Claimant",
     "Stance",
+    "On",
     "Stated figure",
     "Troops (normalised)",
     "Measure",
@@ -98,6 +99,7 @@ def _claim_row(claim: dict, stated: str, interval: str, vocab: Vocabularies) -> 
     return [
         claim["claimant_name"],
         vocab.label("stances", claim["stance"]),
+        _on_what(claim, vocab),
         stated,
         interval,
         vocab.label("measures", claim["measure"]),
@@ -109,6 +111,15 @@ def _claim_row(claim: dict, stated: str, interval: str, vocab: Vocabularies) -> 
         text_of(claim["quote"]),
         claim["claim_id"],
     ]
+
+
+def _on_what(claim: dict, vocab: Vocabularies) -> str:
+    """What a claim's stance is about, as a reader reads it; a stance on a figure names it."""
+    label = text_of(claim.get("proposition_label"))
+    answered = split_list(text_of(claim.get("responds_to")))
+    if label and vocab.is_figure(claim.get("proposition_id")) and answered:
+        return f"{label} ({', '.join(answered)})"
+    return label
 
 
 def describe_units(unit_sizes: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
@@ -229,36 +240,43 @@ def tabulate_latest_figures(latest: pd.DataFrame, vocab: Vocabularies) -> pd.Dat
 def tabulate_stance_changes(
     runs: pd.DataFrame, actors: pd.DataFrame, vocab: Vocabularies
 ) -> pd.DataFrame:
-    """Tabulate each party's stances over time, a change shown as an arrow.
+    """Tabulate each party's stances over time, per proposition, a change shown as an arrow.
 
     Args:
         runs: Output of ``claimscope.analysis.evolution.summarise_stance_changes``.
         actors: The ``actors`` table, for the parties' names.
-        vocab: The dataset's vocabularies, for stance labels.
+        vocab: The dataset's vocabularies, for stance and proposition labels.
 
     Returns:
-        One row per party: ``Party``, ``Stances over time`` ("denies (10 Oct 2024: Dmitry
-        Peskov) → confirms (24 Oct 2024: Vladimir Putin)"), ``Changed`` and ``Answering``
-        (the claims its stances answer).
+        One row per party and proposition: ``Party``, ``On`` (the proposition), ``Stances over
+        time`` ("cannot verify (19 Oct 2024: Lloyd Austin) → confirms (23 Oct 2024: Lloyd
+        Austin; 28 Oct 2024: …)", each name under the date of its own claim), ``Changed`` and
+        ``Answering`` (the claims its stances answer).
     """
     names = dict(zip(actors["actor_id"], actors["name"], strict=True))
     rows = []
-    for party, group in runs.groupby("party_id", sort=False):
+    keys = runs.assign(_about=runs["proposition_id"].astype("string").fillna(""))
+    for (party, _), group in keys.groupby(["party_id", "_about"], sort=False):
         steps = [
-            f"{vocab.label('stances', r['stance'])} ({format_day(r['first_on'], short=True)}: "
-            f"{', '.join(dict.fromkeys(r['claimant_names']))})"
+            f"{vocab.label('stances', r['stance'])} ("
+            + "; ".join(
+                f"{format_day(day, short=True)}: {', '.join(who)}" for day, who in r["days"]
+            )
+            + ")"
             for r in group.to_dict("records")
         ]
         answered = list(dict.fromkeys(c for ids in group["responds_to"] for c in ids))
         rows.append(
             {
                 "Party": names.get(party, party),
+                "On": vocab.label("propositions", group["proposition_id"].iloc[0]),
                 "Stances over time": " → ".join(steps),
                 "Changed": "yes" if group["stance"].nunique() > 1 else "no",
                 "Answering": ", ".join(answered),
             }
         )
-    return pd.DataFrame(rows, columns=["Party", "Stances over time", "Changed", "Answering"])
+    columns = ["Party", "On", "Stances over time", "Changed", "Answering"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def describe_grades(vocab: Vocabularies | None = None) -> pd.DataFrame:

@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from claimscope.analysis.troops import aggregate_by_claimant
+from claimscope.analysis.stances import aggregate_by_claimant
 from claimscope.data.vocab import Vocabularies, load_vocabularies
 from claimscope.present.charts.style import (
     base_layout,
@@ -39,6 +39,7 @@ def claim_hover(row: pd.Series, vocab: Vocabularies) -> str:
     lines: list[tuple[str, object]] = [
         ("Claimant", row["claimant_name"]),
         ("Stance", vocab.label("stances", row.get("stance"))),
+        ("On", row.get("proposition_label")),
     ]
     if "stated_figure" in row.index:
         lines += [("Stated", row["stated_figure"]), ("Troops", format_row_interval(row))]
@@ -192,7 +193,7 @@ def plot_figures_by_source(
 
     Args:
         figures: Output of ``claimscope.analysis.troops.normalise_figures``.
-        stances: Output of ``claimscope.analysis.troops.list_stances``.
+        stances: Output of ``claimscope.analysis.stances.list_stances``.
         colours: ``actor_colours`` of the full actors table.
         title: Chart title.
         limit: Above this many claims, draw one row per claimant instead (see
@@ -260,7 +261,9 @@ def plot_figures_by_source(
             )
         else:
             what = " ".join(x for x in (text_of(row["activity"]), text_of(row["location"])) if x)
-            note = labels[row["stance"]] + (f" {what}" if what else "") + " — no figure"
+            about = text_of(row.get("proposition_label"))
+            note = labels[row["stance"]] + (f": {about}" if about else "")
+            note += (f" ({what})" if what else "") + " — no figure"
             fig.add_trace(
                 _no_figure_trace(
                     y, note, colour, hover, {"claim_id": row["claim_id"]}, legendgroup=group
@@ -332,7 +335,7 @@ def plot_sources_by_claimant(
             ("Claims", row["claims"]),
             ("Figures", row["figures"]),
             ("Troops", span),
-            ("Stances", ", ".join(f"{labels[s]} {n:,}" for s, n in counts)),
+            ("Stances", "; ".join(_stance_on(labels[s], a, n) for s, a, n in row["stances_on"])),
         )
         if row["figures"]:
             start = 0.0 if row["is_low_open"] else float(row["low"])
@@ -402,6 +405,11 @@ def plot_sources_by_claimant(
     return fig
 
 
+def _stance_on(stance: str, about: str, count: int) -> str:
+    """One stance of a claimant, told with what it is about: "denies (the figure is right) 1"."""
+    return f"{stance} ({about}) {count:,}" if about else f"{stance} {count:,}"
+
+
 def _span_text(row: dict) -> str:
     if not row["figures"]:
         return ""
@@ -414,17 +422,18 @@ def plot_stance_by_actor(
     counts: pd.DataFrame,
     *,
     colours: dict[str, str],
-    title: str = "Who asserts, denies, cannot verify or confirms the deployment",
+    title: str = "Who asserts, denies, does not deny, cannot verify or confirms what",
     limit: int = STANCE_ACTORS,
     vocab: Vocabularies | None = None,
 ) -> go.Figure:
-    """Draw stacked horizontal bars: for each actor, its claims per stance.
+    """Draw stacked horizontal bars: for each actor and proposition, its claims per stance.
 
-    Bars are coloured by stance; each actor's tick label is in the actor's own colour, the same
-    as in every other chart.
+    Bars are coloured by stance; one bar per claimant and proposition ("Russia · sent to
+    Russia"), so a stance on one proposition never adds to another's. Each tick label is in the
+    actor's own colour, the same as in every other chart.
 
     Args:
-        counts: Output of ``claimscope.analysis.troops.count_stances`` (most claims first).
+        counts: Output of ``claimscope.analysis.stances.count_stances`` (most claims first).
         colours: ``actor_colours`` of the full actors table.
         title: Chart title.
         limit: Most claimants drawn one by one; the others are summed in a last bar, and the
@@ -436,12 +445,15 @@ def plot_stance_by_actor(
     stance_colours = vocab.lookup("stances", "colour")
     if len(counts) > limit:
         rest = counts.iloc[limit:]
-        other = {"claimant_id": "", "claimant_name": f"{len(rest):,} other claimants"}
+        other = {"claimant_id": "", "claimant_name": f"{len(rest):,} other bars"}
         other.update({s: int(rest[s].sum()) for s in (*order, "total")})
         counts = pd.concat([counts.iloc[:limit], pd.DataFrame([other])], ignore_index=True)
-        title = f"{title} — the {limit:,} claimants with most claims, then the other {len(rest):,}"
+        title = f"{title} — the {limit:,} bars of the claimants with most claims, then the rest"
     fig = go.Figure()
     positions = list(range(len(counts)))
+    abouts = [
+        text_of(a) for a in counts.get("proposition_label", pd.Series("", index=counts.index))
+    ]
     for stance in order:
         values = [int(v) for v in counts[stance]] if len(counts) else []
         fig.add_trace(
@@ -454,8 +466,10 @@ def plot_stance_by_actor(
                 text=[str(v) if v else "" for v in values],
                 textposition="inside",
                 hovertext=[
-                    hover_text(("Claimant", name), ("Stance", labels[stance]), ("Claims", v))
-                    for name, v in zip(counts["claimant_name"], values, strict=True)
+                    hover_text(
+                        ("Claimant", name), ("On", on), ("Stance", labels[stance]), ("Claims", v)
+                    )
+                    for name, on, v in zip(counts["claimant_name"], abouts, values, strict=True)
                 ],
                 hoverinfo="text",
                 meta={"stance": stance},
@@ -465,8 +479,11 @@ def plot_stance_by_actor(
         )
     shown = sum(any(trace.x) for trace in fig.data)
     ticks = [
-        f'<span style="color:{colour_of(colours, actor)}">{escape_text(name)}</span>'
-        for actor, name in zip(counts["claimant_id"], counts["claimant_name"], strict=True)
+        f'<span style="color:{colour_of(colours, actor)}">'
+        f"{escape_text(name + (f' · {on}' if on else ''))}</span>"
+        for actor, name, on in zip(
+            counts["claimant_id"], counts["claimant_name"], abouts, strict=True
+        )
     ]
     # Tall enough for the legend too, which lists one stance per line.
     base_layout(fig, title, height=140 + max(36 * max(len(counts), 1), 22 * shown))
