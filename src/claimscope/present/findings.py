@@ -19,7 +19,7 @@ from claimscope.present.formatting import (
 from claimscope.present.statements import Statement
 
 #: Parties whose latest figure the troop report states one by one, most recent first.
-FINDING_PARTIES = 3
+FINDING_PARTIES = 2
 #: Established ties the relations report names as its firmest.
 FIRMEST_TIES = 3
 #: Stances that, as a party's latest word, are findings of their own ("still denies").
@@ -45,6 +45,26 @@ def _figure_phrase(row: Mapping, vocab: Vocabularies) -> str:
     return f"{format_row_interval(row)} troops {measure}{_where(row)}{hedged}"
 
 
+def disputed_figures(stances: pd.DataFrame, vocab: Vocabularies) -> dict[str, list[str]]:
+    """Figure claims a known stance denies, mapped to the denying claims' ids.
+
+    A stance on a figure proposition (``is_figure``) that denies answers the figures in its
+    ``responds_to``: those figures are disputed, whoever gave them.
+    """
+    if stances.empty or "proposition_id" not in stances or vocab.propositions.empty:
+        return {}
+    is_figure = vocab.propositions["is_figure"].astype(str).str.lower().eq("true")
+    about_figures = set(vocab.propositions.index[is_figure])
+    denying = stances[
+        stances["proposition_id"].isin(about_figures) & (stances["stance"] == "denies")
+    ]
+    out: dict[str, list[str]] = {}
+    for claim_id, answered in zip(denying["claim_id"], denying["responds_to"], strict=True):
+        for figure in split_list(text_of(answered)):
+            out.setdefault(figure, []).append(claim_id)
+    return out
+
+
 def find_troop_findings(
     figures: pd.DataFrame,
     stances: pd.DataFrame,
@@ -53,7 +73,7 @@ def find_troop_findings(
     roots: Mapping[str, str],
     vocab: Vocabularies,
 ) -> list[Statement]:
-    """The troop report's key findings: each party's latest figures, their range, who doubts.
+    """The troop report's key findings: the latest figures, their range, who still doubts.
 
     Args:
         figures: Output of ``normalise_figures`` (already cut to the report's date).
@@ -63,20 +83,24 @@ def find_troop_findings(
         vocab: The dataset's vocabularies, for measure and stance labels.
 
     Returns:
-        At most five statements, each dated, attributed and citing the claims it rests on.
+        At most five statements, each dated, attributed and citing the claims it rests on:
+        the latest figures of the two most recent parties, the range of each party's latest
+        undisputed figure, and the parties whose latest stance still denies or doubts.
     """
     if figures.empty:
         return [Statement("No source in this selection gives a figure yet.")]
+    disputed = disputed_figures(stances, vocab)
     found: list[Statement] = []
     figures = figures.assign(_party=[roots.get(a, a) for a in figures["claimant_id"]])
-    latest_day = figures.groupby("_party")["claimed_on"].max().sort_values(ascending=False)
+    undisputed = figures[~figures["claim_id"].isin(list(disputed))]
+    latest_day = undisputed.groupby("_party")["claimed_on"].max().sort_values(ascending=False)
     for party in list(latest_day.index)[:FINDING_PARTIES]:
         day = latest_day[party]
-        rows = figures[(figures["_party"] == party) & (figures["claimed_on"] == day)]
+        rows = undisputed[(undisputed["_party"] == party) & (undisputed["claimed_on"] == day)]
         rows = rows.sort_values("claim_id").to_dict("records")
         speakers = join_names(list(dict.fromkeys(r["claimant_name"] for r in rows)))
         name = _party_name(actors, roots, party)
-        who = name if speakers == name else f"{name} ({speakers})"
+        who = name if speakers.lower() == name.lower() else f"{name} ({speakers})"
         said = join_names([_figure_phrase(r, vocab) for r in rows])
         found.append(
             Statement(
@@ -84,54 +108,76 @@ def find_troop_findings(
                 [r["claim_id"] for r in rows],
             )
         )
-    closed = figures[~figures["is_low_open"] & ~figures["is_high_open"]]
-    if not closed.empty:
-        measure = closed["measure"].value_counts().index[0]
-        same = closed[closed["measure"] == measure].sort_values(["claimed_on", "claim_id"])
-        current = same.groupby("_party").tail(1)
-        if len(current) > 1:
-            low = current.loc[current["troops_low"].idxmin()]
-            high = current.loc[current["troops_high"].idxmax()]
-            label = vocab.label("measures", measure)
-            found.append(
-                Statement(
-                    f"The latest stated figures of each party for troops {label} run from "
-                    f"{format_row_interval(low)} ({low['claimant_name']}, "
-                    f"{format_day(low['claimed_on'])}) to {format_row_interval(high)} "
-                    f"({high['claimant_name']}, {format_day(high['claimed_on'])}).",
-                    current["claim_id"],
-                )
-            )
+    found += _range_of_latest(figures, disputed, vocab)
     found += _doubting_now(stances, actors, roots, vocab)
     return found[:5]
+
+
+def _range_of_latest(
+    figures: pd.DataFrame, disputed: Mapping[str, list[str]], vocab: Vocabularies
+) -> list[Statement]:
+    """The span of each party's latest closed, undisputed figure of the commonest measure."""
+    closed = figures[~figures["is_low_open"] & ~figures["is_high_open"]]
+    left_out = closed[closed["claim_id"].isin(list(disputed))]
+    closed = closed[~closed["claim_id"].isin(list(disputed))]
+    if closed.empty:
+        return []
+    measure = closed["measure"].value_counts().index[0]
+    same = closed[closed["measure"] == measure].sort_values(["claimed_on", "claim_id"])
+    current = same.groupby("_party").tail(1)
+    if len(current) < 2:
+        return []
+    low = current.loc[current["troops_low"].idxmin()]
+    high = current.loc[current["troops_high"].idxmax()]
+    label = vocab.label("measures", measure)
+    text = (
+        f"Each party’s latest stated figure for troops {label} lies between "
+        f"{format_row_interval(low)} ({low['claimant_name']}, {format_day(low['claimed_on'])}) "
+        f"and {format_row_interval(high)} ({high['claimant_name']}, "
+        f"{format_day(high['claimed_on'])})."
+    )
+    cited = list(current["claim_id"])
+    dropped = left_out[left_out["measure"] == measure].to_dict("records")
+    if dropped:
+        named = join_names([f"{format_row_interval(r)} ({r['claimant_name']})" for r in dropped])
+        text += f" Left out as disputed: {named}."
+        for row in dropped:
+            cited += [row["claim_id"], *disputed[row["claim_id"]]]
+    return [Statement(text, cited)]
 
 
 def _doubting_now(
     stances: pd.DataFrame, actors: pd.DataFrame, roots: Mapping[str, str], vocab: Vocabularies
 ) -> list[Statement]:
-    """Parties whose latest stance (per proposition, where the data has them) still doubts."""
+    """One sentence per doubting stance: the parties whose latest word on a proposition it is."""
     if stances.empty:
         return []
-    keys = ["_party", "proposition_id"] if "proposition_id" in stances else ["_party"]
     frame = stances.assign(_party=[roots.get(a, a) for a in stances["claimant_id"]])
-    if "proposition_id" in frame:
+    has_propositions = "proposition_id" in frame
+    if has_propositions and not vocab.propositions.empty:
+        # A figure disputed is told with the figures (left out of their range), not here.
+        is_figure = vocab.propositions["is_figure"].astype(str).str.lower().eq("true")
+        frame = frame[~frame["proposition_id"].isin(set(vocab.propositions.index[is_figure]))]
+    if has_propositions:
         frame["proposition_id"] = frame["proposition_id"].astype("string").fillna("")
+    keys = ["_party", "proposition_id"] if has_propositions else ["_party"]
     latest = frame.sort_values(["claimed_on", "claim_id"]).groupby(keys).tail(1)
-    doubting = latest[latest["stance"].isin(_DOUBTING)].sort_values(["claimed_on", "claim_id"])
     out = []
-    for row in doubting.to_dict("records"):
-        stance = vocab.label("stances", row["stance"])
-        about = ""
-        if text_of(row.get("proposition_id")) in vocab.propositions.index:
-            about = f" on “{vocab.label('propositions', row['proposition_id'])}”"
-        name = _party_name(actors, roots, row["_party"])
-        out.append(
-            Statement(
-                f"{name}’s latest stance{about}, on {format_day(row['claimed_on'])} "
-                f"({row['claimant_name']}): {stance}.",
-                [row["claim_id"]],
+    for stance in _DOUBTING:
+        rows = latest[latest["stance"] == stance].sort_values(["claimed_on", "claim_id"])
+        if rows.empty:
+            continue
+        parts = []
+        for row in rows.to_dict("records"):
+            about = ""
+            if has_propositions and row["proposition_id"] in vocab.propositions.index:
+                about = f" on “{vocab.label('propositions', row['proposition_id'])}”"
+            parts.append(
+                f"{_party_name(actors, roots, row['_party'])}{about} "
+                f"({row['claimant_name']}, {format_day(row['claimed_on'])})"
             )
-        )
+        label = vocab.label("stances", stance)
+        out.append(Statement(f"Latest word “{label}”: {join_names(parts)}.", rows["claim_id"]))
     return out
 
 
