@@ -195,8 +195,13 @@ def show_paragraphs(paragraphs: list[str], heading: str | None = None) -> None:
     display(paragraphs_bundle(paragraphs, heading), raw=True)
 
 
-def table_bundle(frame: pd.DataFrame, caption: str | None = None) -> dict[str, str]:
-    """Return a display bundle for a table: escaped HTML and aligned plain text."""
+def table_bundle(
+    frame: pd.DataFrame, caption: str | None = None, *, collapsed: bool = False
+) -> dict[str, str]:
+    """Return a display bundle for a table: escaped HTML and aligned plain text.
+
+    ``collapsed`` folds a long table (an appendix) under its caption, one click away.
+    """
     shown = frame.copy()
     for column in shown.columns:
         shown[column] = shown[column].astype(object).map(lambda v: "" if is_missing(v) else v)
@@ -209,11 +214,18 @@ def table_bundle(frame: pd.DataFrame, caption: str | None = None) -> dict[str, s
         f'<div class="claimscope-scroll" role="region" aria-label="{label}" tabindex="0">'
         f"{markup}</div>"
     )
+    if collapsed:
+        summary = escape_text(caption or "Table")
+        rows = f"{len(frame):,} row{'s' if len(frame) != 1 else ''}"
+        markup = (
+            f'<details class="claimscope-appendix"><summary>{summary} ({rows})</summary>'
+            f"{markup}</details>"
+        )
     return {"text/html": markup, "text/plain": shown.to_string(index=False)}
 
 
-def show_table(frame: pd.DataFrame, caption: str | None = None) -> None:
+def show_table(frame: pd.DataFrame, caption: str | None = None, *, collapsed: bool = False) -> None:
     """Display a table with every cell escaped and missing values shown blank."""
     from IPython.display import display
 
-    display(table_bundle(frame, caption), raw=True)
+    display(table_bundle(frame, caption, collapsed=collapsed), raw=True)

@@ -362,3 +362,14 @@ def _step_claims(steps: pd.DataFrame | None, relation_id: str, days: list) -> li
         return []
     mine = steps[(steps["relation_id"] == relation_id) & steps["status_on"].dt.date.isin(days)]
     return [c for ids in mine["claim_ids"] for c in split_list(ids)]
+
+
+def show_judgements(
+    judgements: pd.DataFrame, likelihoods: pd.DataFrame, hypothesis_ids: list[str] | None = None
+) -> None:
+    """Display the analyst's key judgements (nothing when none was made by the report's date)."""
+    from IPython.display import display
+
+    bundle = judgements_bundle(judgements, likelihoods, hypothesis_ids)
+    if bundle["text/html"]:
+        display(bundle, raw=True)

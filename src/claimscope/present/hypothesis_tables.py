@@ -158,12 +158,13 @@ def tabulate_matrix(
         row["_diagnostic"] = record["diagnosticity"] > 0
         rows.append(row)
     frame = pd.DataFrame(rows, columns=["Evidence", "Claim", *headers.values(), "_diagnostic"])
+    is_diagnostic = frame["_diagnostic"].astype(bool)
     totals = dict(zip(scores["hypothesis_id"], scores["inconsistency"], strict=True))
     top = {"Evidence": "Inconsistency score (lower is more likely)", "Claim": ""}
     top.update({headers[h]: f"{totals[h]:g}" for h in order})
     diagnostic = pd.concat(
-        [pd.DataFrame([top]), frame[frame["_diagnostic"]].drop(columns="_diagnostic")],
+        [pd.DataFrame([top]), frame[is_diagnostic].drop(columns="_diagnostic")],
         ignore_index=True,
     )
-    rest = frame[~frame["_diagnostic"]].drop(columns="_diagnostic").reset_index(drop=True)
+    rest = frame[~is_diagnostic].drop(columns="_diagnostic").reset_index(drop=True)
     return diagnostic, rest
