@@ -59,7 +59,10 @@ def test_notebook_focus_on_north_korea_shows_only_its_neighbourhood(tmp_path):
         title="North Korea's ties",
     )
     texts = [o["data"]["text/plain"] for o in _outputs(nb) if "text/plain" in o.get("data", {})]
-    summary = next(t for t in texts if t.startswith("North Korea: "))
+    # The key findings come first; the focus actor's own paragraph follows them.
+    findings = next(t for t in texts if "went from" in t or "Established on" in t)
+    assert "[c" in findings  # each finding cites its claims
+    summary = next(t for t in texts if t.startswith("North Korea: ") and t != findings)
     paragraphs = summary.split("\n\n")
     assert len(paragraphs) == 1
     assert not any("North Korea's ties" in text for text in texts)  # the title is the page's
