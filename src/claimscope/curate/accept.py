@@ -66,7 +66,9 @@ def _read_reviewed(path: Path, columns: list[str]) -> list[dict[str, str]]:
         Problem(name, 1, h or "-", "not a column of claims.csv") for h in header if h not in columns
     ]
     problems += [
-        Problem(name, 1, h, "column appears more than once") for h, n in Counter(header).items() if n > 1
+        Problem(name, 1, h, "column appears more than once")
+        for h, n in Counter(header).items()
+        if n > 1
     ]
     problems += [
         Problem(name, line, "-", f"has {n} fields; the header has {len(header)}")
@@ -143,7 +145,7 @@ def _check_rows(rows: list[dict], existing: list[dict], columns: list[str], file
 def _existing_rows(path: Path) -> list[dict]:
     table = read_csv_text(path.read_bytes().decode("utf-8-sig"))
     header = [h.strip() for h in table.header or []]
-    return [dict(zip(header, cells, strict=True)) for cells in zip(*(table.columns or []))]
+    return [dict(zip(header, cells, strict=True)) for cells in zip(*(table.columns or []), strict=True)]
 
 
 def accept_claims(file: Path | str, data_dir: Path | str | None = None) -> list[str]:

@@ -119,7 +119,7 @@ def _check_cited(
     if cited == claim_id:
         if column == "responds_to":
             problems.append(
-                Problem("claims.csv", row, column, f"{cited!r} is this claim: it cannot answer itself")
+                Problem("claims.csv", row, column, f"{cited!r} is this claim: it cannot answer it")
             )
         return  # a claim restating itself is a cycle, reported as one
     then = dates[cited]
