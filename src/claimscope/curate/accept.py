@@ -145,7 +145,8 @@ def _check_rows(rows: list[dict], existing: list[dict], columns: list[str], file
 def _existing_rows(path: Path) -> list[dict]:
     table = read_csv_text(path.read_bytes().decode("utf-8-sig"))
     header = [h.strip() for h in table.header or []]
-    return [dict(zip(header, cells, strict=True)) for cells in zip(*(table.columns or []), strict=True)]
+    cells = zip(*(table.columns or []), strict=True)
+    return [dict(zip(header, row, strict=True)) for row in cells]
 
 
 def accept_claims(file: Path | str, data_dir: Path | str | None = None) -> list[str]:
@@ -172,9 +173,7 @@ def accept_claims(file: Path | str, data_dir: Path | str | None = None) -> list[
         path = table_path(data_dir, dataset.schema, "claims")
         _check_rows(rows, _existing_rows(path), columns, Path(file))
         fresh = next_ids(dataset.claims["claim_id"].tolist(), len(rows))
-        renamed = {
-            row.get("claim_id", ""): new for row, new in zip(rows, fresh, strict=True)
-        }
+        renamed = {row.get("claim_id", ""): new for row, new in zip(rows, fresh, strict=True)}
         renamed.pop("", None)
         for row, new in zip(rows, fresh, strict=True):
             row["claim_id"] = new

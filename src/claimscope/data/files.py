@@ -67,9 +67,7 @@ def check_output_file(path: Path, data_dir: Path) -> list[Problem]:
     inside = path.resolve().is_relative_to(data_dir.resolve())
     if not inside and existing == path:
         seen = os.stat(path)
-        inside = any(
-            os.path.samestat(seen, os.stat(p)) for p in data_dir.rglob("*") if p.is_file()
-        )
+        inside = any(os.path.samestat(seen, os.stat(p)) for p in data_dir.rglob("*") if p.is_file())
     if inside:
         return [
             Problem(
