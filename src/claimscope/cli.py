@@ -82,12 +82,21 @@ def _locate(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from claimscope.data.dataset import DatasetError, load_dataset
     from claimscope.data.export import export_claims
+    from claimscope.data.files import check_output_file
+    from claimscope.data.problems import Problem
 
+    problems = check_output_file(args.output, args.data_dir)
+    if problems:
+        return print_bad_input(DatasetError(problems), "refused: nothing was written")
     try:
         dataset = load_dataset(args.data_dir)
     except DatasetError as error:
         return print_bad_input(error, "invalid: {count} problem(s)")
-    count = export_claims(dataset, args.output)
+    try:
+        count = export_claims(dataset, args.output)
+    except OSError as exc:
+        error = DatasetError([Problem(str(args.output), "-", "-", f"cannot write: {exc.strerror}")])
+        return print_bad_input(error, "nothing was written")
     print(f"wrote {count} claim(s) to {args.output}")
     return EXIT_OK
 

@@ -68,9 +68,23 @@ def write_review_file(path: Path, rows: list[dict], columns: list[str], data_dir
         raise DatasetError([Problem(str(path), "-", "-", f"cannot write: {exc.strerror}")]) from exc
 
 
+def _suggested(doc_id: str, data_dir: Path) -> list[dict]:
+    """Run the suggestion rules; a text they cannot read is bad input, never a traceback."""
+    from claimscope.curate.suggest import suggest_claims
+    from claimscope.data.dataset import DatasetError, Problem
+
+    try:
+        return suggest_claims(doc_id, data_dir)
+    except (ValueError, OverflowError, RecursionError, MemoryError) as exc:
+        problem = Problem(
+            f"document {doc_id}", "-", "-", f"the suggestion rules cannot read it: {exc}"
+        )
+        raise DatasetError([problem]) from exc
+
+
 def _suggest(args: argparse.Namespace) -> int:
     from claimscope.curate.accept import accept_claims
-    from claimscope.curate.suggest import PROVISIONAL_PREFIX, format_rows, suggest_claims
+    from claimscope.curate.suggest import PROVISIONAL_PREFIX, format_rows
     from claimscope.curate.tables import table_columns
     from claimscope.data.dataset import DatasetError, read_schema
     from claimscope.data.export import guard_cell
@@ -84,7 +98,7 @@ def _suggest(args: argparse.Namespace) -> int:
         if not args.doc_id:
             print("claimscope suggest: give a DOC_ID or --accept FILE", file=sys.stderr)
             return 2
-        rows = suggest_claims(args.doc_id, args.data_dir)
+        rows = _suggested(args.doc_id, args.data_dir)
         columns = table_columns(read_schema(args.data_dir), "claims")
         if args.output:
             write_review_file(args.output, rows, columns, args.data_dir)
