@@ -17,9 +17,9 @@ import time
 from pathlib import Path
 
 import pytest
+from curate_package import NOTE, curate_package
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_curate import NOTE, package  # noqa: F401 - package is a fixture
 from test_write_safety import _package_files
 
 from claimscope.curate.accept import accept_claims
@@ -34,7 +34,13 @@ OTHER = (
 
 
 @pytest.fixture
-def template(package: Path, tmp_path: Path) -> Path:  # noqa: F811 - the fixture of test_curate
+def package(tmp_path: Path) -> Path:
+    """The curation commands' tiny package (see curate_package)."""
+    return curate_package(tmp_path)
+
+
+@pytest.fixture
+def template(package: Path, tmp_path: Path) -> Path:
     """A package with one added document, its reviewed rows, a second text and a claim to locate."""
     note = tmp_path / "note.txt"
     note.write_text(NOTE, encoding="utf-8")

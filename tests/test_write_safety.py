@@ -8,7 +8,8 @@ import os
 from pathlib import Path
 
 import pytest
-from test_curate import NOTE, _snapshot, package  # noqa: F401 - package is a fixture
+from curate_package import NOTE, curate_package
+from helpers import snapshot
 
 from claimscope.cli import main
 from claimscope.curate.accept import accept_claims
@@ -18,10 +19,16 @@ from claimscope.data import transaction
 from claimscope.data.dataset import DatasetError, load_dataset
 
 
+@pytest.fixture
+def package(tmp_path: Path) -> Path:
+    """The curation commands' tiny package (see curate_package)."""
+    return curate_package(tmp_path)
+
+
 def _package_files(data: Path) -> dict[str, bytes]:
     """The package as its hash sees it: every file whose path has no hidden part."""
     return {
-        k: v for k, v in _snapshot(data).items() if not any(p.startswith(".") for p in k.split("/"))
+        k: v for k, v in snapshot(data).items() if not any(p.startswith(".") for p in k.split("/"))
     }
 
 
@@ -49,21 +56,21 @@ def _rewrite(path: Path, change) -> None:
 @pytest.mark.parametrize("target", ["documents.csv", "sources/seed.txt", "datapackage.json"])
 def test_suggest_output_onto_any_file_of_the_package_is_refused(package, tmp_path, capsys, target):
     _reviewed(package, tmp_path)
-    before = _snapshot(package)
+    before = snapshot(package)
     code = main(["suggest", "note", "--output", str(package / target), "--data-dir", str(package)])
     assert code == 2
     assert "is in the data folder" in capsys.readouterr().err
-    assert _snapshot(package) == before
+    assert snapshot(package) == before
 
 
 def test_export_onto_a_link_to_a_table_outside_the_folder_is_refused(package, tmp_path, capsys):
     link = tmp_path / "elsewhere" / "actors-link.csv"
     link.parent.mkdir()
     os.link(package / "actors.csv", link)
-    before = _snapshot(package)
+    before = snapshot(package)
     assert main(["export", str(link), "--data-dir", str(package)]) == 2
     assert "one of its files" in capsys.readouterr().err
-    assert _snapshot(package) == before
+    assert snapshot(package) == before
 
 
 def test_suggest_output_that_is_a_folder_or_below_a_file_is_one_line(package, tmp_path, capsys):
@@ -81,10 +88,10 @@ def test_suggest_output_that_is_a_folder_or_below_a_file_is_one_line(package, tm
 def test_accepting_the_same_reviewed_file_twice_is_refused(package, tmp_path):
     reviewed = _reviewed(package, tmp_path)
     accept_claims(reviewed, package)
-    before = _snapshot(package)
+    before = snapshot(package)
     with pytest.raises(DatasetError, match="accepted before"):
         accept_claims(reviewed, package)
-    assert _snapshot(package) == before
+    assert snapshot(package) == before
 
 
 def test_a_row_repeated_inside_one_file_is_refused(package, tmp_path):
@@ -105,11 +112,11 @@ def test_a_row_repeated_inside_one_file_is_refused(package, tmp_path):
 def test_reused_and_repeated_ids_and_columns_are_refused(package, tmp_path, change, message):
     reviewed = _reviewed(package, tmp_path)
     _rewrite(reviewed, change)
-    before = _snapshot(package)
+    before = snapshot(package)
     with pytest.raises(DatasetError) as caught:
         accept_claims(reviewed, package)
     assert any(message in str(p) for p in caught.value.problems), caught.value.problems
-    assert _snapshot(package) == before
+    assert snapshot(package) == before
 
 
 def test_a_claim_that_answers_itself_is_refused(package, tmp_path):
@@ -177,12 +184,12 @@ def test_same_text_refusal_names_the_row_of_the_document(package, tmp_path):
 def test_an_overlong_doc_id_is_one_problem_not_a_traceback(package, tmp_path):
     source = tmp_path / "t.txt"
     source.write_text("Some text.\n", encoding="utf-8")
-    before = _snapshot(package)
+    before = snapshot(package)
     with pytest.raises(DatasetError, match="too long for a file name"):
         add_document(
             source, title="T", published_on="2024-11-06", doc_id="d" * 252, data_dir=package
         )
-    assert _snapshot(package) == before
+    assert snapshot(package) == before
 
 
 # --- the lock and the journal ---------------------------------------------------------------
