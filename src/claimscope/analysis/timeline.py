@@ -129,7 +129,8 @@ def _known_steps(steps: pd.DataFrame, known: set[str]) -> pd.DataFrame:
     cited = [split_list(ids) for ids in steps["claim_ids"]]
     kept = [[c for c in ids if c in known] for ids in cited]
     is_known = [bool(k) or not ids for k, ids in zip(kept, cited, strict=True)]
-    out = steps[is_known].copy()
+    # A boolean Series, not a list: an empty list would select no columns instead of no rows.
+    out = steps[pd.Series(is_known, index=steps.index, dtype=bool)].copy()
     out["claim_ids"] = [
         LIST_SEPARATOR.join(k) or pd.NA for k, keep in zip(kept, is_known, strict=True) if keep
     ]

@@ -12,7 +12,11 @@ import yaml
 from claimscope.build.kernel import import_papermill
 from claimscope.build.outputs import clashing_output
 from claimscope.build.strict_yaml import YAMLInputError, load_yaml
-from claimscope.data.parameters import ParameterError, coerce_parameters
+from claimscope.data.parameters import (
+    ParameterError,
+    coerce_parameters,
+    describe_unknown_parameter,
+)
 from claimscope.data.paths import REPORTS_CONFIG
 
 _CONFIG_KEYS = {"name", "notebook", "title", "description", "parameters", "matrix", "formats"}
@@ -165,6 +169,8 @@ def _load_config(config: Path):
         raise BuildInputError([f"{where}: not UTF-8 text (byte {exc.start})"]) from exc
     except YAMLInputError as exc:
         raise BuildInputError([f"{where}:{exc.line}: {exc}"]) from exc
+    except RecursionError as exc:
+        raise BuildInputError([f"{where}: nested too deep to read"]) from exc
     except yaml.YAMLError as exc:
         raise BuildInputError([f"{where}: not valid YAML: {' '.join(str(exc).split())}"]) from exc
 
@@ -249,11 +255,8 @@ def check_parameters(spec: ReportSpec, declared: dict[str, dict]) -> list[str]:
         )
     unknown = [name for name in spec.parameters if name not in declared]
     for name in unknown:
-        known = ", ".join(sorted(declared)) or "none"
-        problems.append(
-            f"report {spec.name!r}: unknown parameter {name!r} "
-            f"(the notebook {spec.notebook.name} declares: {known})"
-        )
+        problem = describe_unknown_parameter(name, list(declared))
+        problems.append(f"report {spec.name!r} ({spec.notebook.name}): {problem}")
     given = {n: v for n, v in spec.parameters.items() if n not in unknown}
     try:
         coerce_parameters(given, {n: declared[n]["type"] for n in given})

@@ -362,6 +362,11 @@ def describe_relations(
             focus_actor = roots[focus_actor]
         return [describe_actor(graph, focus_actor)]
     tied = [node for node in graph if graph.degree(node) > 0]
+    if not tied:
+        return [
+            "No tie between actors is known in this selection (nothing known yet, or "
+            "nothing that passes its filters)."
+        ]
     shown = tied if limit is None else tied[:limit]
     paragraphs = [describe_actor(graph, node) for node in shown]
     if len(shown) < len(tied):
