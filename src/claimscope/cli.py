@@ -39,6 +39,12 @@ typical use:
   claimscope locate                 fill in where new quotes sit in their sources
   claimscope build                  build the reports into reports/ (open reports/index.html)
   claimscope export claims.csv      all claims as a spreadsheet-safe CSV
+  claimscope add-document FILE --title T --published-on YYYY-MM-DD
+                                    add a source text to the dataset
+  claimscope suggest DOC_ID --output new.csv
+                                    suggest its claims as rows to review
+  claimscope suggest --accept new.csv
+                                    append the reviewed rows with fresh ids
 
 exit status: 0 ok, 1 a report failed to build, 2 bad input (data, configuration or usage).
 `claimscope COMMAND --help` explains a command."""
