@@ -3,7 +3,8 @@
 ``claimscope build`` converts every report with :class:`ClaimscopeExporter`, and nbconvert finds
 the same class through its ``nbconvert.exporters`` entry point, so a notebook run by hand with
 papermill converts to the same page the build writes: plotly.js embedded once, nothing fetched
-from a network, code hidden, the title as the page's only ``<h1>``, and a provenance footer.
+from a network (a Content-Security-Policy runs only our own scripts, :mod:`~claimscope.build.csp`),
+code hidden, the title as the page's only ``<h1>``, and a provenance footer.
 Run by hand, the header and footer come from the notebook itself: the parameters papermill
 recorded, the title it ran with, and the dataset its ``data_dir`` names.
 """
@@ -21,6 +22,7 @@ from nbconvert.preprocessors import TagRemovePreprocessor
 from traitlets import default
 
 from claimscope.build import html
+from claimscope.build.csp import add_content_security_policy
 from claimscope.build.kernel import INJECTED_TAG
 
 REMOVED_TAGS = {INJECTED_TAG, "parameters", html.TITLE_TAG}
@@ -159,4 +161,9 @@ class ClaimscopeExporter(HTMLExporter):
             resources["claimscope"] = describe_notebook(nb, resources)
         nb = copy.deepcopy(nb)
         nb.metadata["title"] = resources["claimscope"]["title"]
-        return super().from_notebook_node(nb, resources, **kw)
+        body, out = super().from_notebook_node(nb, resources, **kw)
+        page = resources["claimscope"]
+        secured = add_content_security_policy(
+            body, page.get("plotly_js", ""), site=bool(page.get("plotly_src"))
+        )
+        return secured, out

@@ -44,6 +44,33 @@ def _script_safe(payload: str) -> str:
     return payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def chart_script(div_id: str, spec_js: str) -> str:
+    """The script that draws one chart: the only inline script a report page's body may run.
+
+    The page's Content-Security-Policy (:mod:`claimscope.build.csp`) allows a script of the
+    body only when it is exactly this text for some chart id and JSON spec.
+    """
+    return (
+        "\n(function () {\n"
+        f'  var el = document.getElementById("{div_id}");\n'
+        f"  var spec = {spec_js};\n"
+        # The report page's chart helpers lay a chart out for a phone and grow it to its rows.
+        "  function draw() {\n"
+        "    var cs = window.claimscopeCharts;\n"
+        "    var rowsPx = cs && cs.narrow ? cs.narrow(el, spec) : 0;\n"
+        "    var drawn = window.Plotly.newPlot(el, spec.data, spec.layout, spec.config);\n"
+        "    return drawn.then(function () { return cs && cs.grow && cs.grow(el, rowsPx); });\n"
+        "  }\n"
+        "  if (window.claimscopeCharts) window.claimscopeCharts.schedule(el, draw);\n"
+        "  else if (window.Plotly) draw();\n"
+        "  else {\n"
+        '    el.textContent = "This chart needs plotly.js, which this page does not include: "\n'
+        '      + "convert the notebook with `jupyter nbconvert --to claimscope`.";\n'
+        "  }\n"
+        "})();\n"
+    )
+
+
 def figure_bundle(fig: go.Figure, name: str) -> dict[str, object]:
     """Return the display bundle for ``fig``: plotly JSON, offline-ready HTML and plain text.
 
@@ -73,25 +100,7 @@ def figure_bundle(fig: go.Figure, name: str) -> dict[str, object]:
         f'aria-describedby="{div_id}-summary">\n'
         f'<div id="{div_id}" class="{CHART_CLASS}" data-chart="{html.escape(slug)}" '
         f'data-traces="{traces}" style="width:100%;height:{int(height)}px;"></div>\n'
-        '<script type="text/javascript">\n'
-        "(function () {\n"
-        f'  var el = document.getElementById("{div_id}");\n'
-        f"  var spec = {_script_safe(payload)};\n"
-        # The report page's chart helpers lay a chart out for a phone and grow it to its rows.
-        "  function draw() {\n"
-        "    var cs = window.claimscopeCharts;\n"
-        "    var rowsPx = cs && cs.narrow ? cs.narrow(el, spec) : 0;\n"
-        "    var drawn = window.Plotly.newPlot(el, spec.data, spec.layout, spec.config);\n"
-        "    return drawn.then(function () { return cs && cs.grow && cs.grow(el, rowsPx); });\n"
-        "  }\n"
-        "  if (window.claimscopeCharts) window.claimscopeCharts.schedule(el, draw);\n"
-        "  else if (window.Plotly) draw();\n"
-        "  else {\n"
-        '    el.textContent = "This chart needs plotly.js, which this page does not include: "\n'
-        '      + "convert the notebook with `jupyter nbconvert --to claimscope`.";\n'
-        "  }\n"
-        "})();\n"
-        "</script>\n"
+        f'<script type="text/javascript">{chart_script(div_id, _script_safe(payload))}</script>\n'
         f'<figcaption><p id="{div_id}-summary" class="claimscope-summary">'
         f"{escape_text(describe_figure(spec))}</p>\n"
         f"<details><summary>The chart's data as a table</summary>\n{_data_table_html(spec)}"
