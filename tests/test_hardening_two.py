@@ -165,3 +165,34 @@ def test_a_hand_written_title_past_its_length_is_refused(tmp_path):
     config.write_text(json.dumps({"reports": [entry]}), encoding="utf-8")
     with pytest.raises(BuildInputError, match="title is 301 characters long"):
         read_config(config)
+
+
+# --- class 6: source text cannot reorder what surrounds it ------------------------------------
+
+_BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(list("ab1 ,-") + list(_BIDI_CONTROLS) + ["\u05d0"])))
+def test_source_text_with_bidi_controls_or_rtl_letters_is_isolated(text):
+    from claimscope.present.formatting import FSI, PDI, isolate
+
+    shown = isolate(text)
+    if any(c in _BIDI_CONTROLS or c == "\u05d0" for c in text):
+        assert shown == f"{FSI}{text}{PDI}"
+    else:
+        assert shown == text
+
+
+def test_a_right_to_left_override_in_a_name_stops_before_our_words():
+    import pandas as pd
+
+    from claimscope.present.display import table_bundle
+    from claimscope.present.prose import _attributed
+
+    name = "Evil\u202e outlet"
+    claim = {"claimant_name": name, "claimed_on": pd.Timestamp("2024-10-25"), "quote": "“x”"}
+    sentence = _attributed(claim, pd.NaT, "put the troops at 10,800-13,200")
+    assert "\u2068Evil\u202e outlet\u2069 put the troops at 10,800-13,200" in sentence
+    markup = table_bundle(pd.DataFrame({"Claimant": [name], "Troops": ["10,800"]}))["text/html"]
+    assert "\u2068Evil\u202e outlet\u2069</td>" in markup

@@ -21,7 +21,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from claimscope.present.describe import MAX_TABLE_ROWS, data_table, describe_figure, plain_text
-from claimscope.present.formatting import is_missing, text_of
+from claimscope.present.formatting import is_missing, isolate, text_of
 
 CHART_CLASS = "claimscope-chart"
 #: Nothing in a chart's toolbar or links can send its data to a service.
@@ -184,7 +184,12 @@ def table_bundle(frame: pd.DataFrame, caption: str | None = None) -> dict[str, s
     """Return a display bundle for a table: escaped HTML and aligned plain text."""
     shown = frame.copy()
     for column in shown.columns:
-        shown[column] = shown[column].astype(object).map(lambda v: "" if is_missing(v) else v)
+        # Each cell is one piece: source text in it cannot reorder the cells or text after it.
+        shown[column] = (
+            shown[column]
+            .astype(object)
+            .map(lambda v: "" if is_missing(v) else isolate(v) if isinstance(v, str) else v)
+        )
     markup = shown.to_html(index=False, escape=True, border=0, classes="claimscope-table")
     if caption:
         markup = markup.replace(">", f"><caption>{escape_text(caption)}</caption>", 1)

@@ -17,6 +17,7 @@ from claimscope.present.formatting import (
     format_row_interval,
     format_troops,
     is_missing,
+    isolate,
     join_names,
     text_of,
 )
@@ -69,7 +70,7 @@ def _on(day: object, previous: object) -> str:
 
 def _attributed(claim: dict, previous_day: object, says: str) -> str:
     """Open a sentence with the date and the speaker, saying whether the document quotes it."""
-    who = text_of(claim.get("claimant_display")) or claim["claimant_name"]
+    who = isolate(text_of(claim.get("claimant_display")) or claim["claimant_name"])
     opening = _on(claim["claimed_on"], previous_day)
     if is_quoted(claim.get("quote")) or is_missing(claim.get("doc_published_on")):
         return f"{opening} {who} {says}"
@@ -119,9 +120,9 @@ def summarise_figures(
         paragraphs.append(_summarise_measure(label + (f" per {period}" if period else ""), group))
     previous: object = pd.NaT
     for f in _head(figures, limit).to_dict("records"):
-        where = ", ".join(x for x in (text_of(f["activity"]), text_of(f["location"])) if x)
+        where = ", ".join(isolate(x) for x in (f["activity"], f["location"]) if text_of(x))
         hedges = split_list(text_of(f["hedges"]))
-        stated = text_of(f["stated_figure"])
+        stated = isolate(f["stated_figure"])
         label = vocab.label("measures", f["measure"])
         verb = choose_verb(hedges)  # the hedge decides the verb: suggests, reports or says
         says = {
@@ -132,7 +133,11 @@ def summarise_figures(
         detail = f"{format_row_interval(f)} troops" + (f" per {period}" if period else "")
         if where:
             detail += f"; {where}"
-        sounds = "hedged with " + join_names([f"“{h}”" for h in hedges]) if hedges else "unhedged"
+        sounds = (
+            "hedged with " + join_names([f"“{isolate(h)}”" for h in hedges])
+            if hedges
+            else "unhedged"
+        )
         paragraphs.append(
             f"{_attributed(f, previous, says)} ({detail}); {sounds}; "
             f"graded {f['grade'] or 'ungraded'}."
@@ -224,22 +229,22 @@ def _summarise_measure(label: str, group: pd.DataFrame) -> str:
     low = None if group["is_low_open"].any() else group["troops_low"].min()
     high = None if group["is_high_open"].any() else group["troops_high"].max()
     first, last = group["claimed_on"].min(), group["claimed_on"].max()
-    who = text_of(top.get("claimant_display")) or top["claimant_name"]
+    who = isolate(text_of(top.get("claimant_display")) or top["claimant_name"])
     if n == 1:
         return (
             f"One figure for troops {label}: on {format_day(first)} {who} gave "
-            f"“{text_of(top['stated_figure'])}” ({format_row_interval(top)} troops)."
+            f"“{isolate(top['stated_figure'])}” ({format_row_interval(top)} troops)."
         )
     when = (
         f"on {format_day(first)}"
         if first == last
         else f"from {format_day(first)} to {format_day(last)}"
     )
-    bottom_who = text_of(bottom.get("claimant_display")) or bottom["claimant_name"]
+    bottom_who = isolate(text_of(bottom.get("claimant_display")) or bottom["claimant_name"])
     return (
         f"{n} figures for troops {label}, given {when}, {describe_span(low, high)}. "
-        f"Highest: {who} (“{text_of(top['stated_figure'])}”); "
-        f"lowest: {bottom_who} (“{text_of(bottom['stated_figure'])}”)."
+        f"Highest: {who} (“{isolate(top['stated_figure'])}”); "
+        f"lowest: {bottom_who} (“{isolate(bottom['stated_figure'])}”)."
     )
 
 
@@ -252,7 +257,7 @@ def _summarise_units(figures: pd.DataFrame, limit: int | None = None) -> list[st
         unit = f["unit"]
         sizes = (int(f["unit_low"]), int(f["unit_high"]))
         text = (
-            f"{f['claimant_name']}’s “{text_of(f['stated_figure'])}” becomes "
+            f"{isolate(f['claimant_name'])}’s “{isolate(f['stated_figure'])}” becomes "
             f"{format_row_interval(f)} troops at "
             f"{sizes[0]:,}–{sizes[1]:,} troops per {unit.rstrip('s')}"
         )
@@ -341,7 +346,7 @@ def describe_actor(graph: nx.MultiDiGraph, actor_id: str) -> str:
 
 def _display(graph: nx.MultiDiGraph, node: str) -> str:
     data = graph.nodes[node]
-    return text_of(data.get("display_name")) or data["name"]
+    return isolate(text_of(data.get("display_name")) or data["name"])
 
 
 def describe_relations(
