@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import shutil
 from pathlib import Path
 
 import pytest
+from curate_package import NOTE, SEED, curate_package
 from helpers import read_csv, write_csv
 
 from claimscope.cli import main
@@ -19,145 +19,11 @@ from claimscope.curate.troop_figures import find_figures
 from claimscope.data.dataset import DatasetError, load_dataset, read_schema
 from claimscope.data.paths import DATA_DIR
 
-ACTORS = [
-    ("north_korea", "North Korea", "state", "PRK", "", "Pyongyang; DPRK"),
-    ("nk_troops", "North Korean troops", "military", "PRK", "north_korea", ""),
-    ("russia", "Russia", "state", "RUS", "", "Moscow; the Kremlin"),
-    ("dmitry_peskov", "Dmitry Peskov", "person", "RUS", "russia", "Peskov"),
-    ("ukraine", "Ukraine", "state", "UKR", "", "Kyiv"),
-    ("volodymyr_zelenskyy", "Volodymyr Zelenskyy", "person", "UKR", "ukraine", "Zelensky"),
-    ("united_states", "United States", "state", "USA", "", "Washington; the U.S."),
-    ("lloyd_austin", "Lloyd Austin", "person", "USA", "united_states", ""),
-]
-SEED = "Kim inspected a base on 1 October 2024. Nothing else is claimed here.\n"
-NOTE = (
-    "Briefing note: new estimates\n\n"
-    "On 5 November 2024 Dmitry Peskov denied the reports, calling them fake news.\n\n"
-    "On 6 November 2024 President Volodymyr Zelenskiy said that about 11,000 North Korean "
-    "soldiers were in Russia and that two brigades of 5,000 soldiers each had been sent.\n\n"
-    "The same day Lloyd Austin said he could not confirm the figure.\n"
-)
-
-
-def _write(path: Path, header: list[str], rows: list[tuple]) -> None:
-    import csv
-
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(rows)
-
 
 @pytest.fixture
 def package(tmp_path: Path) -> Path:
     """A one-document data package with an ``aliases`` column on actors."""
-    data = tmp_path / "data"
-    (data / "sources").mkdir(parents=True)
-    schema = read_schema(DATA_DIR)
-    # The columns of issue #12 that suggest and accept use, when the schema lacks them yet.
-    for name, column in (("actors", "aliases"), ("claims", "responds_to")):
-        resource = next(r for r in schema["resources"] if r["name"] == name)
-        fields = resource["schema"]["fields"]
-        if not any(f["name"] == column for f in fields):
-            fields.append({"name": column, "type": "string"})
-    (data / "datapackage.json").write_text(json.dumps(schema, indent=2), encoding="utf-8")
-    (data / "sources" / "seed.txt").write_text(SEED, encoding="utf-8")
-    sha = hashlib.sha256(SEED.encode()).hexdigest()
-    columns = {r["name"]: [f["name"] for f in r["schema"]["fields"]] for r in schema["resources"]}
-
-    def row(table: str, **values) -> tuple:
-        return tuple(values.get(c, "") for c in columns[table])
-
-    _write(
-        data / "documents.csv",
-        columns["documents"],
-        [
-            row(
-                "documents",
-                doc_id="seed",
-                title="Seed",
-                published_on="2024-10-02",
-                path="sources/seed.txt",
-                sha256=sha,
-            )
-        ],
-    )
-    _write(
-        data / "actors.csv",
-        columns["actors"],
-        [
-            row("actors", actor_id=a, name=n, kind=k, country=c, parent_id=p, aliases=al)
-            for a, n, k, c, p, al in ACTORS
-        ],
-    )
-    _write(
-        data / "unit_sizes.csv",
-        columns["unit_sizes"],
-        [
-            row("unit_sizes", unit="troops", troops_low=1, troops_high=1, source="definition"),
-            row(
-                "unit_sizes", unit="brigades", troops_low=3000, troops_high=5000, source="doctrine"
-            ),
-        ],
-    )
-    quote = "Kim inspected a base"
-    _write(
-        data / "claims.csv",
-        columns["claims"],
-        [
-            row(
-                "claims",
-                claim_id="c001",
-                doc_id="seed",
-                quote=quote,
-                start=0,
-                end=len(quote),
-                claimant_id="north_korea",
-                subject_id="north_korea",
-                claim_type="event",
-            )
-        ],
-    )
-    _write(
-        data / "relations.csv",
-        columns["relations"],
-        [
-            row(
-                "relations",
-                relation_id="r01",
-                source_id="north_korea",
-                target_id="russia",
-                relation="alliance",
-            )
-        ],
-    )
-    _write(
-        data / "relation_steps.csv",
-        columns["relation_steps"],
-        [
-            row(
-                "relation_steps",
-                relation_id="r01",
-                status="reported",
-                status_on="2024-10-02",
-                claim_ids="c001",
-            )
-        ],
-    )
-    # The other tables: those citing the tables written above (corrections, ratings) start
-    # empty; vocabularies, which cite none of them, are copied as the project has them.
-    written = {"documents", "actors", "unit_sizes", "claims", "relations", "relation_steps"}
-    for resource in schema["resources"]:
-        target = data / resource["path"]
-        if resource["name"] in written or target.exists():
-            continue
-        cited = {fk["reference"]["resource"] for fk in resource["schema"].get("foreignKeys", [])}
-        if cited & written:
-            _write(target, columns[resource["name"]], [])
-        else:
-            shutil.copyfile(DATA_DIR / resource["path"], target)
-    load_dataset(data)
-    return data
+    return curate_package(tmp_path)
 
 
 def _snapshot(data: Path) -> dict[str, bytes]:

@@ -278,6 +278,8 @@ def test_payloads_stay_plain_text_in_the_browser(chromium, hostile_site, name):
 
 def test_troop_report_shows_every_payload_as_text(chromium, hostile_site):
     with open_page(chromium, hostile_site / "troop-figures.html") as (page, _):
+        # The appendices are folded: open them as a reader would, one click each.
+        page.eval_on_selector_all("details", "els => els.forEach(e => { e.open = true; })")
         tables = "\n".join(
             page.eval_on_selector_all(".claimscope-table", "els => els.map(e => e.innerText)")
         )

@@ -39,6 +39,12 @@ typical use:
   claimscope locate                 fill in where new quotes sit in their sources
   claimscope build                  build the reports into reports/ (open reports/index.html)
   claimscope export claims.csv      all claims as a spreadsheet-safe CSV
+  claimscope add-document FILE --title T --published-on YYYY-MM-DD
+                                    add a source text to the dataset
+  claimscope suggest DOC_ID --output new.csv
+                                    suggest its claims as rows to review
+  claimscope suggest --accept new.csv
+                                    append the reviewed rows with fresh ids
 
 exit status: 0 ok, 1 a report failed to build, 2 bad input (data, configuration or usage).
 `claimscope COMMAND --help` explains a command."""
@@ -82,12 +88,21 @@ def _locate(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from claimscope.data.dataset import DatasetError, load_dataset
     from claimscope.data.export import export_claims
+    from claimscope.data.files import check_output_file
+    from claimscope.data.problems import Problem
 
+    problems = check_output_file(args.output, args.data_dir)
+    if problems:
+        return print_bad_input(DatasetError(problems), "refused: nothing was written")
     try:
         dataset = load_dataset(args.data_dir)
     except DatasetError as error:
         return print_bad_input(error, "invalid: {count} problem(s)")
-    count = export_claims(dataset, args.output)
+    try:
+        count = export_claims(dataset, args.output)
+    except OSError as exc:
+        error = DatasetError([Problem(str(args.output), "-", "-", f"cannot write: {exc.strerror}")])
+        return print_bad_input(error, "nothing was written")
     print(f"wrote {count} claim(s) to {args.output}")
     return EXIT_OK
 

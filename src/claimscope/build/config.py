@@ -12,7 +12,11 @@ import yaml
 from claimscope.build.kernel import import_papermill
 from claimscope.build.outputs import clashing_output
 from claimscope.build.strict_yaml import YAMLInputError, load_yaml
-from claimscope.data.parameters import ParameterError, coerce_parameters
+from claimscope.data.parameters import (
+    ParameterError,
+    coerce_parameters,
+    describe_unknown_parameter,
+)
 from claimscope.data.paths import REPORTS_CONFIG
 
 _CONFIG_KEYS = {"name", "notebook", "title", "description", "parameters", "matrix", "formats"}
@@ -23,6 +27,11 @@ _TYPES = {"str", "int", "float", "bool", "list", "dict"}
 # The notebook parameter that receives the report's title from reports.yaml when not set.
 TITLE_PARAMETER = "title"
 DATA_DIR_PARAMETER = "data_dir"
+# A report's name is a file name: with the build's longest addition (".NAME.printing.html" and
+# a temporary's random part) it stays under the 255 bytes file systems allow.
+MAX_NAME_BYTES = 200
+# A page heading and its introduction, hand-written or expanded from a sweep's template.
+MAX_TEXT_CHARS = {"title": 300, "description": 5000}
 
 
 class BuildInputError(Exception):
@@ -56,14 +65,40 @@ def check_name(name: str, label: str) -> list[str]:
 
     >>> check_name("actor-relations_2", "r"), check_name("a/b", "r")
     ([], ["r: name may hold only letters, digits, '-' and '_'"])
+    >>> check_name("x" * 201, "r")  # doctest: +ELLIPSIS
+    ['r: name is 201 bytes long; at most 200 ...']
     """
     problems = []
-    if name and not name.replace("-", "").replace("_", "").isalnum():
+    if not name:
+        return [f"{label}: the name is empty (a report's files would be hidden '.html' files)"]
+    if len(name.encode()) > MAX_NAME_BYTES:
+        problems.append(
+            f"{label}: name is {len(name.encode())} bytes long; at most {MAX_NAME_BYTES} "
+            "(file names hold 255 bytes, and the build adds suffixes)"
+        )
+    if not name.replace("-", "").replace("_", "").isalnum() or not name.isascii():
         problems.append(f"{label}: name may hold only letters, digits, '-' and '_'")
     if name and clashing_output(name):
         problems.append(
             f"{label}: name clashes with the build's own {clashing_output(name)}; "
             "choose another name"
+        )
+    return problems
+
+
+def check_text(value: str, what: str, label: str) -> list[str]:
+    """A title or description shown on pages: not empty (a title), within its length.
+
+    >>> check_text("T" * 301, "title", "r")
+    ['r: the title is 301 characters long; at most 300']
+    """
+    problems = []
+    if what == "title" and not value.strip():
+        problems.append(f"{label}: the title is empty")
+    if len(value) > MAX_TEXT_CHARS[what]:
+        problems.append(
+            f"{label}: the {what} is {len(value):,} characters long; at most "
+            f"{MAX_TEXT_CHARS[what]:,}"
         )
     return problems
 
@@ -118,6 +153,10 @@ def read_config(config: Path | str = REPORTS_CONFIG) -> list[ReportSpec]:
             if not entry.get(key):
                 problems.append(f"{label}: `{key}` is required")
         if "matrix" not in entry:
+            for what in ("title", "description"):
+                if entry.get(what):
+                    problems += check_text(str(entry[what]), what, label)
+        if "matrix" not in entry:
             problems += check_name(name, label)
         if name.casefold() in seen:
             problems.append(f"{label}: name used twice (names compare without case)")
@@ -165,6 +204,8 @@ def _load_config(config: Path):
         raise BuildInputError([f"{where}: not UTF-8 text (byte {exc.start})"]) from exc
     except YAMLInputError as exc:
         raise BuildInputError([f"{where}:{exc.line}: {exc}"]) from exc
+    except RecursionError as exc:
+        raise BuildInputError([f"{where}: nested too deep to read"]) from exc
     except yaml.YAMLError as exc:
         raise BuildInputError([f"{where}: not valid YAML: {' '.join(str(exc).split())}"]) from exc
 
@@ -249,11 +290,8 @@ def check_parameters(spec: ReportSpec, declared: dict[str, dict]) -> list[str]:
         )
     unknown = [name for name in spec.parameters if name not in declared]
     for name in unknown:
-        known = ", ".join(sorted(declared)) or "none"
-        problems.append(
-            f"report {spec.name!r}: unknown parameter {name!r} "
-            f"(the notebook {spec.notebook.name} declares: {known})"
-        )
+        problem = describe_unknown_parameter(name, list(declared))
+        problems.append(f"report {spec.name!r} ({spec.notebook.name}): {problem}")
     given = {n: v for n, v in spec.parameters.items() if n not in unknown}
     try:
         coerce_parameters(given, {n: declared[n]["type"] for n in given})

@@ -3,7 +3,8 @@
 ``claimscope build`` converts every report with :class:`ClaimscopeExporter`, and nbconvert finds
 the same class through its ``nbconvert.exporters`` entry point, so a notebook run by hand with
 papermill converts to the same page the build writes: plotly.js embedded once, nothing fetched
-from a network, code hidden, the title as the page's only ``<h1>``, and a provenance footer.
+from a network (a Content-Security-Policy runs only our own scripts, :mod:`~claimscope.build.csp`),
+code hidden, the title as the page's only ``<h1>``, and a provenance footer.
 Run by hand, the header and footer come from the notebook itself: the parameters papermill
 recorded, the title it ran with, and the dataset its ``data_dir`` names.
 """
@@ -21,6 +22,7 @@ from nbconvert.preprocessors import TagRemovePreprocessor
 from traitlets import default
 
 from claimscope.build import html
+from claimscope.build.csp import add_content_security_policy
 from claimscope.build.kernel import INJECTED_TAG
 
 REMOVED_TAGS = {INJECTED_TAG, "parameters", html.TITLE_TAG}
@@ -54,13 +56,27 @@ def page_resources(
     }
 
 
+def _mapping(value: object) -> dict:
+    """``value`` when it is a mapping, else empty: metadata of another shape counts as absent.
+
+    >>> _mapping({"a": 1}), _mapping(["a"]), _mapping(None)
+    ({'a': 1}, {}, {})
+    """
+    return dict(value) if isinstance(value, dict) else {}
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
 def _title_of(nb, parameters: dict, fallback: str) -> str:
-    if isinstance(parameters.get(TITLE_PARAMETER), str) and parameters[TITLE_PARAMETER]:
+    if _text(parameters.get(TITLE_PARAMETER)):
         return parameters[TITLE_PARAMETER]
     for cell in nb.cells:
-        if html.TITLE_TAG in cell.metadata.get("tags", []):
-            return cell.source.strip().lstrip("#").strip()
-    return nb.metadata.get("title") or fallback
+        tags = _mapping(cell.get("metadata")).get("tags")
+        if isinstance(tags, list) and html.TITLE_TAG in tags:
+            return _text(cell.get("source")).strip().lstrip("#").strip()
+    return _text(nb.metadata.get("title")) or fallback
 
 
 def _dataset_provenance(data_dir: Path, as_of: object) -> tuple[str, dict[str, int], str]:
@@ -79,18 +95,22 @@ def describe_notebook(nb, resources: dict | None = None) -> dict[str, Any]:
 
     The parameters are those papermill was given; the dataset is the one its ``data_dir``
     parameter names, read from the notebook's folder (the project's ``data/`` by default).
+    Metadata of another shape than papermill's (a list, a number) is read as absent.
     """
     from claimscope.data.paths import DATA_DIR
 
-    run = nb.metadata.get("papermill", {})
-    parameters = dict(run.get("parameters") or {})
-    name = ((resources or {}).get("metadata") or {}).get("name") or "report"
+    run = _mapping(nb.metadata.get("papermill"))
+    parameters = {str(k): v for k, v in _mapping(run.get("parameters")).items()}
+    name = _text(_mapping(_mapping(resources).get("metadata")).get("name")) or "report"
     title = _title_of(nb, parameters, name)
     parameters.pop(TITLE_PARAMETER, None)  # shown as the page heading
     data_dir = DATA_DIR
-    if parameters.get(DATA_DIR_PARAMETER):
-        base = Path(run.get("input_path") or ".").parent
-        data_dir = (base / str(parameters[DATA_DIR_PARAMETER])).resolve()
+    if _text(parameters.get(DATA_DIR_PARAMETER)):
+        base = Path(_text(run.get("input_path")) or ".").parent
+        try:
+            data_dir = (base / parameters[DATA_DIR_PARAMETER]).resolve()
+        except (OSError, ValueError):  # a NUL byte, a link loop: the footer says so
+            data_dir = base / "\ufffd"
     version, counts, as_of = _dataset_provenance(data_dir, parameters.get("as_of"))
     provenance = html.describe_provenance(version, counts, html.git_commit(), parameters)
     return page_resources(title, "", parameters, provenance, as_of)
@@ -141,4 +161,9 @@ class ClaimscopeExporter(HTMLExporter):
             resources["claimscope"] = describe_notebook(nb, resources)
         nb = copy.deepcopy(nb)
         nb.metadata["title"] = resources["claimscope"]["title"]
-        return super().from_notebook_node(nb, resources, **kw)
+        body, out = super().from_notebook_node(nb, resources, **kw)
+        page = resources["claimscope"]
+        secured = add_content_security_policy(
+            body, page.get("plotly_js", ""), site=bool(page.get("plotly_src"))
+        )
+        return secured, out

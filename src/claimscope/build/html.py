@@ -74,7 +74,8 @@ def describe_as_of(dataset: Dataset, as_of: object) -> str:
     """The date a report shows its data as of, for the header: ``22 October 2024``.
 
     An empty ``as_of`` is the latest date in the data; a malformed one is empty here (the
-    notebook itself refuses it, naming the parameter).
+    notebook itself refuses it, naming the parameter). A date before the first document says
+    that nothing was known yet.
     """
     from claimscope.analysis.timeline import latest_date, parse_as_of
     from claimscope.present.formatting import format_day
@@ -83,7 +84,16 @@ def describe_as_of(dataset: Dataset, as_of: object) -> str:
         date = parse_as_of(as_of) or latest_date(dataset)
     except ValueError:
         return ""
-    return format_day(date) if date else ""
+    if not date:
+        return ""
+    published = dataset.documents["published_on"].dropna()
+    first = published.min().date() if len(published) else None
+    if first is not None and date < first:
+        # Everything the data holds comes from a document: before the first, nothing was known.
+        return (
+            f"{format_day(date)}: nothing known yet (the first document is of {format_day(first)})"
+        )
+    return format_day(date)
 
 
 _STYLE = re.compile(r"(<style\b[^>]*>)(.*?)(</style>)", re.S | re.I)

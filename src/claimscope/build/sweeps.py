@@ -37,7 +37,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
-from claimscope.build.config import BuildInputError, ReportSpec, check_name
+from claimscope.build.config import BuildInputError, ReportSpec, check_name, check_text
 
 # Per table: the column whose value is passed, and the column that labels it.
 _TABLES = {"actors": ("actor_id", "name"), "documents": ("doc_id", "title")}
@@ -87,15 +87,18 @@ def expand_sweeps(specs: list[ReportSpec], data_dir: Path) -> list[ReportSpec]:
         expanded, found = _expand_one(spec, data_dir, tables)
         problems += found
         out += expanded
-    seen: dict[str, str] = {}
+    seen: dict[str, tuple[str, str]] = {}
     for spec in out:
         origin = f"sweep {spec.sweep!r}" if spec.sweep else "a hand-written report"
-        if spec.name in seen:
+        # Names compare without case: on a case-insensitive disk two would share one file.
+        if spec.name.casefold() in seen:
+            first, by = seen[spec.name.casefold()]
+            same = "" if first == spec.name else f" (as {first!r}; names compare without case)"
             problems.append(
-                f"report name {spec.name!r} is used twice after expanding sweeps "
-                f"(by {seen[spec.name]} and {origin})"
+                f"report name {spec.name!r} is used twice after expanding sweeps{same} "
+                f"(by {by} and {origin})"
             )
-        seen.setdefault(spec.name, origin)
+        seen.setdefault(spec.name.casefold(), (spec.name, origin))
     if problems:
         raise BuildInputError(problems)
     return out
@@ -126,13 +129,17 @@ def _expand_one(
     for combination in itertools.product(*columns.values()):
         fields = dict(zip(columns, combination, strict=True))
         name = spec.name.format(**fields)
-        problems += [f"{label}: {p}" for p in check_name(name, f"expanded name {name!r}")]
+        title, description = spec.title.format(**fields), spec.description.format(**fields)
+        where = f"expanded name {name!r}"
+        problems += [f"{label}: {p}" for p in check_name(name, where)]
+        problems += [f"{label}: {p}" for p in check_text(title, "title", where)]
+        problems += [f"{label}: {p}" for p in check_text(description, "description", where)]
         expanded.append(
             replace(
                 spec,
                 name=name,
-                title=spec.title.format(**fields),
-                description=spec.description.format(**fields),
+                title=title,
+                description=description,
                 parameters={**spec.parameters, **{k: v.value for k, v in fields.items()}},
                 matrix=None,
                 sweep=spec.name,
@@ -153,6 +160,13 @@ def _check_templates(spec: ReportSpec, keys: list[str]) -> list[str]:
         except ValueError as exc:
             problems.append(f"sweep {spec.name!r}: `{what}` is not a valid template: {exc}")
             continue
+        for _, field, spec_text, conversion in _safe_parse(template):
+            if field is not None and (spec_text or conversion):
+                # "{x:>99999999}" would build a huge text (or exhaust memory) before any check.
+                problems.append(
+                    f"sweep {spec.name!r}: `{what}` gives {{{field}}} a format spec or "
+                    f"conversion; fields take none: write {{{field}}}"
+                )
         for field in fields:
             key, _, attribute = field.partition(".")
             if key not in keys or attribute not in _FIELD_ATTRIBUTES:

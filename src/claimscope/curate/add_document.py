@@ -9,9 +9,13 @@ from pathlib import Path
 
 from claimscope.curate.tables import appended_bytes, field_spec, table_path, write_validated
 from claimscope.data.dataset import DatasetError, Problem, load_dataset, read_schema
+from claimscope.data.frames import LINE_COLUMN
 from claimscope.data.paths import DATA_DIR
+from claimscope.data.transaction import dataset_lock
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# The longest file name most file systems allow, in bytes (ext4, APFS, NTFS in UTF-16 units).
+_NAME_MAX_BYTES = 255
 
 
 def slugify(name: str) -> str:
@@ -77,11 +81,32 @@ def add_document(
     """
     data_dir = Path(data_dir or DATA_DIR)
     file = Path(file)
+    with dataset_lock(data_dir):
+        return _add_locked(file, title, published_on, doc_id, publisher, url, data_dir)
+
+
+def _read_source(file: Path) -> bytes:
+    try:
+        if file.is_file():
+            return file.read_bytes()
+        message = "is a folder, not a text file" if file.is_dir() else "file not found"
+    except OSError as exc:
+        message = f"cannot read: {exc.strerror}"
+    raise DatasetError([Problem(str(file), "-", "-", message)])
+
+
+def _add_locked(
+    file: Path,
+    title: str,
+    published_on: str,
+    doc_id: str | None,
+    publisher: str,
+    url: str,
+    data_dir: Path,
+) -> str:
     package = read_schema(data_dir)
     dataset = load_dataset(data_dir)
-    if not file.is_file():
-        raise DatasetError([Problem(str(file), "-", "-", "file not found")])
-    raw = file.read_bytes()
+    raw = _read_source(file)
     doc_id = doc_id if doc_id is not None else slugify(file.name)
     problems = _decode_source(raw, str(file)) + _check_date(published_on)
     if not title.strip():
@@ -94,19 +119,29 @@ def add_document(
             )
         )
     documents = dataset.documents
+    documents_file = table_path(data_dir, package, "documents").relative_to(data_dir).as_posix()
     digest = hashlib.sha256(raw).hexdigest()
-    if doc_id in set(documents["doc_id"]):
-        problems.append(Problem("documents.csv", "-", "doc_id", f"{doc_id!r} is already there"))
-    for row, other, sha in zip(
-        documents.index, documents["doc_id"], documents["sha256"], strict=True
+    for line, other, sha in zip(
+        documents[LINE_COLUMN], documents["doc_id"], documents["sha256"], strict=True
     ):
+        if other == doc_id:
+            problems.append(Problem(documents_file, line, "doc_id", f"{doc_id!r} is already there"))
         if sha == digest:
             problems.append(
-                Problem("documents.csv", row, "sha256", f"the same text is already {other!r}")
+                Problem(documents_file, line, "sha256", f"the same text is already {other!r}")
             )
     relative = f"sources/{doc_id}.txt"
-    target = data_dir / relative
-    if target.exists():
+    if len(f"{doc_id}.txt".encode()) > _NAME_MAX_BYTES:
+        problems.append(
+            Problem(
+                "--doc-id",
+                "-",
+                "doc_id",
+                f"{len(doc_id)} characters is too long for a file name; "
+                f"pass a --doc-id of at most {_NAME_MAX_BYTES - 4} bytes",
+            )
+        )
+    elif (data_dir / relative).exists():
         problems.append(Problem(relative, "-", "-", "a file is already there; not overwritten"))
     if problems:
         raise DatasetError(problems)
@@ -119,12 +154,8 @@ def add_document(
         "path": relative,
         "sha256": digest,
     }
-    documents_path = table_path(data_dir, package, "documents")
+    documents_path = data_dir / documents_file
     write_validated(
-        data_dir,
-        {
-            relative: raw,
-            documents_path.relative_to(data_dir).as_posix(): appended_bytes(documents_path, [row]),
-        },
+        data_dir, {relative: raw, documents_file: appended_bytes(documents_path, [row])}
     )
     return doc_id

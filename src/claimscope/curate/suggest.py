@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import difflib
 import io
 import re
 from collections import Counter
@@ -47,7 +48,10 @@ def suggest_claims(doc_id: str, data_dir: Path | str | None = None) -> list[dict
     """
     dataset = load_dataset(data_dir)
     if doc_id not in dataset.texts:
-        raise DatasetError([Problem("documents.csv", "-", "doc_id", f"no document {doc_id!r}")])
+        close = difflib.get_close_matches(doc_id, list(dataset.texts), n=3)
+        hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
+        message = f"no document {doc_id!r} in the data folder {dataset.data_dir}{hint}"
+        raise DatasetError([Problem("documents.csv", "-", "doc_id", message)])
     vocabulary = load_vocabulary(DATA_DIR if data_dir is None else data_dir)
     try:
         check_length(dataset.texts[doc_id])

@@ -8,8 +8,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from claimscope.data.dataset import resource_schema
-from claimscope.data.files import write_atomic
+from claimscope.data.dataset import DatasetError, Problem, resource_schema
+from claimscope.data.transaction import commit
 
 
 def table_path(data_dir: Path, package: dict, name: str) -> Path:
@@ -59,7 +59,8 @@ def write_validated(data_dir: Path, changes: dict[str, bytes]) -> None:
     """Write ``changes`` (path relative to ``data_dir`` → bytes) only if the result validates.
 
     The changed package is first assembled and loaded in a temporary copy, so a failure leaves
-    every file of ``data_dir`` byte-identical; then each file is written atomically.
+    every file of ``data_dir`` byte-identical; then the files are written together
+    (:func:`claimscope.data.transaction.commit`). The caller holds the package's lock.
 
     Raises:
         DatasetError: the problems the changed package would have.
@@ -69,10 +70,13 @@ def write_validated(data_dir: Path, changes: dict[str, bytes]) -> None:
     data_dir = Path(data_dir)
     with tempfile.TemporaryDirectory(prefix="claimscope-") as tmp:
         trial = Path(tmp) / "data"
-        shutil.copytree(data_dir, trial)
+        shutil.copytree(data_dir, trial, ignore=shutil.ignore_patterns(".claimscope*"))
         for relative, data in changes.items():
-            (trial / relative).parent.mkdir(parents=True, exist_ok=True)
-            (trial / relative).write_bytes(data)
+            try:
+                (trial / relative).parent.mkdir(parents=True, exist_ok=True)
+                (trial / relative).write_bytes(data)
+            except OSError as exc:  # a full disk, a name too long for the file system
+                problem = Problem(relative, "-", "-", f"cannot write: {exc.strerror or exc}")
+                raise DatasetError([problem]) from exc
         load_dataset(trial)
-    for relative, data in changes.items():
-        write_atomic(data_dir / relative, data)
+    commit(data_dir, changes)

@@ -32,6 +32,7 @@ from claimscope.data.quotes import check_quotes, load_texts
 from claimscope.data.rating_checks import check_ratings_on_restatements
 from claimscope.data.schema import TABLES, read_schema, resource_names, resource_schema
 from claimscope.data.table_files import load_table
+from claimscope.data.transaction import dataset_lock, settle
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -102,6 +103,7 @@ def load_dataset(data_dir: Path | str | None = None) -> Dataset:
         DatasetError: listing every problem found, each as ``file:row:column: message``.
     """
     data_dir = Path(data_dir or DATA_DIR)
+    settle(data_dir)  # a write killed after its commit point is finished first
     package = read_schema(data_dir)
     names = resource_names(package)
     problems: list[Problem] = []
@@ -198,4 +200,6 @@ def locate_offsets(data_dir: Path | str | None = None) -> list[str]:
     Returns:
         The ids of the claims whose offsets were filled in.
     """
-    return write_located_offsets(load_dataset(data_dir))
+    data_dir = Path(data_dir or DATA_DIR)
+    with dataset_lock(data_dir):
+        return write_located_offsets(load_dataset(data_dir))

@@ -117,6 +117,10 @@ def _check_cited(
             )
         return
     if cited == claim_id:
+        if column == "responds_to":
+            problems.append(
+                Problem("claims.csv", row, column, f"{cited!r} is this claim: it cannot answer it")
+            )
         return  # a claim restating itself is a cycle, reported as one
     then = dates[cited]
     if given(then) and given(on) and then > on:

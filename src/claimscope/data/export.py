@@ -77,6 +77,29 @@ def neutralise_cell(value: object) -> object:
     return value
 
 
+def guard_cell(value: str) -> str:
+    """Neutralise ``value`` so that :func:`restore_cell` gives it back exactly.
+
+    Like :func:`neutralise_cell`, and a cell that already starts with ``'`` gets one more, so a
+    file meant to be edited and read back (``claimscope suggest``'s review CSV) loses nothing.
+
+    >>> guard_cell("=1+1"), guard_cell("'=1+1"), guard_cell("North Korea")
+    ("'=1+1", "''=1+1", 'North Korea')
+    >>> all(restore_cell(guard_cell(v)) == v for v in ("=1", "'=1", "''", "'a", "a", ""))
+    True
+    """
+    if value.startswith("'") or neutralise_cell(value) != value:
+        return "'" + value
+    return value
+
+
+def restore_cell(value: str) -> str:
+    """Undo :func:`guard_cell`; a cell it did not guard is returned unchanged."""
+    if value.startswith("'") and guard_cell(value[1:]) == value:
+        return value[1:]
+    return value
+
+
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Return a copy of ``frame`` with every text cell neutralised; numeric columns untouched."""
     out = frame.copy()

@@ -51,6 +51,36 @@ def require_folder(data_dir: Path) -> None:
     raise DatasetError([Problem(str(data_dir), "-", "-", message)])
 
 
+def check_output_file(path: Path, data_dir: Path) -> list[Problem]:
+    """Say why ``path`` cannot take a file a command writes beside the data (empty: it can).
+
+    It must not be a folder or below a file, and it must not be in the data folder or be one
+    of its files under another name (a link): a command's output never replaces the dataset.
+    """
+    path, where = Path(path), str(path)
+    existing = next((p for p in (path, *path.parents) if p.exists()), None)
+    if existing == path and path.is_dir():
+        return [Problem(where, "-", "-", "is a folder; give a file name")]
+    if existing is not None and existing != path and not existing.is_dir():
+        return [Problem(where, "-", "-", f"cannot be created: {existing} is a file")]
+    data_dir = Path(data_dir)
+    inside = path.resolve().is_relative_to(data_dir.resolve())
+    if not inside and existing == path:
+        seen = os.stat(path)
+        inside = any(os.path.samestat(seen, os.stat(p)) for p in data_dir.rglob("*") if p.is_file())
+    if inside:
+        return [
+            Problem(
+                where,
+                "-",
+                "-",
+                f"is in the data folder {data_dir} (or is one of its files); write it outside, "
+                "the dataset's own files are never replaced by an output",
+            )
+        ]
+    return []
+
+
 def dataset_version(data_dir: Path) -> str:
     """Short content hash of a data package: its schema, tables and source texts.
 

@@ -6,10 +6,10 @@ import csv
 import io
 from typing import TYPE_CHECKING
 
-from claimscope.data.files import write_atomic
 from claimscope.data.problems import DatasetError
 from claimscope.data.schema import resource_schema
 from claimscope.data.table_files import read_rows
+from claimscope.data.transaction import commit
 
 if TYPE_CHECKING:
     from claimscope.data.dataset import Dataset
@@ -38,5 +38,5 @@ def write_located_offsets(dataset: Dataset) -> list[str]:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(table.header)
     writer.writerows(zip(*(columns[name] for name in table.header), strict=True))
-    write_atomic(dataset.data_dir / file, buffer.getvalue().encode("utf-8"))
+    commit(dataset.data_dir, {file: buffer.getvalue().encode("utf-8")})
     return dataset.located

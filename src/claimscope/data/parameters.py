@@ -16,10 +16,11 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from claimscope.data.parameter_names import describe_unknown_parameter, injected_names
 from claimscope.data.paths import DATAPACKAGE_NAME, PROJECT_ROOT
 
 if TYPE_CHECKING:
@@ -32,6 +33,8 @@ DATA_DIR_PARAMETER = "data_dir"
 _DATE_NAME = re.compile(r"^(as_of|.+_on)$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TRUE, _FALSE = {"true", "yes", "1", "on"}, {"false", "no", "0", "off", ""}
+#: How deep a list or mapping parameter may nest (ids are flat; unit sizes are one level down).
+MAX_NESTING = 8
 
 
 @dataclass(frozen=True)
@@ -175,6 +178,10 @@ def _coerce_str(value: Any) -> str:
 
 
 def _coerce_date(value: Any) -> str:
+    if isinstance(value, datetime):  # YAML reads 2024-10-25 10:00 as a time: a day has none
+        if value.time() != time() or value.tzinfo is not None:
+            raise TypeError
+        return value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
     text = _coerce_str(value).strip()
@@ -202,6 +209,44 @@ _EXPECTED = {
 }
 
 
+def _too_deep(value: Any) -> bool:
+    """Whether ``value`` (or the JSON text it holds) nests deeper than :data:`MAX_NESTING`.
+
+    Walked without recursion, so a value nested a million deep is answered, not a crash.
+
+    >>> _too_deep([[1]]), _too_deep("[" * 50 + "]" * 50), _too_deep("[1, [2]]")
+    (False, True, False)
+    """
+    if isinstance(value, str):
+        depth = deepest = 0
+        for char in value:  # brackets inside JSON strings count too: only ever too strict
+            if char in "[{":
+                depth += 1
+                deepest = max(deepest, depth)
+            elif char in "]}":
+                depth -= 1
+        return deepest > MAX_NESTING
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_NESTING:
+            return True
+        if isinstance(item, dict):
+            stack += [(v, depth + 1) for v in item.values()]
+        elif isinstance(item, list | tuple):
+            stack += [(v, depth + 1) for v in item]
+    return False
+
+
+def _shown_value(value: Any, limit: int = 80) -> str:
+    """A value as a message quotes it: its repr, cut short (a huge or deep value stays short)."""
+    try:
+        text = repr(value)
+    except RecursionError:
+        text = f"a {type(value).__name__} nested too deep to show"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def coerce_parameters(values: Mapping[str, Any], declared: Mapping[str, str]) -> dict[str, Any]:
     """Coerce each value to the type its notebook declares; names not declared pass unchanged.
 
@@ -222,11 +267,20 @@ def coerce_parameters(values: Mapping[str, Any], declared: Mapping[str, str]) ->
     out, problems = {}, []
     for name, value in values.items():
         kind = "date" if _DATE_NAME.match(name) else declared.get(name, "")
+        if _too_deep(value):
+            problems.append(
+                f"parameter {name!r}: lists or mappings nested more than {MAX_NESTING} deep; "
+                f"expected {_EXPECTED.get(kind, 'a flat value')}"
+            )
+            continue
         coerce = _coerce_date if kind == "date" else _COERCERS.get(kind)
         try:
             out[name] = coerce(value) if coerce else value
-        except (TypeError, ValueError):
-            problems.append(f"parameter {name!r}: got {value!r}; expected {_EXPECTED[kind]}")
+        except (TypeError, ValueError, RecursionError):
+            # A list nested too deep to read is as wrong as one that is not a list.
+            problems.append(
+                f"parameter {name!r}: got {_shown_value(value)}; expected {_EXPECTED[kind]}"
+            )
             continue
         bounds = BOUNDS.get(name)
         if kind in ("int", "float") and bounds and not bounds.admits(out[name]):
@@ -405,7 +459,8 @@ def check_notebook_parameters(namespace: dict[str, Any]) -> Dataset:
 
     The declared types are the annotations of the ``parameters`` cell (``depth: int = 1``),
     which IPython keeps in the namespace's ``__annotations__``; papermill's injected cell only
-    rebinds the values.
+    rebinds the values. A name the injected cell sets that the notebook does not declare
+    (``-p claimant nis`` for ``claimant_ids``) is an error, with the closest declared names.
 
     Returns:
         The dataset the ids were checked against (from the ``data_dir`` parameter), so the
@@ -417,6 +472,9 @@ def check_notebook_parameters(namespace: dict[str, Any]) -> Dataset:
     from claimscope.data.dataset import load_dataset
 
     declared = {n: _type_name(a) for n, a in namespace.get("__annotations__", {}).items()}
+    unknown = [n for n in injected_names(namespace.get("In")) if n not in declared]
+    if unknown:
+        raise ParameterError([describe_unknown_parameter(n, list(declared)) for n in unknown])
     values = {name: namespace[name] for name in declared if name in namespace}
     coerced = coerce_parameters(values, declared)
     dataset = load_dataset(resolve_data_dir(coerced.get(DATA_DIR_PARAMETER)))

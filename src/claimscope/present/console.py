@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from claimscope.data.paths import DATA_DIR
+from claimscope.data.paths import DATA_DIR, shown_path
 
 EXIT_OK, EXIT_REPORT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -39,7 +39,7 @@ def add_path_option(
 ) -> None:
     """Add an option naming a file or folder; ``help`` names ``default`` where there is one."""
     if default is not None:
-        help = f"{help} (default: {default})"
+        help = f"{help} (default: {shown_path(default)})"
     sub.add_argument(flag, type=Path, default=default, metavar=metavar, help=help)
 
 

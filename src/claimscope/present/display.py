@@ -21,7 +21,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from claimscope.present.describe import MAX_TABLE_ROWS, data_table, describe_figure, plain_text
-from claimscope.present.formatting import is_missing, text_of
+from claimscope.present.formatting import is_missing, isolate, text_of
 from claimscope.present.statements import claim_ids_of
 
 CHART_CLASS = "claimscope-chart"
@@ -43,6 +43,33 @@ _SLUG = re.compile(r"[^a-z0-9]+")
 def _script_safe(payload: str) -> str:
     """Make JSON safe to place inside a <script> element (no early ``</script>``)."""
     return payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def chart_script(div_id: str, spec_js: str) -> str:
+    """The script that draws one chart: the only inline script a report page's body may run.
+
+    The page's Content-Security-Policy (:mod:`claimscope.build.csp`) allows a script of the
+    body only when it is exactly this text for some chart id and JSON spec.
+    """
+    return (
+        "\n(function () {\n"
+        f'  var el = document.getElementById("{div_id}");\n'
+        f"  var spec = {spec_js};\n"
+        # The report page's chart helpers lay a chart out for a phone and grow it to its rows.
+        "  function draw() {\n"
+        "    var cs = window.claimscopeCharts;\n"
+        "    var rowsPx = cs && cs.narrow ? cs.narrow(el, spec) : 0;\n"
+        "    var drawn = window.Plotly.newPlot(el, spec.data, spec.layout, spec.config);\n"
+        "    return drawn.then(function () { return cs && cs.grow && cs.grow(el, rowsPx); });\n"
+        "  }\n"
+        "  if (window.claimscopeCharts) window.claimscopeCharts.schedule(el, draw);\n"
+        "  else if (window.Plotly) draw();\n"
+        "  else {\n"
+        '    el.textContent = "This chart needs plotly.js, which this page does not include: "\n'
+        '      + "convert the notebook with `jupyter nbconvert --to claimscope`.";\n'
+        "  }\n"
+        "})();\n"
+    )
 
 
 def figure_bundle(fig: go.Figure, name: str) -> dict[str, object]:
@@ -74,25 +101,7 @@ def figure_bundle(fig: go.Figure, name: str) -> dict[str, object]:
         f'aria-describedby="{div_id}-summary">\n'
         f'<div id="{div_id}" class="{CHART_CLASS}" data-chart="{html.escape(slug)}" '
         f'data-traces="{traces}" style="width:100%;height:{int(height)}px;"></div>\n'
-        '<script type="text/javascript">\n'
-        "(function () {\n"
-        f'  var el = document.getElementById("{div_id}");\n'
-        f"  var spec = {_script_safe(payload)};\n"
-        # The report page's chart helpers lay a chart out for a phone and grow it to its rows.
-        "  function draw() {\n"
-        "    var cs = window.claimscopeCharts;\n"
-        "    var rowsPx = cs && cs.narrow ? cs.narrow(el, spec) : 0;\n"
-        "    var drawn = window.Plotly.newPlot(el, spec.data, spec.layout, spec.config);\n"
-        "    return drawn.then(function () { return cs && cs.grow && cs.grow(el, rowsPx); });\n"
-        "  }\n"
-        "  if (window.claimscopeCharts) window.claimscopeCharts.schedule(el, draw);\n"
-        "  else if (window.Plotly) draw();\n"
-        "  else {\n"
-        '    el.textContent = "This chart needs plotly.js, which this page does not include: "\n'
-        '      + "convert the notebook with `jupyter nbconvert --to claimscope`.";\n'
-        "  }\n"
-        "})();\n"
-        "</script>\n"
+        f'<script type="text/javascript">{chart_script(div_id, _script_safe(payload))}</script>\n'
         f'<figcaption><p id="{div_id}-summary" class="claimscope-summary">'
         f"{escape_text(describe_figure(spec))}</p>\n"
         f"<details><summary>The chart's data as a table</summary>\n{_data_table_html(spec)}"
@@ -204,7 +213,12 @@ def table_bundle(
     """
     shown = frame.copy()
     for column in shown.columns:
-        shown[column] = shown[column].astype(object).map(lambda v: "" if is_missing(v) else v)
+        # Each cell is one piece: source text in it cannot reorder the cells or text after it.
+        shown[column] = (
+            shown[column]
+            .astype(object)
+            .map(lambda v: "" if is_missing(v) else isolate(v) if isinstance(v, str) else v)
+        )
     markup = shown.to_html(index=False, escape=True, border=0, classes="claimscope-table")
     if caption:
         markup = markup.replace(">", f"><caption>{escape_text(caption)}</caption>", 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -12,7 +13,31 @@ if TYPE_CHECKING:
     from claimscope.data.vocab import Vocabularies
 
 # Re-exported so that presentation code needs one import to format and to test for missing.
-__all__ = ["is_missing", "text_of"]
+__all__ = ["is_missing", "isolate", "text_of"]
+
+# First-strong isolate and pop directional isolate (Unicode bidi algorithm, UAX #9).
+FSI, PDI = "\u2068", "\u2069"
+# Bidi controls (marks, embeddings, overrides, isolates), and the right-to-left scripts' blocks.
+_BIDI = re.compile(
+    "[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+    "\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\U00010800-\U00010fff\U0001e800-\U0001efff]"
+)
+
+
+def isolate(value: object) -> str:
+    """Return source text so that it cannot reorder the text around it (our numbers, names).
+
+    Text holding a bidi control or a right-to-left letter is wrapped in Unicode isolates
+    (FSI … PDI): a right-to-left override inside then ends at the PDI instead of reversing the
+    rest of the paragraph. Plain left-to-right text is returned as it is.
+
+    >>> isolate("North Korea")
+    'North Korea'
+    >>> isolate("a\u202eb") == "\u2068a\u202eb\u2069"
+    True
+    """
+    text = text_of(value)
+    return f"{FSI}{text}{PDI}" if _BIDI.search(text) else text
 
 
 def format_date(value: object) -> str:

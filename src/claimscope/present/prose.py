@@ -19,6 +19,7 @@ from claimscope.present.formatting import (
     format_row_interval,
     format_troops,
     is_missing,
+    isolate,
     join_names,
     text_of,
 )
@@ -74,7 +75,7 @@ def _on(day: object, previous: object) -> str:
 
 def _attributed(claim: dict, previous_day: object, says: str) -> str:
     """Open a sentence with the date and the speaker, saying whether the document quotes it."""
-    who = text_of(claim.get("claimant_display")) or claim["claimant_name"]
+    who = isolate(text_of(claim.get("claimant_display")) or claim["claimant_name"])
     opening = _on(claim["claimed_on"], previous_day)
     if is_quoted(claim.get("quote")) or is_missing(claim.get("doc_published_on")):
         return f"{opening} {who} {says}"
@@ -139,9 +140,9 @@ def summarise_figures(
         paragraphs.append(Statement(_summarise_measure(what, group), group["claim_id"]))
     previous: object = pd.NaT
     for f in _head(figures, limit).to_dict("records"):
-        where = ", ".join(x for x in (text_of(f["activity"]), text_of(f["location"])) if x)
+        where = ", ".join(isolate(x) for x in (f["activity"], f["location"]) if text_of(x))
         hedges = split_list(text_of(f["hedges"]))
-        stated = text_of(f["stated_figure"])
+        stated = isolate(f["stated_figure"])
         period = text_of(f.get("period"))
         # A flow counts what moved within its period, never a total: its words say so.
         label = describe_measure(f["measure"], period or pd.NA, vocab)
@@ -153,7 +154,11 @@ def summarise_figures(
         detail = f"{format_row_interval(f)} troops" + (f" {flow_label(period)}" if period else "")
         if where:
             detail += f"; {where}"
-        sounds = "hedged with " + join_names([f"“{h}”" for h in hedges]) if hedges else "unhedged"
+        sounds = (
+            "hedged with " + join_names([f"“{isolate(h)}”" for h in hedges])
+            if hedges
+            else "unhedged"
+        )
         paragraphs.append(
             Statement(
                 f"{_attributed(f, previous, says)} ({detail}); {sounds}; "
@@ -262,11 +267,11 @@ def _summarise_measure(label: str, group: pd.DataFrame) -> str:
     top = group.loc[group["troops_stated"].idxmax()]
     bottom = group.loc[group["troops_stated"].idxmin()]
     first, last = group["claimed_on"].min(), group["claimed_on"].max()
-    who = text_of(top.get("claimant_display")) or top["claimant_name"]
+    who = isolate(text_of(top.get("claimant_display")) or top["claimant_name"])
     if n == 1:
         return (
             f"One figure for troops {label}: on {format_day(first)} {who} gave "
-            f"“{text_of(top['stated_figure'])}” ({format_row_interval(top)} troops)."
+            f"“{isolate(top['stated_figure'])}” ({format_row_interval(top)} troops)."
         )
     closed = group[~group["is_low_open"] & ~group["is_high_open"]]
     when = (
@@ -286,11 +291,11 @@ def _summarise_measure(label: str, group: pd.DataFrame) -> str:
         if r["is_low_open"] or r["is_high_open"]
     ]
     tail = f"; open-ended: {', '.join(open_ones)}" if open_ones else ""
-    bottom_who = text_of(bottom.get("claimant_display")) or bottom["claimant_name"]
+    bottom_who = isolate(text_of(bottom.get("claimant_display")) or bottom["claimant_name"])
     return (
         f"{n} figures for troops {label}, given {when}, {span}{tail}. "
-        f"Highest: {who} (“{text_of(top['stated_figure'])}”); "
-        f"lowest: {bottom_who} (“{text_of(bottom['stated_figure'])}”)."
+        f"Highest: {who} (“{isolate(top['stated_figure'])}”); "
+        f"lowest: {bottom_who} (“{isolate(bottom['stated_figure'])}”)."
     )
 
 
@@ -303,7 +308,7 @@ def _summarise_units(figures: pd.DataFrame, limit: int | None = None) -> list[st
         unit = f["unit"]
         sizes = (int(f["unit_low"]), int(f["unit_high"]))
         text = (
-            f"{f['claimant_name']}’s “{text_of(f['stated_figure'])}” becomes "
+            f"{isolate(f['claimant_name'])}’s “{isolate(f['stated_figure'])}” becomes "
             f"{format_row_interval(f)} troops at "
             f"{sizes[0]:,}–{sizes[1]:,} troops per {unit.rstrip('s')}"
         )
@@ -392,7 +397,7 @@ def describe_actor(graph: nx.MultiDiGraph, actor_id: str) -> str:
 
 def _display(graph: nx.MultiDiGraph, node: str) -> str:
     data = graph.nodes[node]
-    return text_of(data.get("display_name")) or data["name"]
+    return isolate(text_of(data.get("display_name")) or data["name"])
 
 
 def describe_relations(
@@ -413,6 +418,11 @@ def describe_relations(
             focus_actor = roots[focus_actor]
         return [describe_actor(graph, focus_actor)]
     tied = [node for node in graph if graph.degree(node) > 0]
+    if not tied:
+        return [
+            "No tie between actors is known in this selection (nothing known yet, or "
+            "nothing that passes its filters)."
+        ]
     shown = tied if limit is None else tied[:limit]
     paragraphs = [describe_actor(graph, node) for node in shown]
     if len(shown) < len(tied):
