@@ -165,7 +165,8 @@ def test_unknown_and_mistyped_parameters_are_refused_before_any_kernel(tmp_path,
     with pytest.raises(BuildInputError) as caught:
         build_reports(config=config, output_dir=tmp_path / "out", quiet=True)
     problems = caught.value.problems
-    assert problems[0].startswith("report 'typo': unknown parameter 'barz' (the notebook ")
+    assert problems[0].startswith("report 'typo' (ok.ipynb): parameter 'barz': the notebook has")
+    assert "did you mean 'bars'?" in problems[0]
     assert "declares: bars, data_dir, label" in problems[0]
     assert problems[1] == "report 'mistyped': parameter 'bars': got 'two'; expected a whole number"
     assert problems[2] == "report 'boolean': parameter 'bars': got True; expected a whole number"

@@ -44,6 +44,8 @@ def test_privacy_check_catches_a_request_a_button_makes(chromium, site, tmp_path
         "if (e.target.closest('.modebar-btn')) fetch('https://example.invalid/upload');"
         "});</script></body>",
     )
+    # The page's Content-Security-Policy would stop this script: the check is tested without it.
+    leaky = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", leaky)
     (tmp_path / "leaky.html").write_text(leaky, encoding="utf-8")
     with open_page(chromium, tmp_path / "leaky.html") as (page, visit):
         problems = privacy_problems(page, visit.blocked)
@@ -71,7 +73,10 @@ def test_every_chart_has_a_name_a_description_and_a_data_table(chromium, site, n
     assert len(charts) == len(visit.charts) > 0
     for chart in charts:
         assert chart["label"]
-        assert re.search(r"chart of \d+ series", chart["summary"]), chart
+        # The chart's own words where it has them, else the generic "a … chart of N series".
+        assert chart["summary"].startswith(chart["label"]), chart
+        assert len(chart["summary"]) > len(chart["label"]) + 20, chart
+        assert "categories (" not in chart["summary"], chart
         assert chart["rows"] > 0
 
 
@@ -84,7 +89,11 @@ def test_printed_pdf_holds_every_quote_and_chart_title(chromium, site, name, tmp
 def test_print_check_catches_a_table_cut_on_paper(chromium, site, tmp_path):
     page_html = (site / "troop-figures.html").read_text(encoding="utf-8")
     cut = page_html.replace(
-        "</style>", "@media print { td:nth-last-child(2) { display: none; } }</style>", 1
+        "</style>",
+        # The quote column cut, and the evidence list (which repeats every quote) left off.
+        "@media print { td:nth-last-child(2), .claimscope-evidence { display: none !important; } }"
+        "</style>",
+        1,
     )
     (tmp_path / "cut.html").write_text(cut, encoding="utf-8")
     with open_page(chromium, tmp_path / "cut.html") as (page, _):

@@ -277,3 +277,26 @@ def test_surnames_and_places_in_mentions():
     ]
     # A shared surname with nobody of that name mentioned before is nobody.
     assert [m.actor_id for m in matcher.mentions("Berg spoke")] == []
+
+
+LEAP_DAY = "On 29 February officials said 300 soldiers were sent"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "published", "expected"),
+    [
+        # A day that exists only in leap years, told without a year.
+        (
+            "On 29 February officials said 300 soldiers were sent",
+            dt.date(2024, 3, 5),
+            dt.date(2024, 2, 29),
+        ),
+        ("On 29 February officials said 300 soldiers were sent", dt.date(2024, 1, 10), None),
+        ("On 29 February officials said 300 soldiers were sent", dt.date(2025, 3, 1), None),
+        # Dates at the calendar's ends give no date, never a crash.
+        ("On 31 December officials said 300 soldiers were sent", dt.date(1, 1, 5), None),
+        ("On 2 January 9999 officials said it", dt.date(9999, 12, 30), dt.date(9999, 1, 2)),
+    ],
+)
+def test_dates_at_the_calendars_edges_never_crash(sentence, published, expected):
+    assert find_date(sentence, published) == expected

@@ -230,7 +230,7 @@ def test_an_as_of_sweep_builds_caches_per_report_and_is_one_table_in_the_index(t
     sweep_table = index[index.index("<table class='sweep'>") :]
     assert "<th>as_of</th>" in sweep_table
     assert sweep_table.count("<td>2024-1") == 3
-    assert "<h2>Known on ‹as_of›</h2>" in index
+    assert "<h2>Known on each as of</h2>" in index
 
 
 def test_the_index_of_a_thousand_report_sweep_is_one_table_and_fast(tmp_path):

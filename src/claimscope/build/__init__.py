@@ -55,6 +55,7 @@ class ReportResult:
     error: str = ""
     html: str = ""
     pdf: str = ""  # the PDF's file name, when the report has one
+    finding: str = ""  # the page's first key finding, for the index
 
 
 @dataclass
@@ -66,6 +67,8 @@ class ReportPlan:
     notebook_parameters: dict  # what the notebook runs with (adds the title when declared)
     declared: frozenset = frozenset()  # the parameters the notebook declares
     plotly_src: str = ""  # a site build's shared plotly.js, relative to the page; else embedded
+    navigation: tuple = ()  # (title, file) of the index and the other hand-written reports
+    period: str = ""  # the days the report's claims span, for the index
     key: str = ""
     printer: Printer | None = None  # set when the report asks for a PDF
     result: ReportResult | None = None
@@ -235,10 +238,12 @@ def build_reports(
         for plan in plans:
             plan.plotly_src = html.site_plotly_src() if site else ""
             plan.printer = printer if "pdf" in plan.spec.formats else None
+            plan.navigation = html.navigation_for(plan.spec, all_specs)
             page = {
                 "title": plan.spec.title,
                 "description": plan.spec.description,
                 "formats": list(plan.spec.formats),
+                "navigation": [list(link) for link in plan.navigation],
             }
             if site:  # a page that loads plotly.js from assets/ is another page
                 page["plotly_src"] = plan.plotly_src
@@ -247,6 +252,8 @@ def build_reports(
             # Ids are checked against the data before the lock or any kernel, as in the notebook.
             dataset = dataset or _validate(data_dir)
             check_report_ids(plans, dataset)
+            for plan in plans:
+                plan.period = html.describe_period(dataset, plan.notebook_parameters.get("as_of"))
         errors = []
         try:
             with outputs.build_lock(output_dir, say):
@@ -329,6 +336,7 @@ def _record(manifest: Manifest, plan: ReportPlan) -> None:
         manifest.record_built(
             plan.name, plan.key, plan.parameters, result.html, result.seconds, result.pdf
         )
+        manifest.reports[plan.name].update(finding=result.finding, period=plan.period)
     else:
         manifest.record_failed(plan.name, plan.parameters, result.error)
 
@@ -461,11 +469,13 @@ def produce_report(
                 provenance,
                 as_of=as_of,
                 plotly_src=plan.plotly_src,
+                navigation=plan.navigation,
             )
         except Exception as exc:  # noqa: BLE001
             error = f"report {name!r}: HTML conversion failed: {exc}"
             return ReportResult(name, "failed", elapsed(), error), ""
-        return ReportResult(name, "built", elapsed(), html=f"{name}.html"), page
+        finding = html.first_finding(executed)
+        return ReportResult(name, "built", elapsed(), html=f"{name}.html", finding=finding), page
 
 
 __all__ = [

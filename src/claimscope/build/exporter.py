@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -37,13 +38,16 @@ def page_resources(
     provenance: list[tuple[str, str]],
     as_of: str = "",
     plotly_src: str = "",
+    navigation: tuple[tuple[str, str], ...] = (),
 ) -> dict[str, Any]:
     """What the page template shows besides the notebook: header, parameters, footer.
 
     ``plotly_src`` is a URL, relative to the page, of a shared plotly.js (a site build's
-    ``assets/``); without it the page embeds plotly.js and stands alone.
+    ``assets/``); without it the page embeds plotly.js and stands alone. ``navigation`` lists
+    the other reports as ``(title, file)``, linked from the page's header with the index.
     """
     return {
+        "navigation": list(navigation),
         "title": title,
         "description": description,
         "as_of": as_of,
@@ -54,6 +58,26 @@ def page_resources(
         "plotly_src": plotly_src,
         "favicon": html.FAVICON,
     }
+
+
+_SECTION = re.compile(r'<h2 id="([^"]+)">(.*?)<a class="anchor-link"', re.S)
+
+
+def add_contents(page: str) -> str:
+    """Insert, after the page's header, a table of contents linking each section (``<h2>``).
+
+    >>> page = '<header>T</header><h2 id="A-b">A b<a class="anchor-link" href="#A-b">¶</a></h2>'
+    >>> add_contents(page).split("</header>")[1][:87]
+    '<nav class="cs-toc" aria-label="Contents"><b>Contents</b><ol><li><a href="#A-b">A b</a>'
+    """
+    sections = _SECTION.findall(page)
+    end = page.find("</header>")
+    if not sections or end < 0:
+        return page
+    items = "".join(f'<li><a href="#{anchor}">{title}</a></li>' for anchor, title in sections)
+    nav = f'<nav class="cs-toc" aria-label="Contents"><b>Contents</b><ol>{items}</ol></nav>'
+    at = end + len("</header>")
+    return page[:at] + nav + page[at:]
 
 
 def _mapping(value: object) -> dict:
@@ -163,6 +187,7 @@ class ClaimscopeExporter(HTMLExporter):
         nb.metadata["title"] = resources["claimscope"]["title"]
         body, out = super().from_notebook_node(nb, resources, **kw)
         page = resources["claimscope"]
+        body = add_contents(body)
         secured = add_content_security_policy(
             body, page.get("plotly_js", ""), site=bool(page.get("plotly_src"))
         )

@@ -181,6 +181,61 @@ def write_site_assets(output_dir: Path) -> None:
         write_files_atomic(changed)
 
 
+#: The id of the notebook cell whose first output is a report's first key finding.
+KEY_FINDINGS_CELL = "key-findings-code"
+#: Longest first finding the index shows.
+FINDING_CHARACTERS = 400
+
+
+def first_finding(executed: Path) -> str:
+    """A report's first key finding, as plain text, for the index ("" when it has none)."""
+    import nbformat
+
+    try:
+        nb = nbformat.read(executed, as_version=4)
+    except (OSError, ValueError):
+        return ""
+    for cell in nb.cells:
+        if cell.get("id") != KEY_FINDINGS_CELL:
+            continue
+        for output in cell.get("outputs", []):
+            text = output.get("data", {}).get("text/plain", "")
+            first = text.strip().split("\n\n")[0].strip() if isinstance(text, str) else ""
+            if first:
+                return first if len(first) <= FINDING_CHARACTERS else first[:399] + "…"
+    return ""
+
+
+def describe_period(dataset: Dataset, as_of: object) -> str:
+    """The days a report's data spans: its first claim's day to its date, "" when none."""
+    from claimscope.analysis.timeline import known_as_of
+    from claimscope.analysis.troops import resolve_claim_dates
+    from claimscope.present.formatting import format_day
+
+    try:
+        known = known_as_of(dataset, as_of)
+    except ValueError:
+        return ""
+    days = resolve_claim_dates(known.claims, known.documents).dropna()
+    if days.empty or known.as_of is None:
+        return ""
+    return f"{format_day(days.min())} to {format_day(known.as_of)}"
+
+
+def navigation_for(spec: ReportSpec, specs: list[ReportSpec]) -> tuple[tuple[str, str], ...]:
+    """The links a report's header shows: the index, then every other hand-written report.
+
+    A sweep's reports are reached from the index (there may be hundreds); a swept page links
+    to the index and the hand-written reports.
+    """
+    others = tuple(
+        (s.title, f"{s.name}.html") for s in specs if not s.sweep and s.name != spec.name
+    )
+    from claimscope.build.outputs import INDEX_NAME
+
+    return (("All reports", INDEX_NAME), *others)
+
+
 def convert_to_html(
     executed: Path,
     spec: ReportSpec,
@@ -189,6 +244,7 @@ def convert_to_html(
     *,
     as_of: str = "",
     plotly_src: str = "",
+    navigation: tuple = (),
 ) -> str:
     """Convert an executed notebook to an offline HTML page with the code hidden.
 
@@ -203,7 +259,9 @@ def convert_to_html(
     from claimscope.build.exporter import ClaimscopeExporter, page_resources
 
     nb = nbformat.read(executed, as_version=4)
-    page = page_resources(spec.title, spec.description, parameters, provenance, as_of, plotly_src)
+    page = page_resources(
+        spec.title, spec.description, parameters, provenance, as_of, plotly_src, navigation
+    )
     body, _ = ClaimscopeExporter().from_notebook_node(nb, resources={"claimscope": page})
     return body
 
@@ -236,6 +294,8 @@ def render_index(specs: list[ReportSpec], manifest: Manifest, claims_export: str
                     entry.get("parameters", spec.parameters), ensure_ascii=False
                 ),
                 "error": entry.get("error", ""),
+                "finding": entry.get("finding", ""),
+                "period": entry.get("period", ""),
                 "built_at": entry.get("built_at", ""),
                 "seconds": f"{entry.get('seconds', 0):.1f}",
             }

@@ -335,11 +335,11 @@ def sweep_groups(rows: list[dict], specs: list[ReportSpec]) -> tuple[list[dict],
 
 
 def _heading(spec: ReportSpec) -> str:
-    """The sweep's title with each field left open, e.g. ``Relations around ‹focus_actor›``."""
+    """The sweep's title as a reader says it: ``Relations around each focus actor``."""
     template = spec.title_template or spec.title
     parts = []
     for literal, field, _, _ in _safe_parse(template):
         parts.append(literal)
         if field:
-            parts.append(f"‹{field.partition('.')[0]}›")
+            parts.append(f"each {field.partition('.')[0].replace('_', ' ')}")
     return "".join(parts)

@@ -25,6 +25,8 @@ from claimscope.present.formatting import is_missing, isolate, text_of
 from claimscope.present.statements import claim_ids_of
 
 CHART_CLASS = "claimscope-chart"
+#: A table with this many columns or more prints as cards, one block per row.
+WIDE_TABLE_COLUMNS = 6
 #: Nothing in a chart's toolbar or links can send its data to a service.
 PRIVATE_CONFIG = {
     "displaylogo": False,
@@ -219,7 +221,9 @@ def table_bundle(
             .astype(object)
             .map(lambda v: "" if is_missing(v) else isolate(v) if isinstance(v, str) else v)
         )
-    markup = shown.to_html(index=False, escape=True, border=0, classes="claimscope-table")
+    wide = len(shown.columns) >= WIDE_TABLE_COLUMNS
+    classes = "claimscope-table claimscope-wide" if wide else "claimscope-table"
+    markup = _label_cells(shown.to_html(index=False, escape=True, border=0, classes=classes), shown)
     if caption:
         markup = markup.replace(">", f"><caption>{escape_text(caption)}</caption>", 1)
     # A wide table scrolls inside its own region, which keyboard users can focus to scroll.
@@ -236,6 +240,20 @@ def table_bundle(
             f"{markup}</details>"
         )
     return {"text/html": markup, "text/plain": shown.to_string(index=False)}
+
+
+def _label_cells(markup: str, frame: pd.DataFrame) -> str:
+    """Give each body cell its column's name (``data-label``), for tables printed as cards."""
+    labels = [escape_text(c) for c in frame.columns]
+    if not labels:
+        return markup
+
+    def label_row(match: re.Match) -> str:
+        cells = iter(labels)
+        return re.sub(r"<td>", lambda _: f'<td data-label="{next(cells, "")}">', match.group(0))
+
+    head, sep, body = markup.partition("<tbody>")
+    return head + sep + re.sub(r"<tr>.*?</tr>", label_row, body, flags=re.S)
 
 
 def show_table(frame: pd.DataFrame, caption: str | None = None, *, collapsed: bool = False) -> None:

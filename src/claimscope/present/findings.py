@@ -285,7 +285,7 @@ def judgements_bundle(
         + "".join(items)
         + "</ul></section>"
     )
-    plain = "\n".join(describe_judgement(r, likelihoods) for r in rows.to_dict("records"))
+    plain = "\n\n".join(describe_judgement(r, likelihoods) for r in rows.to_dict("records"))
     return {"text/html": html, "text/plain": plain}
 
 

@@ -56,8 +56,9 @@ def sources_bundle(documents: pd.DataFrame, doc_ids: set[str] | None = None) -> 
     else:
         items = [f"<li>{describe_document(r)}</li>" for r in used.to_dict("records")]
     html = (
-        '<section class="claimscope-sources" aria-labelledby="claimscope-sources">'
-        '<h2 id="claimscope-sources">Sources</h2><ol>' + "".join(items) + "</ol></section>"
+        '<section class="claimscope-sources" aria-label="Sources"><ol>'
+        + "".join(items)
+        + "</ol></section>"
     )
     plain = "\n".join(f"- {text_of(r['title'])}" for r in used.to_dict("records"))
     return {"text/html": html, "text/plain": "Sources\n" + plain}
