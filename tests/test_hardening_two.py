@@ -196,3 +196,45 @@ def test_a_right_to_left_override_in_a_name_stops_before_our_words():
     assert "\u2068Evil\u202e outlet\u2069 put the troops at 10,800-13,200" in sentence
     markup = table_bundle(pd.DataFrame({"Claimant": [name], "Troops": ["10,800"]}))["text/html"]
     assert "\u2068Evil\u202e outlet\u2069</td>" in markup
+
+
+# --- class 4: a scheduler address the build cannot use is one line, quickly ------------------
+
+
+def _http_server():
+    import http.server
+    import threading
+
+    handler = http.server.SimpleHTTPRequestHandler
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.mark.parametrize("address", ["tls://127.0.0.1:8786", "127.0.0.1:8786", "tcp://127.0.0.1"])
+def test_an_unsupported_scheduler_address_is_refused_before_any_folder(tmp_path, address):
+    from claimscope.build import BuildInputError, build_reports
+
+    out = tmp_path / "out"
+    start = time.perf_counter()
+    with pytest.raises(BuildInputError) as caught:
+        build_reports(output_dir=out, scheduler=address, quiet=True)
+    assert len(caught.value.problems) == 1 and "\n" not in caught.value.problems[0]
+    assert not out.exists()
+    assert time.perf_counter() - start < 30
+
+
+def test_a_port_that_speaks_http_is_one_line_within_the_connect_deadline(tmp_path):
+    from claimscope.build import BuildInputError
+    from claimscope.build.dask_executor import CONNECT_TIMEOUT_S, _connect
+
+    server = _http_server()
+    start = time.perf_counter()
+    try:
+        with pytest.raises(BuildInputError) as caught:
+            _connect(f"tcp://127.0.0.1:{server.server_address[1]}")
+    finally:
+        server.shutdown()
+    assert "cannot reach the Dask scheduler" in caught.value.problems[0]
+    assert time.perf_counter() - start < CONNECT_TIMEOUT_S + 10

@@ -231,9 +231,10 @@ def build_reports(
         declared = manifest.declared
         plans = plan_reports(selected, given_data_dir, declared)
         if scheduler:
-            from claimscope.build.dask_executor import check_plans
+            from claimscope.build.dask_executor import check_plans, check_scheduler_address
 
             check_plans(plans)
+            check_scheduler_address(scheduler)  # before the output folder or its lock exists
         printer = pdf.printer_for([p.name for p in plans if "pdf" in p.spec.formats], print_timeout)
         for plan in plans:
             plan.plotly_src = html.site_plotly_src() if site else ""

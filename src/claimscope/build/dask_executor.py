@@ -22,6 +22,7 @@ from __future__ import annotations
 import io
 import tarfile
 import tempfile
+import threading
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -33,7 +34,9 @@ if TYPE_CHECKING:
     from claimscope.build import ReportPlan, ReportResult
     from claimscope.data.dataset import Dataset
 
-CONNECT_TIMEOUT_S = 20
+# Connecting waits this long at most; a scheduler that is up answers in well under a second.
+CONNECT_TIMEOUT_S = 10
+_SCHEMES = ("tcp://",)
 # The scheduler reruns a task whose worker died this many times before giving up on it.
 ALLOWED_WORKER_DEATHS = 1
 
@@ -104,6 +107,41 @@ def run_report_task(
         return result, executed.read_bytes() if result.status == "built" else b"", page
 
 
+def check_scheduler_address(scheduler: str) -> None:
+    """Refuse, in one line and before anything is written, an address the build cannot use.
+
+    Only ``tcp://HOST:PORT`` is supported (a ``tls://`` scheduler needs certificates the build
+    cannot pass), and something must accept a connection there within a few seconds.
+
+    Raises:
+        BuildInputError: naming the address and what is wrong with it.
+    """
+    import socket
+    from urllib.parse import urlsplit
+
+    where = f"--scheduler {scheduler!r}"
+    if not scheduler.startswith(_SCHEMES):
+        scheme = scheduler.split("://", 1)[0] + "://" if "://" in scheduler else "no scheme"
+        raise BuildInputError(
+            [f"{where}: {scheme} is not supported; give tcp://HOST:PORT (TLS is not supported)"]
+        )
+    try:
+        parts = urlsplit(scheduler)
+        host, port = parts.hostname, parts.port
+    except ValueError as exc:
+        raise BuildInputError([f"{where}: not an address HOST:PORT ({exc})"]) from exc
+    if not host or port is None:
+        raise BuildInputError([f"{where}: give the port too, e.g. tcp://{host or 'HOST'}:8786"])
+    try:
+        with socket.create_connection((host, port), timeout=CONNECT_TIMEOUT_S / 2):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        raise BuildInputError(
+            [f"cannot reach the Dask scheduler at {scheduler}: {reason}"]
+        ) from exc
+
+
 def _set_allowed_failures(dask_scheduler) -> None:
     dask_scheduler.allowed_failures = ALLOWED_WORKER_DEATHS
 
@@ -115,11 +153,39 @@ def _connect(scheduler: str):
         raise BuildInputError(
             ["--scheduler needs Dask's distributed package: pip install 'claimscope[dask]'"]
         ) from exc
+    outcome: list = []
+
+    def connect() -> None:
+        try:
+            outcome.append(Client(scheduler, timeout=CONNECT_TIMEOUT_S, set_as_default=False))
+        except Exception as exc:  # noqa: BLE001 - an HTTP port, a dead scheduler: one line each
+            outcome.append(exc)
+
+    # Our own deadline: a port that accepts and never speaks Dask's protocol (an HTTP server)
+    # can hold distributed's handshake past its timeout; the stuck thread dies with the process.
+    connecting = threading.Thread(target=connect, daemon=True)
+    connecting.start()
+    connecting.join(CONNECT_TIMEOUT_S + 2)
+    if not outcome:
+        raise BuildInputError(
+            [
+                f"cannot reach the Dask scheduler at {scheduler}: no Dask answer within "
+                f"{CONNECT_TIMEOUT_S} s (is that port a Dask scheduler's?)"
+            ]
+        )
+    if isinstance(outcome[0], Exception):
+        reason = " ".join(str(outcome[0]).split())[:200] or type(outcome[0]).__name__
+        raise BuildInputError(
+            [f"cannot reach the Dask scheduler at {scheduler}: {reason} (is it a Dask scheduler?)"]
+        ) from outcome[0]
+    client = outcome[0]
     try:
-        client = Client(scheduler, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
-    except (OSError, TimeoutError, ValueError) as exc:
-        raise BuildInputError([f"cannot reach the Dask scheduler at {scheduler}: {exc}"]) from exc
-    client.run_on_scheduler(_set_allowed_failures)
+        client.run_on_scheduler(_set_allowed_failures)
+    except Exception as exc:  # noqa: BLE001
+        client.close()
+        raise BuildInputError(
+            [f"the Dask scheduler at {scheduler} does not answer: {exc}"]
+        ) from exc
     return client
 
 
