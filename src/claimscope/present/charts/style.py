@@ -263,13 +263,16 @@ def source_note(titles: object = (), *, claims: int | None = None) -> str:
     return text + "."
 
 
-def add_source(fig: go.Figure, text: str, *, below: int = 50) -> go.Figure:
+def add_source(
+    fig: go.Figure, text: str, *, below: int = 50, chars: int = SOURCE_CHARS
+) -> go.Figure:
     """Write ``text`` under the plot, left-aligned, ``below`` pixels under its bottom edge.
 
     ``below`` is the room the horizontal axis' ticks and title take; the bottom margin grows
-    by the source line's height. The text is kept in ``layout.meta["source"]`` too.
+    by the source line's height; lines hold at most ``chars`` characters. The text is kept in
+    ``layout.meta["source"]`` too.
     """
-    lines = textwrap.wrap(text, SOURCE_CHARS) or [""]
+    lines = textwrap.wrap(text, chars) or [""]
     fig.add_annotation(
         text="<br>".join(escape_text(line) for line in lines),
         name="source",
