@@ -37,7 +37,7 @@ def test_check_catches_a_cut_label_an_overprint_and_a_menu_over_the_plot(chromiu
                 Plotly.relayout(els[1], {'title.x': 0.9, 'title.xanchor': 'left',
                                          'title.xref': 'container'}),
                 Plotly.relayout(last, {'updatemenus[0].y': 0.5, 'updatemenus[0].yanchor': 'top'}),
-                Plotly.relayout(els[0], {'annotations[0].yshift': 0}),
+                Plotly.relayout(els[1], {'annotations[0].yshift': -4}),
               ]); }"""
         )
         problems = label_problems(read_boxes(page), "test")

@@ -379,6 +379,7 @@ def plot_stance_by_actor(
     title: str = "Who asserts, denies, does not deny, cannot verify or confirms what",
     limit: int = STANCE_ACTORS,
     vocab: Vocabularies | None = None,
+    source: str | None = None,
 ) -> go.Figure:
     """Draw stacked horizontal bars: for each actor and proposition, its claims per stance.
 
@@ -393,6 +394,7 @@ def plot_stance_by_actor(
         limit: Most claimants drawn one by one; the others are summed in a last bar, and the
             title says how many.
         vocab: The dataset's vocabularies (the project's by default).
+        source: The source line; by default, how many claims the bars count.
     """
     vocab = vocab or load_vocabularies()
     labels, order = vocab.lookup("stances", "label"), vocab.stance_order
@@ -449,4 +451,11 @@ def plot_stance_by_actor(
         automargin=True,
     )
     fig.update_xaxes(title_text="claims", dtick=1, rangemode="tozero")
-    return fig
+    add_source(fig, source or source_note(claims=int(counts["total"].sum())), below=55)
+    totals = {labels[s]: int(counts[s].sum()) for s in order if int(counts[s].sum())}
+    told = ", ".join(f"{n:,} {s}" for s, n in totals.items())
+    who = "; ".join(
+        f"{name}: " + ", ".join(f"{int(row[s])} {labels[s]}" for s in order if int(row[s]))
+        for name, (_, row) in zip(counts["claimant_name"], counts.iterrows(), strict=True)
+    )
+    return describe_in_words(fig, f"{len(counts)} bars. Claims by stance: {told}. {who}.")
