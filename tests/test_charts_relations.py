@@ -199,7 +199,7 @@ def test_article_actors_labels_do_not_crowd_each_other():
         assert distance >= MIN_NODE_DISTANCE, (a, b, distance)
 
 
-def test_matrix_is_symmetric_centred_on_zero_and_blank_without_a_tie(graph):
+def test_matrix_reads_from_rows_to_columns_centred_on_zero_and_blank_without_a_tie(graph):
     fig = plot_relation_matrix(graph)
     (heat,) = fig.data
     scale = load_relation_scale().set_index("relation")["score"]
@@ -208,8 +208,11 @@ def test_matrix_is_symmetric_centred_on_zero_and_blank_without_a_tie(graph):
     a, spy, b, c = range(4)
     expected_ab = scale["alliance"] + 0.5 * scale["troop_deployment"]
     assert heat.z[a][b] == pytest.approx(expected_ab)
-    assert heat.z[b][a] == heat.z[a][b]
-    assert heat.z[b][c] == pytest.approx(0.25 * scale["armed_conflict"])
+    assert heat.z[b][a] is None  # directed: no tie runs from B to A, so not mirrored
+    assert fig.layout.yaxis.title.text == "from" and fig.layout.xaxis.title.text == "to"
+    assert "cooperation" in heat.colorbar.title.text  # the colour bar names its unit
+    assert heat.z[c][b] == pytest.approx(0.25 * scale["armed_conflict"])  # r3 runs c → b
+    assert heat.z[b][c] is None
     assert heat.z[spy][c] == pytest.approx(0.75 * scale["intelligence_reporting"])
     assert heat.z[a][c] is None and heat.z[a][a] is None
     assert heat.zmid == 0 and heat.zmin == -heat.zmax

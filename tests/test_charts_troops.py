@@ -119,23 +119,28 @@ def traces(fig, role: str, claim_id: str | None = None):
 def test_by_source_draws_closed_and_open_intervals(frames):
     figures, stances = frames
     fig = T.plot_figures_by_source(figures, stances, colours=COLOURS)
-    axis_max = fig.layout.xaxis.range[1]
-    assert axis_max == pytest.approx(6000 * T.AXIS_HEADROOM)  # at_least 6,000 is the largest
+    assert fig.layout.xaxis.type == "log"
+    high = 10 ** fig.layout.xaxis.range[1]
+    reach = T.OPEN_REACH
 
     (closed,) = traces(fig, "interval", "c1")
     assert list(closed.x) == [1500, 1500]
     assert closed.line.dash == "solid"
     assert list(closed.marker.symbol) == ["line-ns", "line-ns"]
 
+    # "up to 6,000": an arrow down from 6,000, never to 0
     (up_to,) = traces(fig, "interval", "c2")
-    assert list(up_to.x) == [0, 6000]
-    assert up_to.line.dash == "dash"
+    assert list(up_to.x) == [pytest.approx(6000 / reach), 6000]
+    assert up_to.line.dash == "dot"
     assert list(up_to.marker.symbol) == ["triangle-left", "line-ns"]
 
+    # "at least 6,000": an arrow up from 6,000 that stops short of the frame
     (at_least,) = traces(fig, "interval", "c3")
-    assert list(at_least.x) == [6000, axis_max]
-    assert at_least.line.dash == "dash"
+    assert list(at_least.x) == [6000, pytest.approx(6000 * reach)]
+    assert at_least.x[1] < high
+    assert at_least.line.dash == "dot"
     assert list(at_least.marker.symbol) == ["line-ns", "triangle-right"]
+    assert "≥ 6,000" in fig.layout.meta["description"]
 
 
 def test_by_source_marks_stated_value_and_labels_open_bounds(frames):
@@ -144,8 +149,14 @@ def test_by_source_marks_stated_value_and_labels_open_bounds(frames):
     (stated,) = traces(fig, "stated", "c2")
     assert list(stated.x) == [6000]
     assert stated.text[0] == "as many as 6,000 (≤ 6,000)"
+    assert stated.mode == "markers"  # the label sits beside the row, not in the plot
     (at_least,) = traces(fig, "stated", "c3")
     assert "≥ 6,000" in at_least.text[0]
+    ticks = list(fig.layout.yaxis.ticktext)
+    assert any(t.endswith("<br>as many as 6,000 (≤ 6,000)") for t in ticks), ticks
+    source = fig.layout.meta["source"]
+    assert source.startswith("Source: claimscope curation of 6 claims in 1 document: Doc")
+    assert [a.name for a in fig.layout.annotations] == ["source"]
 
 
 def test_by_source_puts_denial_and_not_verified_in_the_stance_lane(frames):
@@ -167,9 +178,10 @@ def test_by_source_puts_denial_and_not_verified_in_the_stance_lane(frames):
         "cannot verify",
         "confirms",
     ]
-    # one row per claim, labelled by claimant and date
+    # one row per claim, labelled by claimant (in its colour) and date
     assert len(fig.layout.yaxis.ticktext) == 6
-    assert fig.layout.yaxis.ticktext[0] == "Zelenskyy · 2024-10-20"  # figures by date first
+    head = f'<span style="color:{COLOURS["zel"]}">Zelenskyy</span> · 2024-10-20<br>'
+    assert fig.layout.yaxis.ticktext[0].startswith(head)  # figures by date first
     assert not traces(fig, "interval", "c4")
 
 
@@ -180,8 +192,9 @@ def test_by_source_colours_each_claimant_consistently(frames):
     for t in fig.data:
         colour = t.marker.color if t.mode != "text" else t.textfont.color
         assert colour == COLOURS[by_claim[t.meta["claim_id"]]]
-    # NIS has two claims but one legend entry
-    assert sum(1 for t in fig.data if t.showlegend and t.legendgroup == "nis") == 1
+    # no legend: each row's label names its claimant in the claimant's colour
+    assert fig.layout.showlegend is False
+    assert sum(f'color:{COLOURS["nis"]}">NIS<' in t for t in fig.layout.yaxis.ticktext) == 2
 
 
 def test_by_source_hover_has_quote_document_and_grade_escaped(frames):
@@ -215,11 +228,14 @@ def test_timeline_draws_bounds_by_claimant_and_measure(frames):
     figures, _ = frames
     fig = timeline.plot_figures_timeline(figures, colours=COLOURS)
     (up_to,) = traces(fig, "interval", "c2")
-    assert list(up_to.y) == [0, 6000]
+    assert list(up_to.y) == [pytest.approx(6000 / T.OPEN_REACH), 6000]
     assert list(up_to.marker.symbol) == ["triangle-down", "line-ew"]
     (at_least,) = traces(fig, "interval", "c3")
-    assert at_least.y[1] == fig.layout.yaxis.range[1]
+    assert at_least.y[1] < 10 ** fig.layout.yaxis.range[1]
     assert list(at_least.marker.symbol) == ["line-ew", "triangle-up"]
+    # one legend entry per claimant (colour) and per measure (shape)
+    legend = [t.name for t in fig.data if (t.meta or {}).get("role") == "legend"]
+    assert sorted(legend) == ["NIS", "Ukrainian reports", "Zelenskyy", "present"]
     (stated,) = traces(fig, "stated", "c3")
     assert stated.name == "Zelenskyy · present"
     assert stated.marker.symbol == load_vocabularies().lookup("measures", "symbol")["present"]

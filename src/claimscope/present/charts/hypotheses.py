@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 import plotly.graph_objects as go
 
-from claimscope.present.charts.style import PALETTE, base_layout, hover_text
+from claimscope.present.charts.style import (
+    PALETTE,
+    add_source,
+    base_layout,
+    describe_in_words,
+    hover_text,
+    source_note,
+)
 from claimscope.present.display import escape_text
-from claimscope.present.formatting import format_date, text_of
+from claimscope.present.formatting import format_date, format_day, text_of
 
 #: Pixels per claim row of the matrix and the diagnosticity chart.
 ROW_HEIGHT = 22
@@ -90,15 +99,28 @@ def plot_matrix(cells: pd.DataFrame, scale: pd.DataFrame, *, title: str) -> go.F
             ygap=2,
             colorbar={
                 "tickvals": list(range(steps)),
-                "ticktext": [escape_text(f"{r} {labels_of[r]}") for r in ratings],
+                "ticktext": [escape_text(r) for r in ratings],
                 "title": {"text": "Rating"},
             },
         )
     )
-    base_layout(fig, title, height=max(320, 140 + ROW_HEIGHT * len(claims)))
+    base_layout(fig, title, height=max(320, 200 + ROW_HEIGHT * len(claims)))
     fig.update_yaxes(autorange="reversed", showgrid=False)
     fig.update_xaxes(side="top", showgrid=False)
-    return fig
+    key = ", ".join(f"{r} {labels_of[r]}" for r in ratings)
+    add_source(fig, f"Ratings: {key}. {_source(cells)}", below=10, chars=44)
+    counts = cells["rating"].value_counts()
+    told = ", ".join(f"{int(counts[r])} {labels_of[r]}" for r in ratings if r in counts)
+    return describe_in_words(
+        fig,
+        f"{len(claims)} claims rated against {len(hypotheses)} hypotheses "
+        f"({', '.join(hypotheses)}): {told}.",
+    )
+
+
+def _source(cells: pd.DataFrame) -> str:
+    """The source line of a chart drawn from ``gather_evidence`` rows."""
+    return source_note(cells.get("doc_id", []), claims=cells["claim_id"].nunique())
 
 
 def plot_scores(scores: pd.DataFrame, *, title: str, weighted: bool) -> go.Figure:
@@ -114,13 +136,27 @@ def plot_scores(scores: pd.DataFrame, *, title: str, weighted: bool) -> go.Figur
             hovertemplate="%{x}: %{y}<extra></extra>",
         )
     )
-    base_layout(fig, title, height=360)
-    what = "weighted inconsistency" if weighted else "inconsistency (I = 1, II = 2)"
+    base_layout(fig, title, height=400)
+    what = "weighted inconsistency" if weighted else "inconsistency"
     # Headroom above the tallest bar keeps every label outside its bar, on the white page:
     # plotly moves a label that does not fit into the bar, where it would lose its contrast.
     top = float(scores["inconsistency"].max()) if len(scores) else 0.0
-    fig.update_yaxes(title_text=f"{what}; lower is more likely", range=[0, max(top * 1.25, 1.0)])
-    return fig
+    fig.update_yaxes(title_text=what, range=[0, max(top * 1.25, 1.0)])
+    fig.update_xaxes(title_text="hypothesis")
+    how = (
+        "each inconsistent rating counts its claim's weight"
+        if weighted
+        else "each I (inconsistent) counts 1, each II 2"
+    )
+    add_source(fig, f"Lower is more likely: {how}. Source: claimscope curation.", below=60)
+    ranked = scores.sort_values("inconsistency", kind="stable")
+    told = "; ".join(
+        f"{h} {v:g}" for h, v in zip(ranked["hypothesis_id"], ranked["inconsistency"], strict=True)
+    )
+    lead = ", ".join(scores.loc[scores["is_leading"], "hypothesis_id"])
+    return describe_in_words(
+        fig, f"Inconsistency by hypothesis, least first: {told}. Leading: {lead or 'none'}."
+    )
 
 
 def plot_diagnosticity(diagnosticity: pd.DataFrame, labels: dict[str, str], *, title: str):
@@ -134,12 +170,25 @@ def plot_diagnosticity(diagnosticity: pd.DataFrame, labels: dict[str, str], *, t
             hovertemplate="%{y}: %{x}<extra></extra>",
         )
     )
-    base_layout(fig, title, height=max(320, 120 + ROW_HEIGHT * len(diagnosticity)))
+    base_layout(fig, title, height=max(320, 180 + ROW_HEIGHT * len(diagnosticity)))
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(
-        title_text="spread of consistency scores across hypotheses", rangemode="tozero"
+    fig.update_xaxes(title_text="diagnosticity", rangemode="tozero")
+    add_source(
+        fig,
+        "Diagnosticity: how far a claim's ratings differ across the hypotheses; "
+        "0 rates them all alike. Source: claimscope curation.",
+        below=60,
     )
-    return fig
+    values = diagnosticity["diagnosticity"]
+    top = diagnosticity.iloc[0] if len(diagnosticity) else None
+    told = (
+        f"{len(diagnosticity)} claims; {int((values > 0).sum())} tell the hypotheses apart. "
+        f"Most diagnostic: {labels.get(top['claim_id'], top['claim_id'])} "
+        f"({top['diagnosticity']:g})."
+        if top is not None
+        else "No rated claim."
+    )
+    return describe_in_words(fig, told)
 
 
 def plot_replay(replay: pd.DataFrame, *, title: str) -> go.Figure:
@@ -149,6 +198,7 @@ def plot_replay(replay: pd.DataFrame, *, title: str) -> go.Figure:
         fig.add_trace(
             go.Scatter(
                 x=[format_date(d) for d in group["as_of"]],
+                xhoverformat="%-d %b %Y",
                 y=list(group["inconsistency"]),
                 customdata=list(group["claims"]),
                 mode="lines+markers",
@@ -158,10 +208,26 @@ def plot_replay(replay: pd.DataFrame, *, title: str) -> go.Figure:
                 "(%{customdata} rated claims known)<extra></extra>",
             )
         )
-    base_layout(fig, title, height=400)
-    fig.update_xaxes(title_text="as of", type="category")
-    fig.update_yaxes(title_text="inconsistency; lower is more likely", rangemode="tozero")
-    return fig
+    base_layout(fig, title, height=440)
+    # A date axis: 21 Oct, 23 Oct and 4 Nov stand as far apart as they are.
+    fig.update_xaxes(title_text="as of", type="date", tickformat="%-d %b %Y")
+    fig.update_yaxes(title_text="inconsistency", rangemode="tozero")
+    add_source(
+        fig,
+        "Lower is more likely. Each point: the scores on the claims known that day. "
+        "Source: claimscope curation.",
+        below=60,
+    )
+    if replay.empty:
+        return describe_in_words(fig, "No rated claim yet.")
+    last = replay[replay["as_of"] == replay["as_of"].max()].sort_values("inconsistency")
+    told = "; ".join(
+        f"{h} {v:g}" for h, v in zip(last["hypothesis_id"], last["inconsistency"], strict=True)
+    )
+    days = ", ".join(dict.fromkeys(format_day(d) for d in replay["as_of"]))
+    return describe_in_words(
+        fig, f"Inconsistency on each date evidence arrived ({days}). Latest: {told}."
+    )
 
 
 def plot_grade_grid(
@@ -210,16 +276,31 @@ def plot_grade_grid(
         )
     buttons = [
         {
-            "label": escape_text(name),
+            # short enough that the menu fits a phone's width
+            "label": escape_text(textwrap.shorten(name, 26, placeholder=" …")),
             "method": "update",
             "args": [{"visible": [j == i for j in range(len(groups))]}],
         }
         for i, (name, _) in enumerate(groups)
     ]
-    base_layout(fig, title, height=420)
+    base_layout(fig, title, height=460)
+    # The menu sits between the title and the grid, over neither.
     fig.update_layout(
-        updatemenus=[{"buttons": buttons, "x": 1, "xanchor": "right", "y": 1.15, "yanchor": "top"}]
+        margin={"t": 110},
+        updatemenus=[
+            {
+                "buttons": buttons,
+                "x": 0,
+                "xanchor": "left",
+                "y": 1.04,
+                "yanchor": "bottom",
+                "pad": {"t": 0, "b": 0},
+            }
+        ],
     )
     fig.update_yaxes(autorange="reversed", title_text="source reliability", showgrid=False)
-    fig.update_xaxes(title_text="information credibility", side="top", showgrid=False)
-    return fig
+    fig.update_xaxes(title_text="information credibility", showgrid=False)
+    add_source(fig, source_note(claims=int(counts["claims"].sum())), below=60)
+    top = counts.groupby(["source_reliability", "info_credibility"])["claims"].sum()
+    told = ", ".join(f"{n} graded {a}{b}" for (a, b), n in top.sort_values(ascending=False).items())
+    return describe_in_words(fig, f"Claims per Admiralty grade, most first: {told}.")

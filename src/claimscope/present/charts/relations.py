@@ -9,6 +9,7 @@ Names, notes and quotes are untrusted: hover text goes through
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 from itertools import combinations
 
@@ -17,9 +18,17 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from claimscope.analysis.relations import score_actor_pairs, vocabularies_of
+from claimscope.analysis.relations import vocabularies_of
 from claimscope.data.vocab import Vocabularies
-from claimscope.present.charts.style import actor_colours, base_layout, colour_of, hover_text
+from claimscope.present.charts.style import (
+    actor_colours,
+    add_source,
+    base_layout,
+    colour_of,
+    describe_in_words,
+    hover_text,
+    source_note,
+)
 from claimscope.present.display import escape_text
 
 LAYOUT_SEED = 7
@@ -115,6 +124,16 @@ def _spread(points: np.ndarray, rounds: int = 200) -> np.ndarray:
 
 def _label(name: str) -> str:
     return "<br>".join(escape_text(part) for part in textwrap.wrap(name, LABEL_WIDTH_CHARS))
+
+
+def _short(name: str) -> str:
+    """A node's name for a phone: its abbreviation in brackets, or its first 12 characters.
+
+    >>> _short("National Intelligence Service (NIS)"), _short("Russia")
+    ('NIS', 'Russia')
+    """
+    found = re.search(r"\(([^()]{1,8})\)\s*$", name)
+    return escape_text(found.group(1) if found else textwrap.shorten(name, 12, placeholder="…"))
 
 
 def _names(graph: nx.MultiDiGraph, actors: pd.DataFrame) -> dict[str, str]:
@@ -244,6 +263,7 @@ def plot_relation_network(
     title: str = "Who is tied to whom",
     limit: int | None = NETWORK_ACTORS,
     tie_limit: int | None = NETWORK_TIES,
+    source: str | None = None,
 ) -> go.Figure:
     """Draw the actor graph: actors by kind, ties coloured by type and styled by status.
 
@@ -253,6 +273,7 @@ def plot_relation_network(
         title: Chart title.
         limit: Most actors drawn, those with most ties (see :func:`select_busiest`).
         tie_limit: Most ties drawn among them, firmest first. The title says what was cut.
+        source: The source line; by default, how many claims the ties drawn rest on.
 
     Returns:
         A figure with one trace per tie (line plus an arrow head near the target; hover lists
@@ -325,13 +346,26 @@ def plot_relation_network(
                 },
                 hovertext=[_node_hover(graph, n, graph.nodes[n], names) for n in nodes],
                 hoverinfo="text",
+                # a phone keeps the names on the nodes (the page drops other point labels)
+                meta={"labels": "keep", "short": [_short(graph.nodes[n]["name"]) for n in nodes]},
             )
         )
     base_layout(fig, title, height=680)
+    claims = {c for _, _, ids in graph.edges(data="claim_ids") for c in ids}
+    add_source(fig, source or source_note(claims=len(claims)), below=10)
+    statuses = pd.Series([d for _, _, d in graph.edges(data="status")]).value_counts()
+    describe_in_words(
+        fig,
+        f"{graph.number_of_nodes()} actors and {graph.number_of_edges()} ties"
+        + (f" ({cut})" if cut else "")
+        + ". Ties by status: "
+        + ", ".join(f"{n} {s}" for s, n in statuses.items())
+        + ". Colour gives the relation type, the line's dash its status.",
+    )
     axis = {"visible": False, "range": [-1.3, 1.3], "fixedrange": False}
     fig.update_layout(
         xaxis=axis,
-        yaxis={**axis, "range": [-1.2, 1.3]},
+        yaxis={**axis, "range": [-1.2, 1.45]},
         legend={"groupclick": "toggleitem", "tracegroupgap": 12},
         hovermode="closest",
     )
@@ -353,7 +387,8 @@ def _add_edge_legend(fig: go.Figure, graph: nx.MultiDiGraph, vocab: Vocabularies
                 name=escape_text(vocab.label("relation_types", relation)),
                 legendgroup="relation",
                 legendgrouptitle={"text": "Relation (colour)"},
-                line={"color": colour, "width": 3},
+                # solid, always: the line's dash tells the status, never the relation type
+                line={"color": colour, "width": 3, "dash": "solid"},
                 hoverinfo="skip",
             )
         )
@@ -378,47 +413,49 @@ def _add_edge_legend(fig: go.Figure, graph: nx.MultiDiGraph, vocab: Vocabularies
 def plot_relation_matrix(
     graph: nx.MultiDiGraph,
     *,
-    title: str = "Cooperation (+) and conflict (−) between actors",
+    title: str = "Cooperation (+) and conflict (−), from each actor (row) to each (column)",
     limit: int | None = MATRIX_ACTORS,
+    source: str | None = None,
 ) -> go.Figure:
-    """Draw the actors × actors heat map of each pair's signed cooperation-conflict score.
+    """Draw the from × to heat map: each actor's signed cooperation-conflict score toward each.
 
-    The matrix is symmetric (a pair's score sums its ties in both directions); cells of pairs
-    with no tie are empty, so "no tie" differs from a neutral 0. The colour scale diverges
-    around 0: blue for cooperation, red for conflict. Hover lists the pair's ties. At most
-    ``limit`` actors are drawn, those with most ties; the title says so.
+    A row is the actor a tie runs from, a column the actor it runs to (the axes say so); a
+    cell sums the weighted scores of the ties from its row to its column, so the map is not
+    mirrored: A's ties to B and B's to A are two cells. Cells of pairs with no tie are empty,
+    so "no tie" differs from a neutral 0. The colour scale diverges around 0: blue for
+    cooperation, red for conflict; the colour bar names its unit. Hover lists the ties. At
+    most ``limit`` actors are drawn, those with most ties; the title says so.
     """
     vocab = vocabularies_of(graph)
     graph, cut = select_busiest(graph, limit=limit)
     title = f"{title} — {cut}" if cut else title
-    pairs = score_actor_pairs(graph)
-    paired = set(pairs["actor_a"]) | set(pairs["actor_b"])
-    nodes = [n for n in graph if n in paired]
+    names = {n: graph.nodes[n]["name"] for n in graph}
+    cells: dict[tuple[str, str], list] = {}
+    for s, t, key, d in graph.edges(keys=True, data=True):
+        if s != t:
+            cells.setdefault((s, t), []).append((key, d))
+    tied = {n for pair in cells for n in pair}
+    nodes = [n for n in graph if n in tied]
     index = {node: i for i, node in enumerate(nodes)}
     size = len(nodes)
     z: list[list[float | None]] = [[None] * size for _ in range(size)]
     hover = [[""] * size for _ in range(size)]
-    names = {n: graph.nodes[n]["name"] for n in graph}
-    edges = {key: (s, t, d) for s, t, key, d in graph.edges(keys=True, data=True)}
-    for pair in pairs.to_dict("records"):
-        a, b = pair["actor_a"], pair["actor_b"]
+    for (s, t), ties in cells.items():
+        score = round(sum(float(d["weighted_score"]) for _, d in ties), 4)
         lines: list[tuple[str, object]] = [
-            ("Pair", f"{names[a]} ↔ {names[b]}"),
-            ("Score", f"{pair['score']:+.2f}"),
+            ("From → to", f"{names[s]} → {names[t]}"),
+            ("Score", f"{score:+.2f}"),
         ]
-        for key in pair["relation_ids"]:
-            s, t, d = edges[key]
-            lines.append(
-                (
-                    key,
-                    f"{names[s]} → {names[t]}: {vocab.label('relation_types', d['relation'])} "
-                    f"({d['status']}, {d['weighted_score']:+.2f})",
-                )
+        lines += [
+            (
+                key,
+                f"{vocab.label('relation_types', d['relation'])} "
+                f"({d['status']}, {d['weighted_score']:+.2f})",
             )
-        text = hover_text(*lines)
-        for i, j in ((index[a], index[b]), (index[b], index[a])):
-            z[i][j] = round(float(pair["score"]), 4)
-            hover[i][j] = text
+            for key, d in ties
+        ]
+        z[index[s]][index[t]] = score
+        hover[index[s]][index[t]] = hover_text(*lines)
     extent = max((abs(v) for row in z for v in row if v is not None), default=1.0) or 1.0
     labels = [escape_text(names[n]) for n in nodes]
     fig = go.Figure(
@@ -436,12 +473,25 @@ def plot_relation_matrix(
             texttemplate="%{z:+.1f}",
             xgap=2,
             ygap=2,
-            colorbar={"title": {"text": "score"}},
+            colorbar={"title": {"text": "summed tie score<br>(+ cooperation, − conflict)"}},
         )
     )
-    base_layout(fig, title, height=max(420, 80 + 48 * size))
+    base_layout(fig, title, height=max(460, 200 + 44 * size))
     fig.update_layout(
-        xaxis={"side": "bottom", "tickangle": -35, "showgrid": False},
-        yaxis={"autorange": "reversed", "showgrid": False},
+        xaxis={"side": "bottom", "tickangle": -90, "showgrid": False, "title_text": "to"},
+        yaxis={"autorange": "reversed", "showgrid": False, "title_text": "from"},
     )
-    return fig
+    claims = {c for ties in cells.values() for _, d in ties for c in d["claim_ids"]}
+    add_source(fig, source or source_note(claims=len(claims)), below=150)
+    told = sorted(
+        ((v, labels[i], labels[j]) for i, row in enumerate(z) for j, v in enumerate(row) if v),
+        key=lambda c: c[0],
+    )
+    text = f"{len(cells)} directed pairs among {size} actors."
+    if told:
+        low, high = told[0], told[-1]
+        text += (
+            f" Most cooperative: {high[1]} to {high[2]} ({high[0]:+.1f});"
+            f" most conflictual: {low[1]} to {low[2]} ({low[0]:+.1f})."
+        )
+    return describe_in_words(fig, text)

@@ -8,6 +8,7 @@ the colour its table in the data package gives it; anything without a colour is
 
 from __future__ import annotations
 
+import colorsys
 import re
 import textwrap
 
@@ -97,16 +98,84 @@ def colour_of(colours: dict[str, object], key: object) -> str:
     return readable_colour(colour) if re.fullmatch(r"#[0-9A-Fa-f]{6}", colour) else colour
 
 
-def actor_colours(actors: pd.DataFrame) -> dict[str, str]:
-    """Give every actor of the full actors table its colour, in the table's row order.
+#: One hue per party (degrees on the colour wheel), in the order the parties get them, largest
+#: party first: the first six are far apart. Past the last, hues repeat.
+PARTY_HUES = (215, 355, 38, 280, 130, 185, 320, 62, 250, 100, 18, 160)
+#: HLS lightness of a party's darkest shade; its lightest is the lightest that still reaches
+#: ``MIN_CONTRAST`` on white. Shades also turn the hue by up to ``HUE_TURN`` degrees each way.
+DARKEST = 0.2
+HUE_TURN = 6
 
-    Pass the whole ``actors`` table, never a filtered one: the colour then depends only on the
-    dataset, so the same claimant has the same colour in every chart of every report.
 
-    >>> actor_colours(pd.DataFrame({"actor_id": ["b", "a"]}))
-    {'b': '#277AC0', 'a': '#BD5081'}
+def _hls(hue: float, lightness: float) -> str:
+    rgb = colorsys.hls_to_rgb((hue % 360) / 360, lightness, 0.8)
+    return "#" + "".join(f"{round(c * 255):02X}" for c in rgb)
+
+
+def _lightest(hue: float) -> float:
+    lightness = 0.6
+    while contrast_ratio(_channels(_hls(hue, lightness)), (255, 255, 255)) < MIN_CONTRAST + 0.1:
+        lightness -= 0.01
+    return lightness
+
+
+def party_of(actors: pd.DataFrame) -> dict[str, str]:
+    """Map each actor to its party: the root of its ``parent_id`` chain.
+
+    An actor with no parent that shares its country with exactly one state (the unnamed
+    Ukrainian reports, say) belongs to that state's party; a table without ``parent_id``
+    makes every actor its own party.
+
+    >>> party_of(pd.DataFrame({"actor_id": ["s", "p", "u"], "parent_id": [None, "s", None],
+    ...                        "kind": ["state", "person", "media"], "country": ["X", "X", "X"]}))
+    {'s': 's', 'p': 's', 'u': 's'}
     """
-    return {actor: PALETTE[i % len(PALETTE)] for i, actor in enumerate(actors["actor_id"])}
+    from claimscope.analysis.relations import find_root_actors
+
+    ids = list(actors["actor_id"])
+    if "parent_id" not in actors:
+        return {a: a for a in ids}
+    parents = actors[["actor_id", "parent_id"]].astype(object)
+    roots = find_root_actors(parents.where(parents.notna(), ""))
+    if {"kind", "country"} <= set(actors.columns):
+        states = actors[actors["kind"] == "state"].dropna(subset=["country"])
+        by_country = states.groupby("country")["actor_id"].agg(list)
+        for actor, country in zip(actors["actor_id"], actors["country"], strict=True):
+            state = by_country.get(country) if isinstance(country, str) else None
+            if roots[actor] == actor and state is not None and len(state) == 1:
+                roots[actor] = state[0]
+    return roots
+
+
+def actor_colours(actors: pd.DataFrame) -> dict[str, str]:
+    """Give every actor of the full actors table its colour: its party's hue, its own shade.
+
+    Parties (:func:`party_of`) get hues from :data:`PARTY_HUES`, the largest party first, so
+    no two parties share a hue; a party's actors get shades of it from dark to light, in the
+    table's row order. Every shade reaches ``MIN_CONTRAST`` on white. Pass the whole
+    ``actors`` table, never a filtered one: the colour then depends only on the dataset, so the
+    same claimant has the same colour in every chart of every report.
+
+    >>> colours = actor_colours(pd.DataFrame({"actor_id": ["s", "p", "t"],
+    ...                                       "parent_id": [None, "s", None]}))
+    >>> colours["s"] != colours["p"], colours["t"]
+    (True, '#A1121E')
+    """
+    parties = party_of(actors)
+    members: dict[str, list[str]] = {}
+    for actor in actors["actor_id"]:
+        members.setdefault(parties.get(actor, actor), []).append(actor)
+    ranked = sorted(members, key=lambda party: -len(members[party]))  # stable: table order
+    colours = {}
+    for number, party in enumerate(ranked):
+        hue = PARTY_HUES[number % len(PARTY_HUES)]
+        group = members[party]
+        for i, actor in enumerate(group):
+            step = i / (len(group) - 1) if len(group) > 1 else 0.5
+            turned = hue + HUE_TURN * (2 * step - 1)
+            lightness = DARKEST + (_lightest(turned) - DARKEST) * step
+            colours[actor] = readable_colour(_hls(turned, lightness))
+    return colours
 
 
 def hover_text(*lines: tuple[str, object], width: int = 80) -> str:
@@ -133,7 +202,17 @@ def base_layout(fig: go.Figure, title: str, height: int = 480) -> go.Figure:
         template="none",
         paper_bgcolor="white",
         plot_bgcolor="white",
-        title={"text": escape_text(title), "x": 0, "xanchor": "left"},
+        # At the top of the chart, whatever the top margin: centred in a margin grown for top
+        # tick labels, a title would run into them.
+        title={
+            "text": escape_text(title),
+            "x": 0,
+            "xanchor": "left",
+            "yref": "container",
+            "y": 1,
+            "yanchor": "top",
+            "pad": {"t": 14, "l": 4},
+        },
         font={"family": FONT_FAMILY, "size": 13},
         height=height,
         margin={"l": 20, "r": 20, "t": 60, "b": 40},
@@ -151,9 +230,76 @@ def base_layout(fig: go.Figure, title: str, height: int = 480) -> go.Figure:
     return fig
 
 
+#: The source line under a chart: its font size, and how many characters a line holds.
+SOURCE_FONT = 11
+SOURCE_CHARS = 60
+#: Longest document title a source line quotes before shortening it.
+SOURCE_TITLE_CHARS = 48
+
+
+def source_note(titles: object = (), *, claims: int | None = None) -> str:
+    """Say what a chart draws on: "Source: claimscope curation of N documents: …".
+
+    ``titles`` are the documents' titles (or ids) behind the chart's data, repeats ignored;
+    ``claims`` how many claims it shows. Long titles are shortened at a word.
+
+    >>> source_note(["A report", "A report", "Note"], claims=3)
+    'Source: claimscope curation of 3 claims in 2 documents: A report; Note.'
+    >>> source_note(claims=1)
+    'Source: claimscope curation of 1 claim.'
+    """
+    names = list(dict.fromkeys(text_of(t) for t in titles if text_of(t)))
+    what = []
+    if claims is not None:
+        what.append(f"{claims:,} claim{'s' if claims != 1 else ''}")
+    if names:
+        count = f"{len(names):,} document{'s' if len(names) != 1 else ''}"
+        what.append(("in " if what else "") + count)
+    text = "Source: claimscope curation" + (" of " + " ".join(what) if what else "")
+    if names:
+        text += ": " + "; ".join(
+            textwrap.shorten(n, SOURCE_TITLE_CHARS, placeholder=" …") for n in names
+        )
+    return text + "."
+
+
+def add_source(
+    fig: go.Figure, text: str, *, below: int = 50, chars: int = SOURCE_CHARS
+) -> go.Figure:
+    """Write ``text`` under the plot, left-aligned, ``below`` pixels under its bottom edge.
+
+    ``below`` is the room the horizontal axis' ticks and title take; the bottom margin grows
+    by the source line's height; lines hold at most ``chars`` characters. The text is kept in
+    ``layout.meta["source"]`` too.
+    """
+    lines = textwrap.wrap(text, chars) or [""]
+    fig.add_annotation(
+        text="<br>".join(escape_text(line) for line in lines),
+        name="source",
+        xref="paper",
+        x=0,
+        xanchor="left",
+        yref="paper",
+        y=0,
+        yanchor="top",
+        yshift=-below,
+        showarrow=False,
+        align="left",
+        font={"size": SOURCE_FONT, "color": "#555555"},
+    )
+    margin = fig.layout.margin.b if fig.layout.margin.b is not None else 40
+    fig.update_layout(margin={"b": max(margin, below + 15 * len(lines) + 10)})
+    meta = dict(fig.layout.meta or {})
+    meta["source"] = text
+    fig.update_layout(meta=meta)
+    return fig
+
+
 def describe_in_words(fig: go.Figure, text: str) -> go.Figure:
     """Give ``fig`` the sentence a screen reader hears in place of a generic description."""
-    fig.update_layout(meta={"description": text})
+    meta = dict(fig.layout.meta or {})
+    meta["description"] = text
+    fig.update_layout(meta=meta)
     return fig
 
 

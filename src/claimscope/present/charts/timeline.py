@@ -7,14 +7,22 @@ import plotly.graph_objects as go
 
 from claimscope.analysis.evolution import flow_label, series_key
 from claimscope.data.vocab import Vocabularies, load_vocabularies
+from claimscope.present.charts.intervals import (
+    claim_hover,
+    interval_ends,
+    interval_trace,
+    troop_axis,
+)
 from claimscope.present.charts.style import (
+    FALLBACK_COLOUR,
+    add_source,
     base_layout,
     colour_of,
     describe_figures,
     describe_in_words,
     hover_text,
+    source_note,
 )
-from claimscope.present.charts.troops import axis_max_of, claim_hover, interval_ends, interval_trace
 from claimscope.present.display import escape_text
 from claimscope.present.formatting import format_date, format_row_interval
 
@@ -41,14 +49,18 @@ def plot_figures_timeline(
     title: str = "Claimed troop figures over time",
     limit: int = TIMELINE_POINTS,
     vocab: Vocabularies | None = None,
+    source: str | None = None,
 ) -> go.Figure:
     """Draw each figure's interval against the date it was claimed, by claimant and measure.
 
-    Colour is the claimant, the marker shape the measure; a line joins each claimant's
-    successive figures of one measure (how its estimate evolved). A flow (a figure over a
-    period) has an open marker and "per P7D" in its label. Open bounds run dashed to zero or to
-    the top of the axis and end in an arrow. Claims on the same date are spread a few hours
-    apart (hover gives the date); with one date the axis still spans two weeks around it.
+    Colour is the claimant (shades of its party's hue), the marker shape the measure; the
+    legend lists each once. A line joins each claimant's successive figures of one measure
+    (how its estimate evolved). A flow (a figure over a period) has an open marker. The troops
+    axis is logarithmic; an open bound is a dotted arrow from its stated end, down for "up
+    to", up for "at least", never to 0 or the frame. Points carry no text (it overprints where
+    estimates agree): hover and the data table give each figure. Claims on the same date are
+    spread a few hours apart (hover gives the date); with one date the axis still spans two
+    weeks around it. A source line under the chart names the documents.
 
     Args:
         figures: Output of ``claimscope.analysis.troops.normalise_figures``.
@@ -57,19 +69,19 @@ def plot_figures_timeline(
         limit: Above this many figures, draw the median and range per day and measure
             instead (see :func:`plot_timeline_by_day`).
         vocab: The dataset's vocabularies (the project's by default).
+        source: The source line; by default, from the documents of the figures drawn.
     """
     if len(figures) > limit:
         return plot_timeline_by_day(figures, title=title, vocab=vocab)
     vocab = vocab or load_vocabularies()
     measure_symbols = vocab.lookup("measures", "symbol")
     fig = go.Figure()
-    axis_max = axis_max_of(figures)
     when = spread_same_day(figures["claimed_on"]) if len(figures) else figures["claimed_on"]
     in_legend: set[tuple[str, str]] = set()
     for (_, row), x in zip(figures.iterrows(), when, strict=True):
         colour = colour_of(colours, row["claimant_id"])
         hover = claim_hover(row, vocab)
-        start, end, sym_start, sym_end, dash = interval_ends(row, axis_max)
+        start, end, sym_start, sym_end, dash = interval_ends(row)
         sym_start = {"triangle-left": "triangle-down", "line-ns": "line-ew"}[sym_start]
         sym_end = {"triangle-right": "triangle-up", "line-ns": "line-ew"}[sym_end]
         flow = flow_label(row.get("period"))
@@ -93,17 +105,15 @@ def plot_figures_timeline(
             go.Scatter(
                 x=[x],
                 y=[float(row["troops_stated"])],
-                mode="markers+text",
+                mode="markers",
                 marker={"symbol": symbol, "size": 13, "color": colour},
                 text=[escape_text(" ".join(filter(None, (format_row_interval(row), flow))))],
-                textposition="middle right",
-                textfont={"color": colour},
                 name=escape_text(
                     f"{row['claimant_name']} · {vocab.label('measures', row['measure'])}"
                     + (f" ({flow})" if flow else "")
                 ),
                 legendgroup=row["claimant_id"],
-                showlegend=key not in in_legend,
+                showlegend=False,
                 hovertext=[hover],
                 hoverinfo="text",
                 meta={"claim_id": row["claim_id"], "role": "stated"},
@@ -111,7 +121,8 @@ def plot_figures_timeline(
         )
         in_legend.add(key)
     _join_series(fig, figures, when, colours)
-    base_layout(fig, title, height=480)
+    entries = _add_legend(fig, figures, colours, vocab, {key[1:] for key in in_legend})
+    base_layout(fig, title, height=max(480, 250 + 22 * entries))
     if len(figures):
         first, last = figures["claimed_on"].min(), figures["claimed_on"].max()
         pad = max(MIN_DATE_PAD, (last - first) * 0.1)
@@ -119,10 +130,57 @@ def plot_figures_timeline(
         # days after the report's date, when nothing was known yet.
         end = last.normalize() + SAME_DAY_SPREAD * 2
         fig.update_xaxes(range=[format_date(first - pad), end.isoformat()])
-    fig.update_xaxes(type="date", title_text="date claimed", tickformat="%d %b %Y")
-    fig.update_yaxes(range=[0, axis_max], title_text="troops", tickformat=",d", rangemode="tozero")
-    fig.update_layout(legend={"title": {"text": "Claimant · measure"}})
+    fig.update_xaxes(type="date", title_text="date claimed", tickformat="%-d %b %Y")
+    fig.update_yaxes(**troop_axis(figures, fine=True))
+    fig.update_layout(legend={"groupclick": "toggleitem", "tracegroupgap": 10})
+    add_source(
+        fig, source or source_note(figures.get("doc_title", []), claims=len(figures)), below=65
+    )
     return describe_in_words(fig, describe_figures(figures))
+
+
+def _add_legend(
+    fig: go.Figure,
+    figures: pd.DataFrame,
+    colours: dict[str, str],
+    vocab: Vocabularies,
+    measures: set[tuple[str, str]],
+) -> int:
+    """One legend entry per claimant (its colour) and per measure (its shape); returns how many."""
+    symbols = vocab.lookup("measures", "symbol")
+    claimants = dict(zip(figures["claimant_id"], figures["claimant_name"], strict=True))
+    for number, (actor, name) in enumerate(claimants.items()):
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name=escape_text(name),
+                marker={"symbol": "square", "size": 11, "color": colour_of(colours, actor)},
+                legendgroup="claimant",
+                legendgrouptitle={"text": "Claimant (colour)"} if number == 0 else None,
+                hoverinfo="skip",
+                meta={"role": "legend"},
+            )
+        )
+    for number, (measure, flow) in enumerate(sorted(measures)):
+        symbol = symbols.get(measure, "circle")
+        if flow and not symbol.endswith("-open"):
+            symbol += "-open"
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name=escape_text(vocab.label("measures", measure) + (f" ({flow})" if flow else "")),
+                marker={"symbol": symbol, "size": 11, "color": FALLBACK_COLOUR},
+                legendgroup="measure",
+                legendgrouptitle={"text": "Measure (shape)"} if number == 0 else None,
+                hoverinfo="skip",
+                meta={"role": "legend"},
+            )
+        )
+    return len(claimants) + len(measures) + 3
 
 
 def _join_series(
@@ -254,8 +312,7 @@ def plot_timeline_by_day(
     note = f"{len(figures):,} figures, median per day and measure (bars: lowest to highest)"
     base_layout(fig, f"{title} — {note}", height=480)
     fig.update_xaxes(type="date", title_text="date claimed", tickformat="%d %b %Y")
-    fig.update_yaxes(
-        range=[0, axis_max_of(figures)], title_text="troops", tickformat=",d", rangemode="tozero"
-    )
+    fig.update_yaxes(**troop_axis(figures))
     fig.update_layout(legend={"title": {"text": "Measure"}})
-    return fig
+    add_source(fig, source_note(figures.get("doc_title", []), claims=len(figures)))
+    return describe_in_words(fig, f"{note}. {describe_figures(figures)}")

@@ -8,96 +8,96 @@ labels, tick labels) is escaped, because quotes and names are untrusted.
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from claimscope.analysis.stances import aggregate_by_claimant
 from claimscope.data.vocab import Vocabularies, load_vocabularies
+from claimscope.present.charts.intervals import (
+    OPEN_REACH,
+    claim_hover,
+    interval_ends,
+    interval_trace,
+    troop_axis,
+)
 from claimscope.present.charts.style import (
+    add_source,
     base_layout,
     colour_of,
     describe_figures,
     describe_in_words,
     hover_text,
+    source_note,
 )
 from claimscope.present.display import escape_text
 from claimscope.present.formatting import format_date, format_row_interval, text_of
 
-#: Headroom beyond the largest figure, where open upper bounds end in an arrow.
-AXIS_HEADROOM = 1.2
 #: Above this many claims the figures-by-source chart shows one row per claimant, and at most
 #: this many claimants (those with most claims): a row per claim stops being readable, and a
 #: trace per claim makes a page of megabytes that a browser draws for minutes.
 SOURCE_ROWS = 60
 #: Most claimants the stance chart shows one by one; the rest are summed in one bar.
 STANCE_ACTORS = 40
+#: A row label's second line (the figure as stated, or what a claim without one says) wraps
+#: at this many characters; each label line takes ``LINE_PX`` of the row's height.
+ROW_LABEL_CHARS = 44
+LINE_PX = 18
 
 
-def claim_hover(row: pd.Series, vocab: Vocabularies) -> str:
-    """Return the hover text of one claim: who, what, when, grade, quote and document."""
-    lines: list[tuple[str, object]] = [
-        ("Claimant", row["claimant_name"]),
-        ("Stance", vocab.label("stances", row.get("stance"))),
-        ("On", row.get("proposition_label")),
-    ]
-    if "stated_figure" in row.index:
-        lines += [("Stated", row["stated_figure"]), ("Troops", format_row_interval(row))]
-    lines += [
-        ("Measure", vocab.label("measures", row.get("measure"))),
-        ("Activity", row.get("activity")),
-        ("Location", row.get("location")),
-        ("Date", format_date(row["claimed_on"])),
-        ("Hedges", row.get("hedges")),
-        ("Grade", row["grade"]),
-        ("Quote", row["quote"]),
-        ("Document", f"{row['doc_title']} ({row['doc_id']})"),
-        ("Claim", row["claim_id"]),
-    ]
-    return hover_text(*[(label, value) for label, value in lines if text_of(value)])
+def row_label(name: str, colour: str, when: str, detail: str) -> str:
+    """A row's tick label: the claimant in its colour and the date, then what the row shows.
+
+    >>> row_label("NIS", "#123456", "2024-10-18", "about 1,500 (1,350–1,650)")
+    '<span style="color:#123456">NIS</span> · 2024-10-18<br>about 1,500 (1,350–1,650)'
+    """
+    head = f'<span style="color:{colour}">{escape_text(name)}</span>'
+    head += f" · {escape_text(when)}" if when else ""
+    lines = textwrap.wrap(detail, ROW_LABEL_CHARS)
+    return "<br>".join([head, *(escape_text(line) for line in lines)])
 
 
-def axis_max_of(figures: pd.DataFrame) -> float:
-    """Return the troops axis' upper end: the largest figure plus headroom for arrows."""
-    values = pd.concat([figures["troops_low"], figures["troops_high"], figures["troops_stated"]])
-    values = values.dropna()
-    return float(values.max()) * AXIS_HEADROOM if len(values) else 1.0
+def _lay_out_rows_and_lane(fig: go.Figure, ticks: list[str], figures: pd.DataFrame, lane: list):
+    """Axes shared by both forms of the figures chart: one row per tick, then the stance lane.
 
-
-def _lay_out_rows_and_lane(fig: go.Figure, ticks: list[str], axis_max: float, lane: list) -> None:
-    """Axes shared by both forms of the figures chart: one row per tick, then the stance lane."""
+    Returns the height the rows need.
+    """
+    lines = max((t.count("<br>") + 1 for t in ticks), default=1)
     fig.update_yaxes(
         tickvals=list(range(len(ticks))),
         ticktext=ticks,
-        range=[len(ticks) - 0.5, -0.7],
+        range=[len(ticks) - 0.5, -0.5],
         showgrid=True,
         automargin=True,
         row=1,
         col=1,
     )
-    fig.update_xaxes(range=[0, axis_max], title_text="troops", tickformat=",d", row=1, col=1)
+    fig.update_xaxes(**troop_axis(figures, "troops (◆ stated figure; log scale)"), row=1, col=1)
     fig.update_xaxes(
         type="category",
         categoryorder="array",
         categoryarray=lane,
         range=[-0.5, len(lane) - 0.5],
+        side="top",
+        tickangle=-90,
+        tickfont={"size": 12},
         row=1,
         col=2,
     )
+    return (LINE_PX * lines + 10) * max(len(ticks), 1)
 
 
-def _no_figure_trace(
-    y: str, note: str, colour: str, hover: str, meta: dict, legendgroup: str | None = None
-) -> go.Scatter:
-    """The text that fills a row whose claim (or claimant) states no figure."""
+def _no_figure_trace(x: float, y: int, colour: str, hover: str, meta: dict) -> go.Scatter:
+    """The short note that fills a row whose claim (or claimant) states no figure."""
     return go.Scatter(
-        x=[0],
+        x=[x],
         y=[y],
         mode="text",
-        text=[escape_text(note)],
+        text=["no figure"],
         textposition="middle right",
         textfont={"color": colour},
-        legendgroup=legendgroup,
         showlegend=False,
         hovertext=[hover],
         hoverinfo="text",
@@ -105,73 +105,16 @@ def _no_figure_trace(
     )
 
 
-def _label_position(x: float, axis_max: float) -> str:
-    """Place a label so it stays inside the plot: rightwards near the left edge, and so on.
-
-    >>> _label_position(500, 12000), _label_position(6000, 12000), _label_position(11000, 12000)
-    ('top right', 'top center', 'top left')
-    """
-    if x < axis_max / 3:
-        return "top right"
-    return "top left" if x > 2 * axis_max / 3 else "top center"
-
-
-def _source_grid(troops_title: str, stance_title: str) -> go.Figure:
+def _source_grid() -> go.Figure:
     """The two panels every figures-by-source chart shares: troops, then the stance lane."""
     return make_subplots(
-        rows=1,
-        cols=2,
-        shared_yaxes=True,
-        column_widths=[0.74, 0.26],
-        horizontal_spacing=0.03,
-        subplot_titles=(troops_title, stance_title),
+        rows=1, cols=2, shared_yaxes=True, column_widths=[0.62, 0.38], horizontal_spacing=0.04
     )
 
 
-def interval_trace(
-    row: pd.Series,
-    xy: tuple[list, list],
-    symbols: tuple[str, str],
-    dash: str,
-    colour: str,
-    hover: str,
-    size: tuple[int, int],
-    legend: dict,
-) -> go.Scatter:
-    """One claim's interval as a line between its two end markers, either way up.
-
-    ``size`` is the line width and the marker size; ``legend`` the trace's legend keys.
-    """
-    return go.Scatter(
-        x=xy[0],
-        y=xy[1],
-        mode="lines+markers",
-        line={"color": colour, "width": size[0], "dash": dash},
-        marker={
-            "symbol": list(symbols),
-            "size": size[1],
-            "color": colour,
-            "line": {"color": colour, "width": 2},
-        },
-        **legend,
-        hovertext=[hover, hover],
-        hoverinfo="text",
-        meta={"claim_id": row["claim_id"], "role": "interval"},
-    )
-
-
-def interval_ends(row: pd.Series, axis_max: float) -> tuple[float, float, str, str, str]:
-    """Return start, end, start symbol, end symbol and dash of an interval's line.
-
-    An open bound runs dashed to the axis edge and ends in an arrow there.
-    """
-    if row["is_low_open"] and row["is_high_open"]:
-        return 0.0, axis_max, "triangle-left", "triangle-right", "dash"
-    if row["is_low_open"]:
-        return 0.0, float(row["troops_high"]), "triangle-left", "line-ns", "dash"
-    if row["is_high_open"]:
-        return float(row["troops_low"]), axis_max, "line-ns", "triangle-right", "dash"
-    return float(row["troops_low"]), float(row["troops_high"]), "line-ns", "line-ns", "solid"
+def _left_edge(figures: pd.DataFrame) -> float:
+    """The troops axis' lowest value, where a row without a figure says so."""
+    return 10 ** troop_axis(figures)["range"][0] * 1.05
 
 
 def plot_figures_by_source(
@@ -182,14 +125,20 @@ def plot_figures_by_source(
     title: str = "Claimed North Korean troop figures, by source",
     limit: int = SOURCE_ROWS,
     vocab: Vocabularies | None = None,
+    source: str | None = None,
 ) -> go.Figure:
     """Draw each claim as a row: its troop interval on the left, its stance in a lane on the right.
 
-    Closed intervals are solid with bars at both ends; an open bound is a dashed line running
-    to the axis edge, ending in an arrow, with a "≤"/"≥" label. The diamond marks the stated
+    Each row's label names the claimant (in its colour) and the date, then the figure as
+    stated with the interval it stands for, or what a claim without a figure says: labels sit
+    beside the plot, where they can neither be cut by its edge nor overprint each other. The
+    troops axis is logarithmic. Closed intervals are solid with bars at both ends; an open
+    bound is a dotted arrow from its stated end ("up to 6,000" points down from 6,000, never
+    to 0; "at least 3,000" up from 3,000, never to the frame). The diamond marks the stated
     figure (at the middle unit size for figures stated in units). Denials, "not verified" and
     deployments without a number are rows with no interval; the stance lane shows every row's
-    stance, so assertion, denial and non-verification stand side by side.
+    stance, so assertion, denial and non-verification stand side by side. A source line under
+    the chart names the documents.
 
     Args:
         figures: Output of ``claimscope.analysis.troops.normalise_figures``.
@@ -199,29 +148,27 @@ def plot_figures_by_source(
         limit: Above this many claims, draw one row per claimant instead (see
             :func:`plot_sources_by_claimant`).
         vocab: The dataset's vocabularies (the project's by default).
+        source: The source line; by default, from the documents of the rows drawn.
     """
     others = stances[~stances["claim_id"].isin(figures["claim_id"])]
     if len(figures) + len(others) > limit:
         return plot_sources_by_claimant(
-            figures, stances, colours=colours, title=title, limit=limit, vocab=vocab
+            figures, stances, colours=colours, title=title, limit=limit, vocab=vocab, source=source
         )
     vocab = vocab or load_vocabularies()
     labels, order = vocab.lookup("stances", "label"), vocab.stance_order
     stance_symbols = vocab.lookup("stances", "symbol")
     rows = [*(r for _, r in figures.iterrows()), *(r for _, r in others.iterrows())]
-    fig = _source_grid("Troops (◆ stated figure)", "Stance")
-    axis_max = axis_max_of(figures)
+    fig = _source_grid()
+    left = _left_edge(figures)
     lane = [labels[s] for s in order]
     figure_ids = set(figures["claim_id"])
-    in_legend: set[str] = set()
+    ticks = []
     for y, row in enumerate(rows):
         colour = colour_of(colours, row["claimant_id"])
         hover = claim_hover(row, vocab)
-        group = row["claimant_id"]
-        first = group not in in_legend
-        in_legend.add(group)
         if row["claim_id"] in figure_ids:
-            start, end, sym_start, sym_end, dash = interval_ends(row, axis_max)
+            start, end, sym_start, sym_end, dash = interval_ends(row)
             fig.add_trace(
                 interval_trace(
                     row,
@@ -231,11 +178,7 @@ def plot_figures_by_source(
                     colour,
                     hover,
                     size=(4, 14),
-                    legend={
-                        "name": escape_text(row["claimant_name"]),
-                        "legendgroup": group,
-                        "showlegend": first,
-                    },
+                    legend={"name": escape_text(row["claimant_name"]), "showlegend": False},
                 ),
                 row=1,
                 col=1,
@@ -245,12 +188,10 @@ def plot_figures_by_source(
                 go.Scatter(
                     x=[float(row["troops_stated"])],
                     y=[y],
-                    mode="markers+text",
+                    mode="markers",
                     marker={"symbol": "diamond", "size": 13, "color": colour},
                     text=[escape_text(label)],
-                    textposition=_label_position(float(row["troops_stated"]), axis_max),
-                    textfont={"color": colour},
-                    legendgroup=group,
+                    name=escape_text(row["claimant_name"]),
                     showlegend=False,
                     hovertext=[hover],
                     hoverinfo="text",
@@ -262,15 +203,14 @@ def plot_figures_by_source(
         else:
             what = " ".join(x for x in (text_of(row["activity"]), text_of(row["location"])) if x)
             about = text_of(row.get("proposition_label"))
-            note = labels[row["stance"]] + (f": {about}" if about else "")
-            note += (f" ({what})" if what else "") + " — no figure"
+            label = labels[row["stance"]] + (f": {about}" if about else "")
+            label += f" ({what})" if what else ""
             fig.add_trace(
-                _no_figure_trace(
-                    y, note, colour, hover, {"claim_id": row["claim_id"]}, legendgroup=group
-                ),
+                _no_figure_trace(left, y, colour, hover, {"claim_id": row["claim_id"]}),
                 row=1,
                 col=1,
             )
+        ticks.append(row_label(row["claimant_name"], colour, format_date(row["claimed_on"]), label))
         fig.add_trace(
             go.Scatter(
                 x=[labels[row["stance"]]],
@@ -283,8 +223,7 @@ def plot_figures_by_source(
                     "line": {"color": colour, "width": 2},
                 },
                 name=escape_text(row["claimant_name"]),
-                legendgroup=group,
-                showlegend=first and row["claim_id"] not in figure_ids,
+                showlegend=False,
                 hovertext=[hover],
                 hoverinfo="text",
                 meta={"claim_id": row["claim_id"], "role": "stance"},
@@ -292,10 +231,11 @@ def plot_figures_by_source(
             row=1,
             col=2,
         )
-    ticks = [f"{escape_text(r['claimant_name'])} · {format_date(r['claimed_on'])}" for r in rows]
-    base_layout(fig, title, height=160 + 44 * max(len(rows), 1))
-    _lay_out_rows_and_lane(fig, ticks, axis_max, lane)
-    fig.update_layout(legend={"title": {"text": "Claimant"}, "traceorder": "grouped"})
+    base_layout(fig, title)
+    rows_px = _lay_out_rows_and_lane(fig, ticks, figures, lane)
+    fig.update_layout(showlegend=False, height=rows_px + 260, margin={"t": 150})
+    titles = [r.get("doc_title", r.get("doc_id")) for r in rows]
+    add_source(fig, source or source_note(titles, claims=len(rows)), below=65)
     return describe_in_words(fig, describe_figures(figures, others))
 
 
@@ -307,12 +247,13 @@ def plot_sources_by_claimant(
     title: str = "Claimed North Korean troop figures, by source",
     limit: int = SOURCE_ROWS,
     vocab: Vocabularies | None = None,
+    source: str | None = None,
 ) -> go.Figure:
     """Draw one row per claimant: the span of its figures, their median, its stances counted.
 
     The aggregate of :func:`plot_figures_by_source` for selections too large to draw claim by
     claim. The line runs from the claimant's lowest closed lower bound to its highest closed
-    upper bound (dashed to the axis edge where a bound is open); the diamond is its median
+    upper bound (a dotted arrow where a bound is open); the diamond is its median
     stated figure; the stance lane counts its claims per stance. At most ``limit`` claimants,
     those with most claims, are drawn; the title says how many claims and claimants are
     behind the chart and how many were left out.
@@ -322,8 +263,9 @@ def plot_sources_by_claimant(
     stance_symbols = vocab.lookup("stances", "symbol")
     summary = aggregate_by_claimant(figures, stances, vocab=vocab)
     shown = summary.iloc[:limit]
-    fig = _source_grid("Troops (◆ median stated figure)", "Stance (claims)")
-    axis_max = axis_max_of(figures)
+    fig = _source_grid()
+    left = _left_edge(figures)
+    ticks = []
     lane = [labels[s] for s in order]
     for y, row in enumerate(shown.to_dict("records")):
         colour = colour_of(colours, row["claimant_id"])
@@ -338,20 +280,29 @@ def plot_sources_by_claimant(
             ("Stances", "; ".join(_stance_on(labels[s], a, n) for s, a, n in row["stances_on"])),
         )
         if row["figures"]:
-            start = 0.0 if row["is_low_open"] else float(row["low"])
-            end = axis_max if row["is_high_open"] or pd.isna(row["high"]) else float(row["high"])
+            median = float(row["median"])
+            start = median if pd.isna(row["low"]) else float(row["low"])
+            end = median if pd.isna(row["high"]) else float(row["high"])
+            start /= OPEN_REACH if row["is_low_open"] else 1
+            end *= OPEN_REACH if row["is_high_open"] else 1
             open_end = row["is_low_open"] or row["is_high_open"]
+            detail = f"{row['figures']:,} figures: {span}"
             fig.add_trace(
                 go.Scatter(
-                    x=[start, end, float(row["median"])],
+                    x=[start, end, median],
                     y=[y, y, y],
-                    mode="lines+markers+text",
-                    line={"color": colour, "width": 4, "dash": "dash" if open_end else "solid"},
-                    marker={"symbol": ["line-ns", "line-ns", "diamond"], "size": [14, 14, 13]},
+                    mode="lines+markers",
+                    line={"color": colour, "width": 4, "dash": "dot" if open_end else "solid"},
+                    marker={
+                        "symbol": [
+                            "triangle-left" if row["is_low_open"] else "line-ns",
+                            "triangle-right" if row["is_high_open"] else "line-ns",
+                            "diamond",
+                        ],
+                        "size": [14, 14, 13],
+                    },
                     marker_color=colour,
-                    text=["", "", escape_text(f"{row['figures']:,} figures: {span}")],
-                    textposition="top center",
-                    textfont={"color": colour},
+                    text=["", "", escape_text(detail)],
                     name=name,
                     showlegend=False,
                     hovertext=[hover] * 3,
@@ -362,12 +313,13 @@ def plot_sources_by_claimant(
                 col=1,
             )
         else:
-            note = ", ".join(f"{labels[s]} {n:,}" for s, n in counts) + " — no figure"
+            detail = ", ".join(f"{labels[s]} {n:,}" for s, n in counts)
             fig.add_trace(
-                _no_figure_trace(y, note, colour, hover, {"claimant_id": row["claimant_id"]}),
+                _no_figure_trace(left, y, colour, hover, {"claimant_id": row["claimant_id"]}),
                 row=1,
                 col=1,
             )
+        ticks.append(row_label(row["claimant_name"], colour, "", detail))
         fig.add_trace(
             go.Scatter(
                 x=[labels[s] for s, _ in counts],
@@ -398,11 +350,13 @@ def plot_sources_by_claimant(
             else ""
         )
     )
-    base_layout(fig, f"{title} — {note}", height=160 + 30 * max(len(shown), 1))
-    ticks = [escape_text(n) for n in shown["claimant_name"]]
-    _lay_out_rows_and_lane(fig, ticks, axis_max, lane)
-    fig.update_layout(showlegend=False)
-    return fig
+    base_layout(fig, f"{title} — {note}")
+    rows_px = _lay_out_rows_and_lane(fig, ticks, figures, lane)
+    fig.update_layout(showlegend=False, height=rows_px + 260, margin={"t": 150})
+    titles = [*figures.get("doc_title", []), *stances.get("doc_title", [])]
+    add_source(fig, source or source_note(titles, claims=int(summary["claims"].sum())), below=65)
+    described = describe_figures(figures, stances[~stances["claim_id"].isin(figures["claim_id"])])
+    return describe_in_words(fig, f"{note}. {described}")
 
 
 def _stance_on(stance: str, about: str, count: int) -> str:
@@ -425,6 +379,7 @@ def plot_stance_by_actor(
     title: str = "Who asserts, denies, does not deny, cannot verify or confirms what",
     limit: int = STANCE_ACTORS,
     vocab: Vocabularies | None = None,
+    source: str | None = None,
 ) -> go.Figure:
     """Draw stacked horizontal bars: for each actor and proposition, its claims per stance.
 
@@ -439,6 +394,7 @@ def plot_stance_by_actor(
         limit: Most claimants drawn one by one; the others are summed in a last bar, and the
             title says how many.
         vocab: The dataset's vocabularies (the project's by default).
+        source: The source line; by default, how many claims the bars count.
     """
     vocab = vocab or load_vocabularies()
     labels, order = vocab.lookup("stances", "label"), vocab.stance_order
@@ -495,4 +451,11 @@ def plot_stance_by_actor(
         automargin=True,
     )
     fig.update_xaxes(title_text="claims", dtick=1, rangemode="tozero")
-    return fig
+    add_source(fig, source or source_note(claims=int(counts["total"].sum())), below=55)
+    totals = {labels[s]: int(counts[s].sum()) for s in order if int(counts[s].sum())}
+    told = ", ".join(f"{n:,} {s}" for s, n in totals.items())
+    who = "; ".join(
+        f"{name}: " + ", ".join(f"{int(row[s])} {labels[s]}" for s in order if int(row[s]))
+        for name, (_, row) in zip(counts["claimant_name"], counts.iterrows(), strict=True)
+    )
+    return describe_in_words(fig, f"{len(counts)} bars. Claims by stance: {told}. {who}.")
