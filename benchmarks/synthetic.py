@@ -250,6 +250,12 @@ def generate(out_dir: Path | str, claims: int, seed: int = 0) -> dict[str, int]:
     # The project's hypotheses, rated against no synthetic claim.
     shutil.copy(PROJECT_DATA / "hypotheses.csv", out_dir / "hypotheses.csv")
     (out_dir / "ratings.csv").write_bytes(_csv([_header("ratings")]))
+    # Any other table of the schema (the analyst's judgements, ...) starts empty.
+    package = json.loads((PROJECT_DATA / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in package["resources"]:
+        target = out_dir / resource["path"]
+        if not target.exists():
+            target.write_bytes(_csv([_header(resource["name"])]))
     return counts
 
 
