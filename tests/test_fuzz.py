@@ -135,6 +135,10 @@ def small_dataset(tmp_path_factory) -> Path:
     for row in corrections[1:]:  # a correction's basis names only claims kept
         row[basis] = ";".join(i for i in split_list(row[basis]) if i in kept)
     write_csv(target / "corrections.csv", corrections)
+    judgements = read_csv(target / "judgements.csv")
+    ids = judgements[0].index("claim_ids")
+    kept_judgements = [r for r in judgements[1:] if set(split_list(r[ids])) <= kept]
+    write_csv(target / "judgements.csv", judgements[:1] + kept_judgements)
     counts = load_dataset(target).counts()
     assert counts["claims"] == KEEP_CLAIMS and counts["relations"] >= 1
     return target
