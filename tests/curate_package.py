@@ -151,3 +151,20 @@ def curate_package(tmp_path: Path) -> Path:
             shutil.copyfile(DATA_DIR / resource["path"], target)
     load_dataset(data)
     return data
+
+
+def review_propositions(rows: list[dict], proposition: str = "sent_to_russia") -> list[dict]:
+    """Do what a reviewer must before accepting: name what each stance-taking row is about.
+
+    ``suggest`` cannot know the proposition a stance takes a side on; a row whose claim type
+    takes a stance and names none is refused by the loader.
+    """
+    from claimscope.data.dataset import load_dataset
+
+    claim_types = load_dataset(DATA_DIR).claim_types
+    stance_of = dict(zip(claim_types["claim_type"], claim_types["stance"], strict=True))
+    for row in rows:
+        takes_stance = isinstance(stance_of.get(row.get("claim_type")), str)
+        if takes_stance and not row.get("proposition_id"):
+            row["proposition_id"] = proposition
+    return rows

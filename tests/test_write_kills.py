@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from curate_package import NOTE, curate_package
+from curate_package import NOTE, curate_package, review_propositions
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_write_safety import _package_files
@@ -45,7 +45,7 @@ def template(package: Path, tmp_path: Path) -> Path:
     note = tmp_path / "note.txt"
     note.write_text(NOTE, encoding="utf-8")
     add_document(note, title="Note", published_on="2024-11-06", data_dir=package)
-    rows = suggest_claims("note", package)
+    rows = review_propositions(suggest_claims("note", package))
     (tmp_path / "reviewed.csv").write_text(format_rows(rows, list(rows[0])), encoding="utf-8")
     (tmp_path / "other.txt").write_text(OTHER, encoding="utf-8")
     claims = package / "claims.csv"

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-from curate_package import NOTE, curate_package
+from curate_package import NOTE, curate_package, review_propositions
 from helpers import snapshot
 
 from claimscope.cli import main
@@ -36,7 +36,7 @@ def _reviewed(package: Path, tmp_path: Path, name: str = "reviewed.csv") -> Path
     source = tmp_path / "note.txt"
     source.write_text(NOTE, encoding="utf-8")
     doc_id = add_document(source, title="Note", published_on="2024-11-06", data_dir=package)
-    rows = suggest_claims(doc_id, package)
+    rows = review_propositions(suggest_claims(doc_id, package))
     path = tmp_path / name
     path.write_text(format_rows(rows, list(rows[0])), encoding="utf-8")
     return path
@@ -148,6 +148,7 @@ def test_review_file_guards_formulas_and_accept_restores_them(package, tmp_path)
     def review_it(rows):  # the reviewer names the claimant; the guarded quote stays as written
         for row in rows[1:]:
             row[rows[0].index("claimant_id")] = "ukraine"
+            row[rows[0].index("proposition_id")] = "sent_to_russia"
 
     _rewrite(review, review_it)
     assert main(["suggest", "--accept", str(review), "--data-dir", str(package)]) == 0
