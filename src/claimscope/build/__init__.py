@@ -234,7 +234,7 @@ def build_reports(
             from claimscope.build.dask_executor import check_plans, check_scheduler_address
 
             check_plans(plans)
-            check_scheduler_address(scheduler)  # before the output folder or its lock exists
+            check_scheduler_address(scheduler, probe=False)
         printer = pdf.printer_for([p.name for p in plans if "pdf" in p.spec.formats], print_timeout)
         for plan in plans:
             plan.plotly_src = html.site_plotly_src() if site else ""
@@ -253,6 +253,8 @@ def build_reports(
             # Ids are checked against the data before the lock or any kernel, as in the notebook.
             dataset = dataset or _validate(data_dir)
             check_report_ids(plans, dataset)
+            if scheduler:  # there is work: the cluster must answer, before any folder exists
+                check_scheduler_address(scheduler)
             for plan in plans:
                 plan.period = html.describe_period(dataset, plan.notebook_parameters.get("as_of"))
         errors = []
