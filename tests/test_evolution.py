@@ -51,7 +51,7 @@ def claim(claim_id: str, **fields) -> dict:
         "quote": "said so",
         "claimant_id": "nis",
         "subject_id": "ru",
-        "claim_type": "troop_figure",
+        "claim_type": "figure",
         "responds_to": pd.NA,
         "restates": pd.NA,
         "measure": "present",
@@ -267,7 +267,7 @@ def test_a_unit_size_the_source_states_is_used_instead_of_the_table():
 
 
 def summary(*rows: dict) -> list[str]:
-    figures = normalise(*(r for r in rows if r["claim_type"] == "troop_figure"))
+    figures = normalise(*(r for r in rows if r["claim_type"] == "figure"))
     return prose.summarise_figures(figures, stances_of(*rows), vocab=VOCAB)
 
 

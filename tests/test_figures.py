@@ -32,7 +32,7 @@ def claim(claim_id: str, **values: object) -> dict[str, object]:
         "doc_id": "d1",
         "quote": f"quote of {claim_id}",
         "claimant_id": "zel",
-        "claim_type": "troop_figure",
+        "claim_type": "figure",
         "measure": "present",
         "value_low": pd.NA,
         "value_high": pd.NA,
@@ -161,7 +161,7 @@ def test_only_troop_figures_are_normalised_and_named_and_dated():
 @pytest.mark.parametrize(
     ("claim_type", "stance"),
     [
-        ("troop_figure", "asserts"),
+        ("figure", "asserts"),
         ("troop_deployment", "asserts"),
         ("denial", "denies"),
         ("not_verified", "not_verified"),

@@ -30,10 +30,10 @@ import pandas as pd
 
 from claimscope.analysis import check_known
 from claimscope.analysis.evolution import drop_restatements
+from claimscope.data.subject import FIGURE_TYPE
 from claimscope.data.values import is_missing
 from claimscope.data.vocab import Vocabularies, load_vocabularies
 
-FIGURE_TYPE = "troop_figure"
 QUALIFIERS = ("exact", "approximately", "nearly", "at_least", "up_to", "range")
 _TEXT = (
     "measure",
