@@ -311,18 +311,16 @@ def test_a_header_only_table_is_valid_and_loads_empty(data_copy):
         write_csv(data_copy / f"{name}.csv", rows[:1])
     dataset = load_dataset(data_copy)
     assert dataset.counts()["relations"] == 0
-    assert list(dataset.relations.columns)[:3] == ["relation_id", "source_id", "target_id"]
+    assert {"relation_id", "source_id", "target_id"} <= set(dataset.relations.columns)
 
 
 def test_a_package_that_says_troop_figure_reads_it_as_figure(data_copy):
     for name in ("claims", "claim_types"):
-        path = data_copy / f"{name}.csv"
-        path.write_text(
-            path.read_text(encoding="utf-8")
-            .replace(",figure,", ",troop_figure,")
-            .replace("\nfigure,", "\ntroop_figure,"),
-            encoding="utf-8",
-        )
+        rows = read_csv(data_copy / f"{name}.csv")
+        column = rows[0].index("claim_type")
+        for row in rows[1:]:
+            row[column] = "troop_figure" if row[column] == "figure" else row[column]
+        write_csv(data_copy / f"{name}.csv", rows)
     assert "troop_figure" in (data_copy / "claim_types.csv").read_text(encoding="utf-8")
     dataset = load_dataset(data_copy)
     assert (dataset.claims["claim_type"] == "figure").sum() == 18
