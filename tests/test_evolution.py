@@ -118,6 +118,19 @@ def test_strength_and_losses_are_split_never_one_axis():
     assert groups["losses"]["measure"].tolist() == ["killed"]
 
 
+def test_a_flow_never_shares_an_axis_with_a_total():
+    figures = normalise(
+        claim("c1", measure="killed"),
+        claim("c2", measure="killed", period="P1M"),
+        claim("c3", measure="sent_more"),
+    )
+    groups = split_by_group(figures, VOCAB.measures.reset_index(drop=True))
+    assert list(groups) == ["strength per period", "losses", "losses per period"]
+    assert groups["losses"]["claim_id"].tolist() == ["c1"]
+    assert groups["losses per period"]["claim_id"].tolist() == ["c2"]
+    assert groups["strength per period"]["claim_id"].tolist() == ["c3"]
+
+
 def test_the_timeline_joins_a_claimants_figures_and_marks_flows():
     figures = normalise(
         claim("c1"),

@@ -120,9 +120,10 @@ def plot_figures_timeline(
         end = last.normalize() + SAME_DAY_SPREAD * 2
         fig.update_xaxes(range=[format_date(first - pad), end.isoformat()])
     fig.update_xaxes(type="date", title_text="date claimed", tickformat="%d %b %Y")
-    fig.update_yaxes(range=[0, axis_max], title_text="troops", tickformat=",d", rangemode="tozero")
+    noun = vocab.subject.noun
+    fig.update_yaxes(range=[0, axis_max], title_text=noun, tickformat=",d", rangemode="tozero")
     fig.update_layout(legend={"title": {"text": "Claimant · measure"}})
-    return describe_in_words(fig, describe_figures(figures))
+    return describe_in_words(fig, describe_figures(figures, noun=noun))
 
 
 def _join_series(
@@ -255,7 +256,10 @@ def plot_timeline_by_day(
     base_layout(fig, f"{title} — {note}", height=480)
     fig.update_xaxes(type="date", title_text="date claimed", tickformat="%d %b %Y")
     fig.update_yaxes(
-        range=[0, axis_max_of(figures)], title_text="troops", tickformat=",d", rangemode="tozero"
+        range=[0, axis_max_of(figures)],
+        title_text=vocab.subject.noun,
+        tickformat=",d",
+        rangemode="tozero",
     )
     fig.update_layout(legend={"title": {"text": "Measure"}})
     return fig

@@ -42,7 +42,8 @@ def claim_hover(row: pd.Series, vocab: Vocabularies) -> str:
         ("On", row.get("proposition_label")),
     ]
     if "stated_figure" in row.index:
-        lines += [("Stated", row["stated_figure"]), ("Troops", format_row_interval(row))]
+        noun = vocab.subject.noun
+        lines += [("Stated", row["stated_figure"]), (noun.capitalize(), format_row_interval(row))]
     lines += [
         ("Measure", vocab.label("measures", row.get("measure"))),
         ("Activity", row.get("activity")),
@@ -64,7 +65,9 @@ def axis_max_of(figures: pd.DataFrame) -> float:
     return float(values.max()) * AXIS_HEADROOM if len(values) else 1.0
 
 
-def _lay_out_rows_and_lane(fig: go.Figure, ticks: list[str], axis_max: float, lane: list) -> None:
+def _lay_out_rows_and_lane(
+    fig: go.Figure, ticks: list[str], axis_max: float, lane: list, *, noun: str = "troops"
+) -> None:
     """Axes shared by both forms of the figures chart: one row per tick, then the stance lane."""
     fig.update_yaxes(
         tickvals=list(range(len(ticks))),
@@ -75,7 +78,7 @@ def _lay_out_rows_and_lane(fig: go.Figure, ticks: list[str], axis_max: float, la
         row=1,
         col=1,
     )
-    fig.update_xaxes(range=[0, axis_max], title_text="troops", tickformat=",d", row=1, col=1)
+    fig.update_xaxes(range=[0, axis_max], title_text=noun, tickformat=",d", row=1, col=1)
     fig.update_xaxes(
         type="category",
         categoryorder="array",
@@ -209,7 +212,7 @@ def plot_figures_by_source(
     labels, order = vocab.lookup("stances", "label"), vocab.stance_order
     stance_symbols = vocab.lookup("stances", "symbol")
     rows = [*(r for _, r in figures.iterrows()), *(r for _, r in others.iterrows())]
-    fig = _source_grid("Troops (◆ stated figure)", "Stance")
+    fig = _source_grid(f"{vocab.subject.noun.capitalize()} (◆ stated figure)", "Stance")
     axis_max = axis_max_of(figures)
     lane = [labels[s] for s in order]
     figure_ids = set(figures["claim_id"])
@@ -294,9 +297,9 @@ def plot_figures_by_source(
         )
     ticks = [f"{escape_text(r['claimant_name'])} · {format_date(r['claimed_on'])}" for r in rows]
     base_layout(fig, title, height=160 + 44 * max(len(rows), 1))
-    _lay_out_rows_and_lane(fig, ticks, axis_max, lane)
+    _lay_out_rows_and_lane(fig, ticks, axis_max, lane, noun=vocab.subject.noun)
     fig.update_layout(legend={"title": {"text": "Claimant"}, "traceorder": "grouped"})
-    return describe_in_words(fig, describe_figures(figures, others))
+    return describe_in_words(fig, describe_figures(figures, others, noun=vocab.subject.noun))
 
 
 def plot_sources_by_claimant(
@@ -322,7 +325,8 @@ def plot_sources_by_claimant(
     stance_symbols = vocab.lookup("stances", "symbol")
     summary = aggregate_by_claimant(figures, stances, vocab=vocab)
     shown = summary.iloc[:limit]
-    fig = _source_grid("Troops (◆ median stated figure)", "Stance (claims)")
+    noun = vocab.subject.noun
+    fig = _source_grid(f"{noun.capitalize()} (◆ median stated figure)", "Stance (claims)")
     axis_max = axis_max_of(figures)
     lane = [labels[s] for s in order]
     for y, row in enumerate(shown.to_dict("records")):
@@ -334,7 +338,7 @@ def plot_sources_by_claimant(
             ("Claimant", row["claimant_name"]),
             ("Claims", row["claims"]),
             ("Figures", row["figures"]),
-            ("Troops", span),
+            (noun.capitalize(), span),
             ("Stances", "; ".join(_stance_on(labels[s], a, n) for s, a, n in row["stances_on"])),
         )
         if row["figures"]:
@@ -400,7 +404,7 @@ def plot_sources_by_claimant(
     )
     base_layout(fig, f"{title} — {note}", height=160 + 30 * max(len(shown), 1))
     ticks = [escape_text(n) for n in shown["claimant_name"]]
-    _lay_out_rows_and_lane(fig, ticks, axis_max, lane)
+    _lay_out_rows_and_lane(fig, ticks, axis_max, lane, noun=vocab.subject.noun)
     fig.update_layout(showlegend=False)
     return fig
 
