@@ -100,7 +100,8 @@ def find_troop_findings(
         rows = rows.sort_values("claim_id").to_dict("records")
         speakers = join_names(list(dict.fromkeys(r["claimant_name"] for r in rows)))
         name = _party_name(actors, roots, party)
-        who = name if speakers.lower() == name.lower() else f"{name} ({speakers})"
+        same = speakers.lower().removeprefix("the ") == name.lower().removeprefix("the ")
+        who = name if same else f"{name} ({speakers})"
         said = join_names([_figure_phrase(r, vocab) for r in rows])
         found.append(
             Statement(
