@@ -65,9 +65,7 @@ def axis_max_of(figures: pd.DataFrame) -> float:
     return float(values.max()) * AXIS_HEADROOM if len(values) else 1.0
 
 
-def _lay_out_rows_and_lane(
-    fig: go.Figure, ticks: list[str], axis_max: float, lane: list, *, noun: str = "troops"
-) -> None:
+def _lay_out_rows_and_lane(fig: go.Figure, ticks: list, axis_max: float, lane: list, noun: str):
     """Axes shared by both forms of the figures chart: one row per tick, then the stance lane."""
     fig.update_yaxes(
         tickvals=list(range(len(ticks))),
@@ -119,15 +117,15 @@ def _label_position(x: float, axis_max: float) -> str:
     return "top left" if x > 2 * axis_max / 3 else "top center"
 
 
-def _source_grid(troops_title: str, stance_title: str) -> go.Figure:
-    """The two panels every figures-by-source chart shares: troops, then the stance lane."""
+def _source_grid(noun: str, marks: str, stance_title: str) -> go.Figure:
+    """The two panels every figures-by-source chart shares: the counted noun, the stance lane."""
     return make_subplots(
         rows=1,
         cols=2,
         shared_yaxes=True,
         column_widths=[0.74, 0.26],
         horizontal_spacing=0.03,
-        subplot_titles=(troops_title, stance_title),
+        subplot_titles=(f"{noun.capitalize()} ({marks})", stance_title),
     )
 
 
@@ -212,7 +210,7 @@ def plot_figures_by_source(
     labels, order = vocab.lookup("stances", "label"), vocab.stance_order
     stance_symbols = vocab.lookup("stances", "symbol")
     rows = [*(r for _, r in figures.iterrows()), *(r for _, r in others.iterrows())]
-    fig = _source_grid(f"{vocab.subject.noun.capitalize()} (◆ stated figure)", "Stance")
+    fig = _source_grid(vocab.subject.noun, "◆ stated figure", "Stance")
     axis_max = axis_max_of(figures)
     lane = [labels[s] for s in order]
     figure_ids = set(figures["claim_id"])
@@ -297,7 +295,7 @@ def plot_figures_by_source(
         )
     ticks = [f"{escape_text(r['claimant_name'])} · {format_date(r['claimed_on'])}" for r in rows]
     base_layout(fig, title, height=160 + 44 * max(len(rows), 1))
-    _lay_out_rows_and_lane(fig, ticks, axis_max, lane, noun=vocab.subject.noun)
+    _lay_out_rows_and_lane(fig, ticks, axis_max, lane, vocab.subject.noun)
     fig.update_layout(legend={"title": {"text": "Claimant"}, "traceorder": "grouped"})
     return describe_in_words(fig, describe_figures(figures, others, noun=vocab.subject.noun))
 
@@ -325,8 +323,7 @@ def plot_sources_by_claimant(
     stance_symbols = vocab.lookup("stances", "symbol")
     summary = aggregate_by_claimant(figures, stances, vocab=vocab)
     shown = summary.iloc[:limit]
-    noun = vocab.subject.noun
-    fig = _source_grid(f"{noun.capitalize()} (◆ median stated figure)", "Stance (claims)")
+    fig = _source_grid(vocab.subject.noun, "◆ median stated figure", "Stance (claims)")
     axis_max = axis_max_of(figures)
     lane = [labels[s] for s in order]
     for y, row in enumerate(shown.to_dict("records")):
@@ -338,7 +335,7 @@ def plot_sources_by_claimant(
             ("Claimant", row["claimant_name"]),
             ("Claims", row["claims"]),
             ("Figures", row["figures"]),
-            (noun.capitalize(), span),
+            (vocab.subject.noun.capitalize(), span),
             ("Stances", "; ".join(_stance_on(labels[s], a, n) for s, a, n in row["stances_on"])),
         )
         if row["figures"]:
@@ -404,7 +401,7 @@ def plot_sources_by_claimant(
     )
     base_layout(fig, f"{title} — {note}", height=160 + 30 * max(len(shown), 1))
     ticks = [escape_text(n) for n in shown["claimant_name"]]
-    _lay_out_rows_and_lane(fig, ticks, axis_max, lane, noun=vocab.subject.noun)
+    _lay_out_rows_and_lane(fig, ticks, axis_max, lane, vocab.subject.noun)
     fig.update_layout(showlegend=False)
     return fig
 
