@@ -152,7 +152,7 @@ def package(tmp_path: Path) -> Path:
         if resource["name"] in written or target.exists():
             continue
         cited = {fk["reference"]["resource"] for fk in resource["schema"].get("foreignKeys", [])}
-        if cited & written:
+        if cited & written or resource["name"] == "judgements":  # its claim_ids cite claims
             _write(target, columns[resource["name"]], [])
         else:
             shutil.copyfile(DATA_DIR / resource["path"], target)
