@@ -27,7 +27,7 @@ from claimscope.data.dataset import read_schema, resource_schema
 PROJECT_DATA = Path(__file__).resolve().parents[1] / "data"
 VOCABULARIES = ("relation_types", "relation_statuses", "stances", "claim_types", "measures")
 VOCABULARIES += ("actor_kinds", "source_reliability", "info_credibility", "consistency_ratings")
-VOCABULARIES += ("likelihoods", "propositions")
+VOCABULARIES += ("likelihoods", "propositions", "subject")
 
 CLAIMS_PER_DOCUMENT = 200
 CLAIMS_PER_ACTOR = 50
@@ -266,7 +266,7 @@ def _claim(
     roll = rng.random()
     figure = [""] * 6  # measure, value_low, value_high, unit, qualifier, stated_figure
     if roll < FIGURE_SHARE:
-        claim_type = "troop_figure"
+        claim_type = "figure"
         measure, unit, low, high, qualifier, stated = _figure(rng)
         figure = [measure, low, high, unit, qualifier, stated]
         quote = f"{claimant} says {stated} of {subject} ({claim_id})"
@@ -290,7 +290,7 @@ def _claim(
         claim_type,
         "",  # responds_to
         "",  # restates
-        "sent_to_russia" if claim_type in ("troop_figure", *_STANCE_TYPES) else "",
+        "sent_to_russia" if claim_type in ("figure", *_STANCE_TYPES) else "",
         "",  # revises
         *figure[:4],
         "",  # unit_size_low

@@ -31,14 +31,14 @@ COLOURS = actor_colours(ACTORS)
 SCRIPT = "<script>alert(1)</script>"
 
 
-def claim(claim_id: str, claimant_id: str, claim_type: str = "troop_figure", **kw) -> dict:
+def claim(claim_id: str, claimant_id: str, claim_type: str = "figure", **kw) -> dict:
     row = {
         "claim_id": claim_id,
         "doc_id": "d1",
         "quote": f"quote {claim_id}",
         "claimant_id": claimant_id,
         "claim_type": claim_type,
-        "measure": "present" if claim_type == "troop_figure" else "",
+        "measure": "present" if claim_type == "figure" else "",
         "value_low": pd.NA,
         "value_high": pd.NA,
         "unit": "",

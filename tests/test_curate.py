@@ -138,8 +138,8 @@ def test_suggest_rows_pass_the_quote_check_and_name_claimants(package: Path, tmp
     summary = [(r["claim_type"], r["claimant_id"], r["value_low"], r["claimed_on"]) for r in rows]
     assert summary == [
         ("denial", "dmitry_peskov", "", "2024-11-05"),
-        ("troop_figure", "volodymyr_zelenskyy", "11000", "2024-11-06"),
-        ("troop_figure", "volodymyr_zelenskyy", "2", "2024-11-06"),
+        ("figure", "volodymyr_zelenskyy", "11000", "2024-11-06"),
+        ("figure", "volodymyr_zelenskyy", "2", "2024-11-06"),
         ("not_verified", "lloyd_austin", "", "2024-11-06"),
     ]
     brigades = rows[2]
@@ -209,7 +209,7 @@ def test_end_to_end_add_suggest_accept_through_the_cli(package, tmp_path, capsys
     dataset = load_dataset(package)
     new = dataset.claims[dataset.claims["doc_id"] == "briefing"]
     assert new["claim_id"].tolist() == ["c002", "c003", "c004", "c005"]
-    assert set(new["claim_type"]) == {"denial", "troop_figure", "not_verified"}
+    assert set(new["claim_type"]) == {"denial", "figure", "not_verified"}
     # The stance answers "the figure": provisional ids follow their rows' fresh ids.
     assert new["responds_to"].fillna("").tolist() == ["", "", "", "c003;c004"]
 
@@ -227,7 +227,7 @@ def test_suggest_on_the_real_seed_finds_its_curated_figures(tmp_path: Path):
     data = tmp_path / "data"
     shutil.copytree(DATA_DIR, data)
     doc_id = load_dataset(data).documents["doc_id"].iloc[0]
-    figures = [r for r in suggest_claims(doc_id, data) if r["claim_type"] == "troop_figure"]
+    figures = [r for r in suggest_claims(doc_id, data) if r["claim_type"] == "figure"]
     assert [(r["value_low"], r["unit"]) for r in figures][:3] == [
         ("1500", "troops"),
         ("6000", "troops"),

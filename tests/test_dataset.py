@@ -71,7 +71,7 @@ def test_seed_text_is_the_shared_seed_byte_for_byte():
 def test_seed_troop_figures_are_curated(claimant, value, unit, qualifier, needle):
     claims = load_dataset().claims
     figures = claims[
-        (claims["claim_type"] == "troop_figure")
+        (claims["claim_type"] == "figure")
         & (claims["claimant_id"] == claimant)
         & (claims["doc_id"] == SEED)
     ]
@@ -294,8 +294,8 @@ def test_troop_figure_needs_value_and_unit(data_copy):
     set_cell(data_copy / "claims.csv", row, "unit", "")
     set_cell(data_copy / "claims.csv", row, "value_high", "")
     assert problems_of(data_copy) == [
-        f"claims.csv:{row}:unit: a troop_figure claim needs a unit",
-        f"claims.csv:{row}:value_high: a troop_figure claim needs a value_high",
+        f"claims.csv:{row}:unit: a figure claim needs a unit",
+        f"claims.csv:{row}:value_high: a figure claim needs a value_high",
     ]
 
 
@@ -305,10 +305,27 @@ def test_empty_csv(data_copy):
     assert "claims.csv:1:-: file is empty: no header row" in problems
 
 
-def test_header_only_csv(data_copy):
-    rows = read_csv(data_copy / "relations.csv")
-    write_csv(data_copy / "relations.csv", rows[:1])
-    assert problems_of(data_copy) == ["relations.csv:2:-: table has a header but no rows"]
+def test_a_header_only_table_is_valid_and_loads_empty(data_copy):
+    for name in ("relation_steps", "relations"):
+        rows = read_csv(data_copy / f"{name}.csv")
+        write_csv(data_copy / f"{name}.csv", rows[:1])
+    dataset = load_dataset(data_copy)
+    assert dataset.counts()["relations"] == 0
+    assert {"relation_id", "source_id", "target_id"} <= set(dataset.relations.columns)
+
+
+def test_a_package_that_says_troop_figure_reads_it_as_figure(data_copy):
+    for name in ("claims", "claim_types"):
+        rows = read_csv(data_copy / f"{name}.csv")
+        column = rows[0].index("claim_type")
+        for row in rows[1:]:
+            row[column] = "troop_figure" if row[column] == "figure" else row[column]
+        write_csv(data_copy / f"{name}.csv", rows)
+    assert "troop_figure" in (data_copy / "claim_types.csv").read_text(encoding="utf-8")
+    dataset = load_dataset(data_copy)
+    assert (dataset.claims["claim_type"] == "figure").sum() == 18
+    assert "figure" in set(dataset.claim_types["claim_type"])
+    assert "troop_figure" not in set(dataset.claims["claim_type"])
 
 
 def test_ragged_row(data_copy):

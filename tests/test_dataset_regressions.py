@@ -74,7 +74,7 @@ def test_non_ascii_digits_are_not_integers(data_copy):
         load_dataset(data_copy)
     assert [str(p) for p in caught.value.problems] == [
         f"claims.csv:{row}:value_low: '١٥٠٠' is not an integer (at most 18 digits)",
-        f"claims.csv:{row}:value_low: a troop_figure claim needs a value_low",
+        f"claims.csv:{row}:value_low: a figure claim needs a value_low",
     ]
 
 

@@ -20,7 +20,7 @@ DOCS = pd.DataFrame(
 def _claims(*rows: dict) -> pd.DataFrame:
     base = {
         "doc_id": "a",
-        "claim_type": "troop_figure",
+        "claim_type": "figure",
         "claimed_on": pd.NaT,
         "responds_to": "",
         "restates": "",

@@ -51,7 +51,7 @@ def claim(claim_id: str, **fields) -> dict:
         "quote": "said so",
         "claimant_id": "nis",
         "subject_id": "ru",
-        "claim_type": "troop_figure",
+        "claim_type": "figure",
         "responds_to": pd.NA,
         "restates": pd.NA,
         "measure": "present",
@@ -116,6 +116,19 @@ def test_strength_and_losses_are_split_never_one_axis():
     assert list(groups) == ["strength", "losses"]
     assert groups["strength"]["measure"].tolist() == ["present", "sent"]
     assert groups["losses"]["measure"].tolist() == ["killed"]
+
+
+def test_a_flow_never_shares_an_axis_with_a_total():
+    figures = normalise(
+        claim("c1", measure="killed"),
+        claim("c2", measure="killed", period="P1M"),
+        claim("c3", measure="sent_more"),
+    )
+    groups = split_by_group(figures, VOCAB.measures.reset_index(drop=True))
+    assert list(groups) == ["strength per period", "losses", "losses per period"]
+    assert groups["losses"]["claim_id"].tolist() == ["c1"]
+    assert groups["losses per period"]["claim_id"].tolist() == ["c2"]
+    assert groups["strength per period"]["claim_id"].tolist() == ["c3"]
 
 
 def test_the_timeline_joins_a_claimants_figures_and_marks_flows():
@@ -267,7 +280,7 @@ def test_a_unit_size_the_source_states_is_used_instead_of_the_table():
 
 
 def summary(*rows: dict) -> list[str]:
-    figures = normalise(*(r for r in rows if r["claim_type"] == "troop_figure"))
+    figures = normalise(*(r for r in rows if r["claim_type"] == "figure"))
     return prose.summarise_figures(figures, stances_of(*rows), vocab=VOCAB)
 
 

@@ -32,7 +32,7 @@ def claim(claim_id: str, **values: object) -> dict[str, object]:
         "doc_id": "d1",
         "quote": f"quote of {claim_id}",
         "claimant_id": "zel",
-        "claim_type": "troop_figure",
+        "claim_type": "figure",
         "measure": "present",
         "value_low": pd.NA,
         "value_high": pd.NA,
@@ -161,7 +161,7 @@ def test_only_troop_figures_are_normalised_and_named_and_dated():
 @pytest.mark.parametrize(
     ("claim_type", "stance"),
     [
-        ("troop_figure", "asserts"),
+        ("figure", "asserts"),
         ("troop_deployment", "asserts"),
         ("denial", "denies"),
         ("not_verified", "not_verified"),
@@ -324,7 +324,19 @@ def test_describe_units_marks_overrides():
     assert table.loc["brigades", "Troops per unit (used)"] == "1,500–2,500"
     assert table.loc["brigades", "Dataset value"] == "3,000–5,000"
     assert table.loc["brigades", "Overridden"] == "yes"
-    assert table.loc["troops", "Overridden"] == "no"
+    assert "troops" not in table.index  # a unit of one converts nothing: not listed
+
+
+def test_a_unit_of_one_hides_the_conversion_in_prose_and_method():
+    figures = F.normalise_figures(frame(figure(1500, "troops")), SIZES)
+    text = " ".join(prose.summarise_figures(figures, figures.iloc[:0]))
+    method = " ".join(prose.describe_method(figures, figures.iloc[:0], version="v"))
+    assert "per troop" not in text and "becomes" not in text
+    assert "one unit holds" not in method
+    brigades = F.normalise_figures(frame(figure(2, "brigades")), SIZES)
+    assert "one unit holds" in " ".join(
+        prose.describe_method(brigades, brigades.iloc[:0], version="v")
+    )
 
 
 def test_describe_grades_covers_both_scales():

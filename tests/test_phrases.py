@@ -62,8 +62,8 @@ def test_suggest_reads_the_package_vocabulary(tmp_path):
     data = tmp_path / "data"
     shutil.copytree(DATA_DIR, data)
     doc_id = load_dataset(data).documents["doc_id"].iloc[0]
-    before = [r for r in suggest_claims(doc_id, data) if r["claim_type"] == "troop_figure"]
+    before = [r for r in suggest_claims(doc_id, data) if r["claim_type"] == "figure"]
     (data / "phrases.csv").write_text(HEADER + "unit,troops,,\n", encoding="utf-8")
-    after = [r for r in suggest_claims(doc_id, data) if r["claim_type"] == "troop_figure"]
+    after = [r for r in suggest_claims(doc_id, data) if r["claim_type"] == "figure"]
     assert any(r["unit"] == "troops" for r in before)
     assert not any(r["unit"] == "troops" for r in after)

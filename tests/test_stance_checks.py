@@ -11,7 +11,7 @@ from claimscope.data.stance_checks import check_propositions, check_revisions, c
 
 TYPES = pd.DataFrame(
     {
-        "claim_type": ["troop_figure", "denial", "not_denied", "event"],
+        "claim_type": ["figure", "denial", "not_denied", "event"],
         "stance": ["asserts", "denies", "not_denied", ""],
     }
 )
@@ -26,7 +26,7 @@ DOCS = pd.DataFrame(
 def _claims(*rows: dict) -> pd.DataFrame:
     base = {
         "doc_id": "a",
-        "claim_type": "troop_figure",
+        "claim_type": "figure",
         "claimed_on": pd.NaT,
         "responds_to": "",
         "proposition_id": "sent_to_russia",
@@ -85,7 +85,7 @@ def test_a_stance_on_a_figure_names_the_figure_it_answers():
         "claims.csv:3:responds_to: proposition 'figure' is a figure: name the figure claim(s) "
         "this claim disputes or confirms in responds_to",
         "claims.csv:4:responds_to: 'c2' is a denial claim: a stance on a figure answers a "
-        "troop_figure claim",
+        "figure claim",
     ]
 
 
@@ -105,9 +105,9 @@ def test_a_figure_revises_an_earlier_figure_never_itself_nor_in_a_cycle():
     assert _messages(problems) == [
         "claims.csv:4:revises: 'c2' was made on 2024-10-20, after this claim (2024-10-10): a "
         "figure revises an earlier one",
-        "claims.csv:5:revises: a denial claim revises nothing: only a troop_figure replaces an "
+        "claims.csv:5:revises: a denial claim revises nothing: only a figure replaces an "
         "earlier figure",
-        "claims.csv:6:revises: 'c4' is a denial claim: a figure revises a troop_figure claim",
+        "claims.csv:6:revises: 'c4' is a denial claim: a figure revises a figure claim",
         "claims.csv:7:revises: revises goes round in a cycle: c6 → c6",
     ]
 

@@ -122,7 +122,6 @@ def test_weeks_from_the_data_span_the_claims_dates(data_copy):
         (sweep(matrix={"depth": 3}), "give a list of values or a data source"),
         (sweep(matrix={"depth": {"from": "people"}}), "unknown source 'people'"),
         (sweep(matrix={"depth": {"from": "actors", "colour": "red"}}), "no column 'colour'"),
-        (sweep(matrix={"depth": {"from": "actors", "kind": "stat"}}), "matches nothing"),
         (sweep(matrix={"depth": {"from": "weeks", "kind": "x"}}), "takes no other keys"),
         (sweep(matrix={}), "`matrix` must map each swept parameter"),
         (sweep(name="r"), "the name must use {depth}"),
@@ -136,6 +135,15 @@ def test_weeks_from_the_data_span_the_claims_dates(data_copy):
 def test_a_bad_sweep_is_refused_with_a_message_naming_it(spec, message):
     assert message in problems_of([spec])
     assert f"sweep {spec.name!r}" in problems_of([spec])
+
+
+def test_a_source_that_matches_nothing_warns_and_makes_no_report(capsys):
+    spec = sweep(matrix={"depth": {"from": "actors", "kind": "stat"}})
+    hand = ReportSpec("x", FIXTURES / "ok.ipynb", "X")
+    assert [s.name for s in expand_sweeps([hand, spec], DATA_DIR)] == ["x"]
+    err = capsys.readouterr().err
+    assert "warning: sweep 'r-{depth}': matrix 'depth'" in err
+    assert "matches nothing in the data" in err
 
 
 def test_names_that_collide_after_expansion_are_refused():

@@ -35,8 +35,8 @@ def test_generated_dataset_loads_and_has_the_asked_size(tmp_path: Path, claims: 
     # Every kind of row a report draws is there: figures in units, stances, dated and undated.
     types = set(dataset.claims["claim_type"])
     if claims >= 500:
-        assert {"troop_figure", "denial", "not_verified"} <= types
-        figures = dataset.claims[dataset.claims["claim_type"] == "troop_figure"]
+        assert {"figure", "denial", "not_verified"} <= types
+        figures = dataset.claims[dataset.claims["claim_type"] == "figure"]
         assert {"troops", "brigades"} <= set(figures["unit"])
         assert set(figures["qualifier"]) == {"exact", "approximately", "at_least", "up_to", "range"}
         assert dataset.claims["claimed_on"].isna().any()

@@ -129,7 +129,7 @@ def test_a_hedged_figure_keeps_its_hedge_wherever_it_is_stated():
     from claimscope.present import findings, prose, tables
 
     ds = dataset()
-    figures_only = ds.claims[ds.claims["claim_type"] == "troop_figure"]
+    figures_only = ds.claims[ds.claims["claim_type"] == "figure"]
     hedged = {
         c: [w.strip() for w in h.split(";")]
         for c, h in zip(figures_only["claim_id"], figures_only["hedges"], strict=True)

@@ -49,7 +49,7 @@ CLAIM_NOTE = "<script>alert(2)</script>"
 HOSTILE_CLAIMS = {
     "h01": {
         "quote": f"{SCRIPT_TAG} and claimed 9,999 troops",
-        "claim_type": "troop_figure",
+        "claim_type": "figure",
         "proposition_id": "sent_to_russia",
         "measure": "present",
         "value_low": "9999",
@@ -285,7 +285,7 @@ def test_troop_report_shows_every_payload_as_text(chromium, hostile_site):
         )
         paragraphs = page.eval_on_selector_all("p", "els => els.map(e => e.innerText)")
     for claim_id, fields in HOSTILE_CLAIMS.items():
-        if fields["claim_type"] in ("troop_figure", "denial"):
+        if fields["claim_type"] in ("figure", "denial"):
             assert fields["quote"] in tables, claim_id
     figure = HOSTILE_CLAIMS["h01"]
     assert figure["stated_figure"] in tables

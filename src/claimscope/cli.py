@@ -35,6 +35,7 @@ each quote is really there, then builds charted reports that open offline in a b
 
 _EPILOG = """\
 typical use:
+  claimscope init DIR --counted N   start a new subject: empty data and its reports
   claimscope validate               check data/ and list every problem
   claimscope locate                 fill in where new quotes sit in their sources
   claimscope build                  build the reports into reports/ (open reports/index.html)

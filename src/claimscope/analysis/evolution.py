@@ -70,16 +70,33 @@ def flow_label(period: object) -> str:
     return describe_period(period)
 
 
+#: How the chart of a group's flows is named: a flow never shares an axis with a stock or total.
+FLOW_GROUP = "{group} per period"
+
+
 def split_by_group(figures: pd.DataFrame, measures: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Split normalised figures by what their measure counts, in the order groups first appear.
 
+    A flow (a measure of ``kind`` flow, or any figure stated over a ``period``) goes in a chart
+    of its own, "strength per period": a cumulative total and monthly flows never share an axis.
+    A package whose measures have no ``kind`` splits flows by their period alone.
+
     Args:
         figures: Output of ``normalise_figures``.
-        measures: The ``measures`` vocabulary (``measure`` and ``group`` columns).
+        measures: The ``measures`` vocabulary (``measure``, ``group``, optional ``kind``).
     """
     group_of = dict(zip(measures["measure"], measures["group"], strict=True))
-    groups = figures["measure"].map(group_of).fillna("other")
-    order = list(dict.fromkeys(measures["group"]))
+    kinds = measures["kind"] if "kind" in measures else pd.Series("", index=measures.index)
+    flow_measures = set(measures["measure"][kinds.astype("string").eq("flow").fillna(False)])
+    groups = figures["measure"].map(group_of).fillna("other").astype(object)
+    period = figures["period"] if "period" in figures else pd.Series(pd.NA, index=figures.index)
+    is_flow = figures["measure"].isin(flow_measures) | period.notna().to_numpy()
+    groups = groups.where(~is_flow, [FLOW_GROUP.format(group=g) for g in groups])
+    order = [
+        name
+        for g in dict.fromkeys([*measures["group"], "other"])
+        for name in (g, FLOW_GROUP.format(group=g))
+    ]
     return {g: figures[groups == g] for g in order if (groups == g).any()}
 
 

@@ -30,10 +30,10 @@ import pandas as pd
 
 from claimscope.analysis import check_known
 from claimscope.analysis.evolution import drop_restatements
+from claimscope.data.subject import FIGURE_TYPE
 from claimscope.data.values import is_missing
 from claimscope.data.vocab import Vocabularies, load_vocabularies
 
-FIGURE_TYPE = "troop_figure"
 QUALIFIERS = ("exact", "approximately", "nearly", "at_least", "up_to", "range")
 _TEXT = (
     "measure",
@@ -291,7 +291,7 @@ def normalise_figures(
     documents: pd.DataFrame | None = None,
     vocab: Vocabularies | None = None,
 ) -> pd.DataFrame:
-    """Turn every ``troop_figure`` claim into an interval of troops.
+    """Turn every ``figure`` claim into an interval of the counted noun (troops in the corpus).
 
     Args:
         claims: Rows of the ``claims`` table; claims of other types are ignored.
@@ -315,7 +315,7 @@ def normalise_figures(
         ValueError: for a bad tolerance or override, an unknown unit or qualifier.
 
     >>> claims = pd.DataFrame({"claim_id": ["c1"], "doc_id": ["d"], "claimant_id": ["z"],
-    ...     "claim_type": ["troop_figure"], "value_low": [2], "value_high": [2],
+    ...     "claim_type": ["figure"], "value_low": [2], "value_high": [2],
     ...     "unit": ["brigades"], "qualifier": ["exact"], "claimed_on": [pd.NaT],
     ...     "source_reliability": ["C"], "info_credibility": [3]})
     >>> sizes = pd.DataFrame({"unit": ["brigades"], "troops_low": [3000], "troops_high": [5000]})

@@ -24,7 +24,8 @@ named_in: relations}`` sweeps the states that have a tie, so no report selects n
 Any data source takes ``as_list: true`` to pass each value as a one-element list (for a
 notebook parameter such as ``documents: list``). Expansion reads only the CSV files it needs,
 before any kernel starts; each expanded report is then checked like a hand-written one, and a
-name that two reports share after expansion is an error.
+name that two reports share after expansion is an error. A data source that matches nothing
+(a new subject with no tie yet) expands to no report and warns on stderr; the rest builds.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import calendar
 import csv
 import itertools
 import string
+import sys
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -121,6 +123,9 @@ def _expand_one(
     for key, source in matrix.items():
         try:
             columns[key] = _values(source, data_dir, tables)
+        except _NoMatch as exc:
+            print(f"warning: {label}: matrix {key!r}: {exc}: no report", file=sys.stderr)
+            columns[key] = []
         except ValueError as exc:
             problems.append(f"{label}: matrix {key!r}: {exc}")
     if problems:
@@ -192,6 +197,10 @@ def _safe_parse(template: str) -> list[tuple]:
         return []
 
 
+class _NoMatch(ValueError):
+    """A data source that matches nothing: the sweep makes no report (a warning, not an error)."""
+
+
 def _values(source: object, data_dir: Path, tables: dict[str, list[dict]]) -> list[SweepValue]:
     """The values one matrix entry stands for, in order; raises ValueError saying what is wrong."""
     if isinstance(source, list):
@@ -219,7 +228,7 @@ def _values(source: object, data_dir: Path, tables: dict[str, list[dict]]) -> li
         known = ", ".join([*_TABLES, *_PERIODS])
         raise ValueError(f"unknown source {origin!r} (known: {known})")
     if not values:
-        raise ValueError(f"{source!r} matches nothing in the data")
+        raise _NoMatch(f"{source!r} matches nothing in the data")
     if as_list:
         values = [SweepValue([v.value], v.label) for v in values]
     return values
@@ -229,7 +238,7 @@ def _table_values(
     table: str, filters: dict, data_dir: Path, tables: dict[str, list[dict]]
 ) -> list[SweepValue]:
     rows = _read_table(table, data_dir, tables)
-    columns = set(rows[0]) if rows else set()
+    columns = set(rows[0]) if rows else set(filters)  # an empty table matches nothing
     for column in filters:
         if column not in columns:
             raise ValueError(f"{table}.csv has no column {column!r} to filter on")

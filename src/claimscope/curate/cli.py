@@ -1,4 +1,4 @@
-"""The curation sub-commands of ``claimscope``: add-document and suggest (with --accept)."""
+"""The curation sub-commands of ``claimscope``: init, add-document and suggest (--accept)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,30 @@ def _data_dir_flag(data_dir: Path) -> str:
     if Path(data_dir).resolve() == DATA_DIR.resolve():
         return ""
     return f" --data-dir {shlex.quote(str(data_dir))}"
+
+
+def _init(args: argparse.Namespace) -> int:
+    from claimscope.curate.init import init_subject
+    from claimscope.data.dataset import DatasetError
+
+    try:
+        init_subject(
+            args.folder,
+            counted=args.counted,
+            question=args.question,
+            counted_one=args.counted_one,
+            qualifier=args.qualifier,
+            topic=args.topic,
+        )
+    except DatasetError as error:
+        return _bad_input(error)
+    folder = args.folder
+    print(
+        f"started {folder}: data/ (valid, its subject tables empty), reports.yaml, notebooks/\n"
+        f"next: claimscope add-document FILE --title T --published-on YYYY-MM-DD "
+        f"--data-dir {folder / 'data'}"
+    )
+    return 0
 
 
 def _add_document(args: argparse.Namespace) -> int:
@@ -119,9 +143,21 @@ def _suggest(args: argparse.Namespace) -> int:
 def add_curation_commands(
     commands: argparse._SubParsersAction,
 ) -> dict[str, argparse.ArgumentParser]:
-    """Add ``add-document`` and ``suggest`` to the sub-command parser; return them by name."""
+    """Add ``init``, ``add-document`` and ``suggest`` to the parser; return them by name."""
     from claimscope.present.console import add_data_dir, add_path_option
 
+    text = "start a new subject: a valid data package with empty tables, and its reports"
+    sub = commands.add_parser("init", help=text, description=text)
+    sub.add_argument("folder", type=Path, metavar="DIR", help="a new or empty folder")
+    sub.add_argument("--counted", required=True, metavar="NOUN", help="what figures count: people")
+    sub.add_argument("--question", required=True, metavar="TEXT", help="the question in dispute")
+    sub.add_argument(
+        "--counted-one", default="", metavar="WORD", help="the noun before 'figures' in titles"
+    )
+    sub.add_argument("--qualifier", default="", metavar="WORDS", help="words before the noun")
+    sub.add_argument("--topic", default="", metavar="TEXT", help="the story, for titles")
+    sub.set_defaults(func=_init)
+    subs = {"init": sub}
     text = "copy a UTF-8 text into data/sources/ and record it in documents.csv"
     sub = commands.add_parser(
         "add-document",
@@ -146,7 +182,7 @@ def add_curation_commands(
     sub.add_argument("--url", default="", help="where it was published (default: empty)")
     add_data_dir(sub)
     sub.set_defaults(func=_add_document)
-    subs = {"add-document": sub}
+    subs["add-document"] = sub
     text = "suggest candidate claims of a document as claims.csv rows, or --accept reviewed rows"
     sub = commands.add_parser("suggest", help=text, description=text[0].upper() + text[1:] + ".")
     sub.add_argument(

@@ -23,6 +23,7 @@ from claimscope.curate.troop_figures import Figure, find_figures
 from claimscope.data.dataset import Dataset, DatasetError, Problem, load_dataset, split_list
 from claimscope.data.paths import DATA_DIR
 from claimscope.data.phrases import Vocabulary, load_vocabulary
+from claimscope.data.subject import FIGURE_TYPE
 from claimscope.data.values import text_of
 
 PROVISIONAL_PREFIX = "new-"
@@ -193,7 +194,7 @@ class _Suggester:
         claimants = self.attributor.claimants(
             sentence, mentions, figure.start, figure.end, self.discourse
         )
-        row = self._base(sentence, start, claimants[0] if claimants else "", "troop_figure")
+        row = self._base(sentence, start, claimants[0] if claimants else "", FIGURE_TYPE)
         phrase = sentence[figure.start : figure.end]
         row |= {
             "subject_id": self._subject(phrase, [m for m in mentions if _inside(m, figure)]),

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from claimscope.data.cycles import find_cycles
 from claimscope.data.problems import Problem, with_article
 from claimscope.data.schema import foreign_keys, resource_schema
+from claimscope.data.subject import FIGURE_TYPE
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -63,14 +64,14 @@ def check_claims(
                 f"value_low {low[row]} is above value_high {high[row]}",
             )
         )
-    figures = claims[claims["claim_type"] == "troop_figure"]
+    figures = claims[claims["claim_type"] == FIGURE_TYPE]
     for column in ("value_low", "value_high", "unit", "qualifier", "measure"):
         empty = figures[column].isna()
         if pd.api.types.is_string_dtype(figures[column]):
             empty |= figures[column] == ""
         for row in figures.index[empty]:
             problems.append(
-                Problem("claims.csv", row, column, f"a troop_figure claim needs a {column}")
+                Problem("claims.csv", row, column, f"a {FIGURE_TYPE} claim needs a {column}")
             )
     both = figures["value_low"].notna() & figures["value_high"].notna()
     range_ = figures["qualifier"] == "range"

@@ -31,6 +31,7 @@ from claimscope.data.problems import DatasetError, Problem
 from claimscope.data.quotes import check_quotes, load_texts
 from claimscope.data.rating_checks import check_ratings_on_restatements
 from claimscope.data.schema import TABLES, read_schema, resource_names, resource_schema
+from claimscope.data.subject import LEGACY_CLAIM_TYPES
 from claimscope.data.table_files import load_table
 from claimscope.data.transaction import dataset_lock, settle
 
@@ -112,6 +113,9 @@ def load_dataset(data_dir: Path | str | None = None) -> Dataset:
         frame = load_table(data_dir, package, name, problems)
         if frame is not None:
             tables[name] = frame
+    for name in ("claims", "claim_types"):  # an older package's claim types, read as today's
+        if name in tables and "claim_type" in tables[name]:
+            tables[name]["claim_type"] = tables[name]["claim_type"].replace(LEGACY_CLAIM_TYPES)
     checks.check_foreign_keys(package, tables, problems)
     texts: dict[str, str] = {}
     located: list[str] = []

@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING
 from claimscope.data.checks import check_cycles, given
 from claimscope.data.columns import split_list
 from claimscope.data.problems import Problem
+from claimscope.data.subject import FIGURE_TYPE
 
 if TYPE_CHECKING:
     import pandas as pd
 
 #: The claim type whose claims carry a number: a stance on a figure answers one of these.
-FIGURE_TYPE = "troop_figure"
 #: Stances that never establish a tie, as a message tells them.
 _NOT_ASSERTING = {
     "denies": "denies it",

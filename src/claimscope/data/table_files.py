@@ -10,7 +10,7 @@ from claimscope.data.columns import type_column
 from claimscope.data.confine import resolve_inside
 from claimscope.data.csvread import CsvSyntaxError, CsvTable, read_csv_text
 from claimscope.data.problems import Problem
-from claimscope.data.schema import TABLES, primary_key, resource_schema
+from claimscope.data.schema import primary_key, resource_schema
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -117,10 +117,6 @@ def load_table(
     if table is None:
         return None
     if not _check_header(table.header, fields, file, problems):
-        return None
-    if not table.lines and name in TABLES:
-        # A core table must hold rows; an added one (corrections, say) may be empty.
-        problems.append(Problem(file, 2, "-", "table has a header but no rows"))
         return None
     width = len(table.header)
     for line, count in table.ragged:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from claimscope.data.subject import Subject
 from claimscope.data.values import is_missing
 
 #: Vocabulary table to the column holding its values, as the tables referring to it spell them.
@@ -48,6 +49,7 @@ class Vocabularies:
         info_credibility: Label and weight of each Admiralty credibility grade, 1 to 6.
         consistency_ratings: Label, score and colour of each ACH rating, CC to NA.
         likelihoods: ICD 203's expressions of likelihood and their bands in percent.
+        subject: The subject's words (``subject.csv``): what is counted, the question.
     """
 
     relation_types: pd.DataFrame
@@ -61,6 +63,7 @@ class Vocabularies:
     info_credibility: pd.DataFrame
     consistency_ratings: pd.DataFrame
     likelihoods: pd.DataFrame
+    subject: Subject = Subject()
 
     @classmethod
     def from_tables(cls, tables: Mapping[str, pd.DataFrame]) -> Vocabularies:
@@ -73,7 +76,7 @@ class Vocabularies:
             if name in _RANKED:
                 frame = frame.sort_values("rank", kind="stable")
             indexed[name] = frame.set_index(key, drop=False)
-        return cls(**indexed)
+        return cls(**indexed, subject=Subject.from_table(tables.get("subject")))
 
     @property
     def statuses(self) -> tuple[str, ...]:

@@ -148,10 +148,44 @@ def _distinguish_series(spec: dict) -> None:
             trace.setdefault("line", {}).setdefault("dash", DASHES[i % len(DASHES)])
 
 
+#: Trace fields that hold a chart's points; a chart whose traces hold none has nothing to show.
+_POINT_FIELDS = ("x", "y", "z", "values", "lat", "r")
+
+
+def has_points(fig: go.Figure) -> bool:
+    """Whether any trace of ``fig`` holds a point (an empty chart says so instead of drawing).
+
+    >>> has_points(go.Figure(go.Bar(x=[], y=[]))), has_points(go.Figure(go.Bar(x=["a"], y=[1])))
+    (False, True)
+    """
+    for trace in fig.data:
+        for field in _POINT_FIELDS:
+            value = getattr(trace, field, None) if field in trace else None
+            if value is not None and len(value) > 0:
+                return True
+    return False
+
+
+def nothing_yet(what: str) -> str:
+    """The sentence shown instead of an empty chart or table.
+
+    >>> nothing_yet("Claims by diagnosticity")
+    'Claims by diagnosticity: nothing to show in this selection yet.'
+    """
+    return f"{what.rstrip('.')}: nothing to show in this selection yet."
+
+
 def show_figure(fig: go.Figure, name: str) -> None:
-    """Display ``fig`` so it renders in JupyterLab and in nbconvert HTML alike."""
+    """Display ``fig`` so it renders in JupyterLab and in nbconvert HTML alike.
+
+    A chart with no point is not drawn: a sentence naming it says there is nothing yet.
+    """
     from IPython.display import display
 
+    if not has_points(fig):
+        title = _title_of(fig.to_plotly_json()) or "This chart"
+        display(paragraphs_bundle([nothing_yet(plain_text(title))]), raw=True)
+        return
     display(figure_bundle(fig, name), raw=True)
 
 
@@ -257,7 +291,13 @@ def _label_cells(markup: str, frame: pd.DataFrame) -> str:
 
 
 def show_table(frame: pd.DataFrame, caption: str | None = None, *, collapsed: bool = False) -> None:
-    """Display a table with every cell escaped and missing values shown blank."""
+    """Display a table with every cell escaped and missing values shown blank.
+
+    A table with no row is not drawn: a sentence naming it says there is nothing yet.
+    """
     from IPython.display import display
 
+    if frame.empty:
+        display(paragraphs_bundle([nothing_yet(caption or "This table")]), raw=True)
+        return
     display(table_bundle(frame, caption, collapsed=collapsed), raw=True)

@@ -18,7 +18,7 @@ from claimscope.present.formatting import (
 )
 from claimscope.present.statements import Statement
 
-#: Parties whose latest figure the troop report states one by one, most recent first.
+#: Parties whose latest figure the figures report states one by one, most recent first.
 FINDING_PARTIES = 2
 #: Established ties the relations report names as its firmest.
 FIRMEST_TIES = 3
@@ -42,7 +42,7 @@ def _where(row: Mapping) -> str:
 def _figure_phrase(row: Mapping, vocab: Vocabularies) -> str:
     measure = describe_measure(row["measure"], row.get("period"), vocab)
     hedged = describe_hedges(row.get("hedges"))
-    return f"{format_row_interval(row)} troops {measure}{_where(row)}{hedged}"
+    return f"{format_row_interval(row)} {vocab.subject.noun} {measure}{_where(row)}{hedged}"
 
 
 def disputed_figures(stances: pd.DataFrame, vocab: Vocabularies) -> dict[str, list[str]]:
@@ -73,7 +73,7 @@ def find_troop_findings(
     roots: Mapping[str, str],
     vocab: Vocabularies,
 ) -> list[Statement]:
-    """The troop report's key findings: the latest figures, their range, who still doubts.
+    """The figures report's key findings: the latest figures, their range, who still doubts.
 
     Args:
         figures: Output of ``normalise_figures`` (already cut to the report's date).
@@ -100,7 +100,8 @@ def find_troop_findings(
         rows = rows.sort_values("claim_id").to_dict("records")
         speakers = join_names(list(dict.fromkeys(r["claimant_name"] for r in rows)))
         name = _party_name(actors, roots, party)
-        who = name if speakers.lower() == name.lower() else f"{name} ({speakers})"
+        same = speakers.lower().removeprefix("the ") == name.lower().removeprefix("the ")
+        who = name if same else f"{name} ({speakers})"
         said = join_names([_figure_phrase(r, vocab) for r in rows])
         found.append(
             Statement(
@@ -131,7 +132,7 @@ def _range_of_latest(
     high = current.loc[current["troops_high"].idxmax()]
     label = vocab.label("measures", measure)
     text = (
-        f"Each party’s latest stated figure for troops {label} lies between "
+        f"Each party’s latest stated figure for {vocab.subject.noun} {label} lies between "
         f"{format_row_interval(low)} ({low['claimant_name']}, {format_day(low['claimed_on'])}) "
         f"and {format_row_interval(high)} ({high['claimant_name']}, "
         f"{format_day(high['claimed_on'])})."

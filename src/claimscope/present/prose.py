@@ -87,11 +87,12 @@ def _proposition_words(claim: dict, vocab: Vocabularies) -> str:
     """What a stance is about, for a sentence: "that North Korean troops were sent to Russia".
 
     A stance on a figure is about "the figure it answered"; a claim without a proposition (a
-    package that predates them) is about "that troops were sent".
+    package that predates them, all about troops) is about "that troops were sent"; in a
+    package of another subject, about "it".
     """
     proposition = claim.get("proposition_id")
     if is_missing(proposition) or proposition not in vocab.propositions.index:
-        return "that troops were sent"
+        return "that troops were sent" if vocab.subject.noun == "troops" else "it"
     if vocab.is_figure(proposition):
         return "the figure it answered"
     return "that " + str(vocab.propositions.at[proposition, "statement"]).rstrip(".")
@@ -128,7 +129,7 @@ def summarise_figures(
     vocab = vocab or load_vocabularies()
     paragraphs: list[str] = []
     if figures.empty:
-        paragraphs.append("No source in this selection gives a troop figure.")
+        paragraphs.append(f"No source in this selection gives a {vocab.subject.noun_one} figure.")
     order = {m: i for i, m in enumerate(vocab.measures.index)}
     series = figures.assign(
         _order=figures["measure"].map(order),
@@ -137,8 +138,10 @@ def summarise_figures(
     for (_, _, period), group in series.groupby(["_order", "measure", "_period"], sort=True):
         label = vocab.label("measures", group["measure"].iloc[0])
         what = describe_measure(group["measure"].iloc[0], period or pd.NA, vocab)
-        paragraphs.append(Statement(_summarise_measure(what, group), group["claim_id"]))
+        text = _summarise_measure(what, group, vocab.subject.noun)
+        paragraphs.append(Statement(text, group["claim_id"]))
     previous: object = pd.NaT
+    noun = vocab.subject.noun
     for f in _head(figures, limit).to_dict("records"):
         where = ", ".join(isolate(x) for x in (f["activity"], f["location"]) if text_of(x))
         hedges = split_list(text_of(f["hedges"]))
@@ -148,10 +151,10 @@ def summarise_figures(
         label = describe_measure(f["measure"], period or pd.NA, vocab)
         verb = choose_verb(hedges)  # the hedge decides the verb: suggests, reports or says
         says = {
-            "suggests": f"suggested the troops {label} were “{stated}”",
-            "reports": f"reported the troops {label} at “{stated}”",
-        }.get(verb, f"put the troops {label} at “{stated}”")
-        detail = f"{format_row_interval(f)} troops" + (f" {flow_label(period)}" if period else "")
+            "suggests": f"suggested the {noun} {label} were “{stated}”",
+            "reports": f"reported the {noun} {label} at “{stated}”",
+        }.get(verb, f"put the {noun} {label} at “{stated}”")
+        detail = f"{format_row_interval(f)} {noun}" + (f" {flow_label(period)}" if period else "")
         if where:
             detail += f"; {where}"
         sounds = (
@@ -169,7 +172,7 @@ def summarise_figures(
         previous = f["claimed_on"]
     paragraphs += _left_out(len(figures), limit, "figures", "the table lists them")
     paragraphs += _summarise_stances(stances, limit, vocab)
-    paragraphs += _summarise_units(figures, limit)
+    paragraphs += _summarise_units(figures, limit, noun)
     return paragraphs
 
 
@@ -235,11 +238,11 @@ def _left_out(total: int, limit: int | None, noun: str, where: str) -> list[str]
     return [f"… and {total - limit:,} more {noun} ({total:,} in all; {where})."]
 
 
-def describe_span(low: object, high: object) -> str:
-    """Say how far several figures reach; ``None`` is an end that one of them leaves open.
+def describe_span(low: object, high: object, noun: str = "troops") -> str:
+    """Say how far several figures of ``noun`` reach; ``None`` is an end one leaves open.
 
-    >>> describe_span(1500, 10000), describe_span(None, 6000)
-    ('span 1,500 to 10,000 troops', 'reach up to 6,000 troops, with no stated floor')
+    >>> describe_span(1500, 10000), describe_span(None, 6000, "deaths")
+    ('span 1,500 to 10,000 troops', 'reach up to 6,000 deaths, with no stated floor')
     """
     if low is None and high is None:
         return (
@@ -247,15 +250,15 @@ def describe_span(low: object, high: object) -> str:
             "(some give only a ceiling, others only a floor)"
         )
     if low is None:
-        return f"reach up to {format_troops(high)} troops, with no stated floor"
+        return f"reach up to {format_troops(high)} {noun}, with no stated floor"
     if high is None:
-        return f"start at {format_troops(low)} troops, with no stated ceiling"
+        return f"start at {format_troops(low)} {noun}, with no stated ceiling"
     if int(low) == int(high):
-        return f"are all {format_troops(low)} troops"
-    return f"span {format_troops(low)} to {format_troops(high)} troops"
+        return f"are all {format_troops(low)} {noun}"
+    return f"span {format_troops(low)} to {format_troops(high)} {noun}"
 
 
-def _summarise_measure(label: str, group: pd.DataFrame) -> str:
+def _summarise_measure(label: str, group: pd.DataFrame, noun: str) -> str:
     """The span of one measure's figures over the ends they state, the open ones counted apart.
 
     The floor is the lowest stated floor and the ceiling the highest stated ceiling; a figure
@@ -270,8 +273,8 @@ def _summarise_measure(label: str, group: pd.DataFrame) -> str:
     who = isolate(text_of(top.get("claimant_display")) or top["claimant_name"])
     if n == 1:
         return (
-            f"One figure for troops {label}: on {format_day(first)} {who} gave "
-            f"“{isolate(top['stated_figure'])}” ({format_row_interval(top)} troops)."
+            f"One figure for {noun} {label}: on {format_day(first)} {who} gave "
+            f"“{isolate(top['stated_figure'])}” ({format_row_interval(top)} {noun})."
         )
     closed = group[~group["is_low_open"] & ~group["is_high_open"]]
     when = (
@@ -282,7 +285,7 @@ def _summarise_measure(label: str, group: pd.DataFrame) -> str:
     if closed.empty:
         span = "state no figure with both ends"
     else:
-        span = describe_span(closed["troops_low"].min(), closed["troops_high"].max())
+        span = describe_span(closed["troops_low"].min(), closed["troops_high"].max(), noun)
         if len(closed) < n:
             span += f" where both ends are stated ({len(closed)} of {n})"
     open_ones = [
@@ -293,24 +296,27 @@ def _summarise_measure(label: str, group: pd.DataFrame) -> str:
     tail = f"; open-ended: {', '.join(open_ones)}" if open_ones else ""
     bottom_who = isolate(text_of(bottom.get("claimant_display")) or bottom["claimant_name"])
     return (
-        f"{n} figures for troops {label}, given {when}, {span}{tail}. "
+        f"{n} figures for {noun} {label}, given {when}, {span}{tail}. "
         f"Highest: {who} (“{isolate(top['stated_figure'])}”); "
         f"lowest: {bottom_who} (“{isolate(bottom['stated_figure'])}”)."
     )
 
 
-def _summarise_units(figures: pd.DataFrame, limit: int | None = None) -> list[str]:
+def _summarise_units(
+    figures: pd.DataFrame, limit: int | None = None, noun: str = "troops"
+) -> list[str]:
+    """How each figure stated in units became a number; a unit of one (the noun) is not told."""
     used = normalisation_of(figures)
     dataset_sizes = used.dataset_unit_sizes
     out = []
-    in_units = figures[figures["unit"] != "troops"]
+    in_units = figures[~_is_unit_of_one(figures)]
     for f in _head(in_units, limit).to_dict("records"):
         unit = f["unit"]
         sizes = (int(f["unit_low"]), int(f["unit_high"]))
         text = (
             f"{isolate(f['claimant_name'])}’s “{isolate(f['stated_figure'])}” becomes "
-            f"{format_row_interval(f)} troops at "
-            f"{sizes[0]:,}–{sizes[1]:,} troops per {unit.rstrip('s')}"
+            f"{format_row_interval(f)} {noun} at "
+            f"{sizes[0]:,}–{sizes[1]:,} {noun} per {unit.rstrip('s')}"
         )
         if f.get("is_size_stated"):
             text += " (the size the source states)."
@@ -340,23 +346,45 @@ def _summarise_units(figures: pd.DataFrame, limit: int | None = None) -> list[st
     return out
 
 
-def describe_method(figures: pd.DataFrame, stances: pd.DataFrame, *, version: str) -> list[str]:
+def _is_unit_of_one(figures: pd.DataFrame) -> pd.Series:
+    """Figures stated in a unit of one (the counted noun itself, people): nothing to convert."""
+    if figures.empty:
+        return pd.Series(True, index=figures.index, dtype=bool)
+    return (figures["unit_low"] == 1).fillna(False) & (figures["unit_high"] == 1).fillna(False)
+
+
+def describe_method(
+    figures: pd.DataFrame,
+    stances: pd.DataFrame,
+    *,
+    version: str,
+    vocab: Vocabularies | None = None,
+) -> list[str]:
     """Write the method notes that depend on the data: what was read and how it was normalised.
 
     Args:
         figures: Output of ``normalise_figures`` (its tolerance is the one described).
         stances: Output of ``list_stances``.
         version: The dataset's version hash.
+        vocab: The dataset's vocabularies (the project's by default), for the subject's words.
     """
+    subject = (vocab or load_vocabularies()).subject
     tolerance = normalisation_of(figures).tolerance
     documents = sorted(set(figures["doc_id"]) | set(stances["doc_id"]))
     qualifiers = figures["qualifier"].value_counts().sort_index()
     used = ", ".join(f"{q.replace('_', ' ')} ({n})" for q, n in qualifiers.items()) or "none"
     return [
-        f"Dataset version {version}: {len(figures)} troop figure(s) and {len(stances)} claim(s) "
-        f"taking a stance, from {len(documents)} document(s) in this selection.",
-        f"Qualifiers as stated: {used}. Each figure is multiplied by the fewest and the most "
-        "troops one unit holds (table below). “Approximately” widens the interval by "
+        f"Dataset version {version}: {len(figures)} {subject.noun_one} figure(s) and "
+        f"{len(stances)} claim(s) taking a stance, from {len(documents)} document(s) in this "
+        "selection.",
+        f"Qualifiers as stated: {used}. "
+        + (
+            ""
+            if _is_unit_of_one(figures).all()
+            else f"Each figure is multiplied by the fewest and the most {subject.noun} one unit "
+            "holds (table below). "
+        )
+        + "“Approximately” widens the interval by "
         f"{tolerance:.0%} on each side; “up to” leaves the lower bound open and “at least” the "
         "upper bound, drawn as dashed lines running to the axis edge.",
         "The diamond marks the stated number, converted at the middle unit size for figures "

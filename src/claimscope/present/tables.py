@@ -28,7 +28,7 @@ _CLAIM_COLUMNS = [
     "Stance",
     "On",
     "Stated figure",
-    "Troops (normalised)",
+    "{Noun} (normalised)",
     "Measure",
     "Activity",
     "Location",
@@ -70,7 +70,7 @@ def tabulate_claims(
     limit: int | None = TABLE_ROWS,
     vocab: Vocabularies | None = None,
 ) -> pd.DataFrame:
-    """Build the troop report's summary table: every figure, then every other stance.
+    """Build the figures report's summary table: every figure, then every other stance.
 
     Args:
         figures: Output of ``normalise_figures``.
@@ -91,7 +91,8 @@ def tabulate_claims(
         for f in figures.to_dict("records")
     ]
     rows += [_claim_row(s, "", "", vocab) for s in others.to_dict("records")]
-    table = pd.DataFrame(rows, columns=_CLAIM_COLUMNS)
+    noun = capitalise_first(vocab.subject.noun)
+    table = pd.DataFrame(rows, columns=[c.format(Noun=noun) for c in _CLAIM_COLUMNS])
     return cap_rows(table, limit, "claims", total=total)
 
 
@@ -122,24 +123,40 @@ def _on_what(claim: dict, vocab: Vocabularies) -> str:
     return label
 
 
-def describe_units(unit_sizes: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
-    """Tabulate the unit sizes ``figures`` were normalised with, their sources, any override."""
+def describe_units(
+    unit_sizes: pd.DataFrame, figures: pd.DataFrame, vocab: Vocabularies | None = None
+) -> pd.DataFrame:
+    """Tabulate the unit sizes ``figures`` were normalised with, their sources, any override.
+
+    A unit of one (the counted noun itself, people) converts nothing and is left out.
+    """
     from claimscope.analysis.troops import normalisation_of
 
+    noun = capitalise_first((vocab or load_vocabularies()).subject.noun)
     used = normalisation_of(figures).unit_sizes
     dataset = resolve_unit_sizes(unit_sizes)
     rows = [
         {
             "Unit": u["unit"],
-            "Troops per unit (used)": format_size_range(*used[u["unit"]]),
+            f"{noun} per unit (used)": format_size_range(*used[u["unit"]]),
             "Dataset value": format_size_range(*dataset[u["unit"]]),
             "Overridden": "yes" if used[u["unit"]] != dataset[u["unit"]] else "no",
             "Source": text_of(u["source"]),
             "Note": text_of(u.get("note")),
         }
         for u in unit_sizes.to_dict("records")
+        if used[u["unit"]] != (1, 1)
     ]
     return pd.DataFrame(rows)
+
+
+def capitalise_first(text: str) -> str:
+    """Capitalise a header's first letter only: ``deaths`` → ``Deaths``.
+
+    >>> capitalise_first("people killed")
+    'People killed'
+    """
+    return text[:1].upper() + text[1:]
 
 
 def tabulate_corrections(

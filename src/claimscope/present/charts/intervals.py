@@ -29,7 +29,8 @@ def claim_hover(row: pd.Series, vocab: Vocabularies) -> str:
         ("On", row.get("proposition_label")),
     ]
     if "stated_figure" in row.index:
-        lines += [("Stated", row["stated_figure"]), ("Troops", format_row_interval(row))]
+        noun = vocab.subject.noun.capitalize()
+        lines += [("Stated", row["stated_figure"]), (noun, format_row_interval(row))]
     lines += [
         ("Measure", vocab.label("measures", row.get("measure"))),
         ("Activity", row.get("activity")),

@@ -303,7 +303,9 @@ def describe_in_words(fig: go.Figure, text: str) -> go.Figure:
     return fig
 
 
-def describe_figures(figures: pd.DataFrame, stances: pd.DataFrame | None = None) -> str:
+def describe_figures(
+    figures: pd.DataFrame, stances: pd.DataFrame | None = None, *, noun: str = "troops"
+) -> str:
     """Say what a chart of normalised figures shows, in words a reader checks against it.
 
     The span runs over the ends the figures state; an open bound is named as such, never as
@@ -333,7 +335,7 @@ def describe_figures(figures: pd.DataFrame, stances: pd.DataFrame | None = None)
     span = []
     if not closed.empty:
         low, high = closed["troops_low"].min(), closed["troops_high"].max()
-        span.append(f"Stated ends run from {format_troops(low)} to {format_troops(high)} troops")
+        span.append(f"Stated ends run from {format_troops(low)} to {format_troops(high)} {noun}")
     if not opened.empty:
         listed = ", ".join(
             f"{format_row_interval(r)} ({r['claimant_name']})" for r in opened.to_dict("records")

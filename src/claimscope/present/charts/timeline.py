@@ -131,12 +131,12 @@ def plot_figures_timeline(
         end = last.normalize() + SAME_DAY_SPREAD * 2
         fig.update_xaxes(range=[format_date(first - pad), end.isoformat()])
     fig.update_xaxes(type="date", title_text="date claimed", tickformat="%-d %b %Y")
-    fig.update_yaxes(**troop_axis(figures, fine=True))
+    fig.update_yaxes(**troop_axis(figures, f"{vocab.subject.noun} (log scale)", fine=True))
     fig.update_layout(legend={"groupclick": "toggleitem", "tracegroupgap": 10})
     add_source(
         fig, source or source_note(figures.get("doc_title", []), claims=len(figures)), below=65
     )
-    return describe_in_words(fig, describe_figures(figures))
+    return describe_in_words(fig, describe_figures(figures, noun=vocab.subject.noun))
 
 
 def _add_legend(
@@ -312,7 +312,8 @@ def plot_timeline_by_day(
     note = f"{len(figures):,} figures, median per day and measure (bars: lowest to highest)"
     base_layout(fig, f"{title} — {note}", height=480)
     fig.update_xaxes(type="date", title_text="date claimed", tickformat="%d %b %Y")
-    fig.update_yaxes(**troop_axis(figures))
+    fig.update_yaxes(**troop_axis(figures, f"{vocab.subject.noun} (log scale)"))
     fig.update_layout(legend={"title": {"text": "Measure"}})
     add_source(fig, source_note(figures.get("doc_title", []), claims=len(figures)))
-    return describe_in_words(fig, f"{note}. {describe_figures(figures)}")
+    described = describe_figures(figures, noun=vocab.subject.noun)
+    return describe_in_words(fig, f"{note}. {described}")

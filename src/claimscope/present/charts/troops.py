@@ -59,7 +59,9 @@ def row_label(name: str, colour: str, when: str, detail: str) -> str:
     return "<br>".join([head, *(escape_text(line) for line in lines)])
 
 
-def _lay_out_rows_and_lane(fig: go.Figure, ticks: list[str], figures: pd.DataFrame, lane: list):
+def _lay_out_rows_and_lane(
+    fig: go.Figure, ticks: list[str], figures: pd.DataFrame, lane: list, noun: str = "troops"
+):
     """Axes shared by both forms of the figures chart: one row per tick, then the stance lane.
 
     Returns the height the rows need.
@@ -74,7 +76,7 @@ def _lay_out_rows_and_lane(fig: go.Figure, ticks: list[str], figures: pd.DataFra
         row=1,
         col=1,
     )
-    fig.update_xaxes(**troop_axis(figures, "troops (◆ stated figure; log scale)"), row=1, col=1)
+    fig.update_xaxes(**troop_axis(figures, f"{noun} (◆ stated figure; log scale)"), row=1, col=1)
     fig.update_xaxes(
         type="category",
         categoryorder="array",
@@ -232,11 +234,11 @@ def plot_figures_by_source(
             col=2,
         )
     base_layout(fig, title)
-    rows_px = _lay_out_rows_and_lane(fig, ticks, figures, lane)
+    rows_px = _lay_out_rows_and_lane(fig, ticks, figures, lane, vocab.subject.noun)
     fig.update_layout(showlegend=False, height=rows_px + 260, margin={"t": 150})
     titles = [r.get("doc_title", r.get("doc_id")) for r in rows]
     add_source(fig, source or source_note(titles, claims=len(rows)), below=65)
-    return describe_in_words(fig, describe_figures(figures, others))
+    return describe_in_words(fig, describe_figures(figures, others, noun=vocab.subject.noun))
 
 
 def plot_sources_by_claimant(
@@ -276,7 +278,7 @@ def plot_sources_by_claimant(
             ("Claimant", row["claimant_name"]),
             ("Claims", row["claims"]),
             ("Figures", row["figures"]),
-            ("Troops", span),
+            (vocab.subject.noun.capitalize(), span),
             ("Stances", "; ".join(_stance_on(labels[s], a, n) for s, a, n in row["stances_on"])),
         )
         if row["figures"]:
@@ -351,11 +353,12 @@ def plot_sources_by_claimant(
         )
     )
     base_layout(fig, f"{title} — {note}")
-    rows_px = _lay_out_rows_and_lane(fig, ticks, figures, lane)
+    rows_px = _lay_out_rows_and_lane(fig, ticks, figures, lane, vocab.subject.noun)
     fig.update_layout(showlegend=False, height=rows_px + 260, margin={"t": 150})
     titles = [*figures.get("doc_title", []), *stances.get("doc_title", [])]
     add_source(fig, source or source_note(titles, claims=int(summary["claims"].sum())), below=65)
-    described = describe_figures(figures, stances[~stances["claim_id"].isin(figures["claim_id"])])
+    alone = stances[~stances["claim_id"].isin(figures["claim_id"])]
+    described = describe_figures(figures, alone, noun=vocab.subject.noun)
     return describe_in_words(fig, f"{note}. {described}")
 
 
