@@ -89,7 +89,7 @@ def run_report_task(
     as_of: str = "",
 ) -> tuple[ReportResult, bytes, str]:
     """On a worker: run one report in a temporary folder; return result, notebook and page."""
-    from claimscope.build import produce_report
+    from claimscope.build import pool, produce_report
 
     with tempfile.TemporaryDirectory(prefix="claimscope-task-") as tmp:
         root = Path(tmp)
@@ -101,6 +101,7 @@ def run_report_task(
         executed = root / "executed" / source.name
         executed.parent.mkdir()
         parameters = {**plan.notebook_parameters, DATA_DIR_PARAMETER: str(data_dir)}
+        pool.keep_warm(data_dir, [source])  # this worker's warm parent, as a local build's
         result, page = produce_report(
             plan, source, parameters, executed, timeout, provenance, as_of
         )

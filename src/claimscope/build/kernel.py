@@ -103,7 +103,7 @@ def execute_notebook(notebook: Path, executed: Path, parameters: dict, timeout: 
     from jupyter_core.paths import jupyter_runtime_dir
     from jupyter_core.utils import run_sync
 
-    from claimscope.build import pool
+    from claimscope.build import engine, pool
 
     # IPC sockets are files named after a unique connection file, so parallel kernels cannot
     # race for TCP ports (the connection file must be set before the socket paths derive).
@@ -139,9 +139,7 @@ def execute_notebook(notebook: Path, executed: Path, parameters: dict, timeout: 
             resources={"metadata": {"path": str(notebook.parent)}},
             execution_timeout=timeout,
             progress_bar=False,
-            # Written once, at the end (also when a cell fails or the kernel dies): not after
-            # every cell, which validated and wrote the whole notebook a dozen times.
-            request_save_on_cell_execute=False,
+            engine_name=engine.ENGINE_NAME,  # writes the notebook at its start and end only
             log_output=False,
             report_mode=False,
             km=kernel,
