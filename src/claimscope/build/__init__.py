@@ -232,7 +232,7 @@ def build_reports(
             from claimscope.build.dask_executor import check_plans, check_scheduler_address
 
             check_plans(plans)
-            check_scheduler_address(scheduler)  # before the output folder or its lock exists
+            check_scheduler_address(scheduler, reach=False)  # its form, even when all is fresh
         printer = pdf.printer_for([p.name for p in plans if "pdf" in p.spec.formats], print_timeout)
         for plan in plans:
             plan.plotly_src = html.site_plotly_src() if site else ""
@@ -249,7 +249,9 @@ def build_reports(
             plan.key = cache_key(plan.spec.notebook, plan.notebook_parameters, page, version, code)
         stale = [p for p in plans if force or not manifest.is_fresh(p.name, p.key)]
         if stale:
-            if not scheduler:  # the kernels' warm parent loads while this process validates
+            if scheduler:  # reached before the output folder or its lock exists
+                check_scheduler_address(scheduler)
+            else:  # the kernels' warm parent loads while this process validates
                 warm.enter_context(pool.warm_kernels(data_dir, [p.spec.notebook for p in stale]))
             # Ids are checked against the data before the lock or any kernel, as in the notebook.
             dataset = dataset or _validate(data_dir)
