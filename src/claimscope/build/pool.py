@@ -223,6 +223,11 @@ def warm_kernels(data_dir: Path, notebooks: list[Path]) -> Iterator[WarmParent |
     if not enabled():
         yield None
         return
+    with _active_lock:
+        kept = _kept.get("parent")
+    if kept is not None and not kept.broken:  # a preview's or a worker's long-lived parent
+        yield kept
+        return
     parent = WarmParent(data_dir, notebooks)
     with _active_lock:
         _active.append(parent)
@@ -257,5 +262,16 @@ def keep_warm(data_dir: Path, notebooks: list[Path]) -> None:
         if old is not None and old in _active:
             _active.remove(old)
         _active.insert(0, parent)
+    if old is not None:
+        old.close()
+
+
+def release_kept() -> None:
+    """Stop the parent :func:`keep_warm` keeps, if any (a preview ends)."""
+    with _active_lock:
+        old = _kept.pop("parent", None)
+        _kept.pop("version", None)
+        if old is not None and old in _active:
+            _active.remove(old)
     if old is not None:
         old.close()
