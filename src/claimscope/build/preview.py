@@ -134,7 +134,7 @@ class Preview:
             problems = [r.error for r in result.results if r.error] + result.errors
             built = result.count("built")
         except (DatasetError, BuildInputError) as error:
-            problems, built = list(error.problems), 0
+            problems, built = [str(p) for p in error.problems], 0
         with self.lock:
             self.problems, self.failed = problems, failed
             self.version += 1
