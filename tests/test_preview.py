@@ -172,4 +172,4 @@ def test_a_problems_page_escapes_what_it_shows():
     assert "<script>x" not in page and "&lt;script&gt;x" in page
     assert '/__preview__/last-good/r.html"' in page
     served = preview.serve_page("<html><body></body></html>")
-    assert served == '<html><body><script src="/__preview__/reload.js"></script></body></html>
+    assert served == "<html><body>" + preview._TAG + "</body></html>"
