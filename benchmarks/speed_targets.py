@@ -134,7 +134,8 @@ def bench_speed(suite: bool) -> dict:
         )
         results["warm_one"] = _warm_one(tmp)
         log(
-            f"one report: naive {results['naive_one']:.2f}, cold {results['cold_one']:.2f}, warm {results['warm_one']}"
+            f"one report: naive {results['naive_one']:.2f} s, cold {results['cold_one']:.2f} s, "
+            f"warm {results['warm_one']}"
         )
         sweep = _sweep_names()
         results["sweep_n"] = len(sweep)
