@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -14,19 +15,32 @@ import time
 import urllib.request
 from pathlib import Path
 
-from build_speed import naive_script
-from harness import ROOT, claimscope, load_average, log, run_timed, verdict
+from harness import BIN, KERNEL, ROOT, claimscope, load_average, log, run_timed, verdict
 
 HEADING = "## 0. Warm kernels, preview and suite (issue #25)"
 ONE = "troop-figures"
 SWEEP_BASE = "actor-relations"
 
 
-def _naive_one(out: Path, name: str) -> str:
-    """The naive loop's lines for report ``name`` alone."""
-    script = naive_script(out).splitlines()
-    lines = [line for line in script[1:] if f"/{name}.ipynb" in line]
-    return "\n".join(["set -euo pipefail", *lines])
+def _naive(out: Path, only: list[str] | None = None) -> str:
+    """The loop a user writes: papermill then nbconvert per report, sweeps expanded by hand."""
+    from claimscope.build.config import read_config
+    from claimscope.build.sweeps import expand_sweeps
+    from claimscope.data.paths import DATA_DIR, REPORTS_CONFIG
+
+    lines = ["set -euo pipefail"]
+    for spec in expand_sweeps(read_config(REPORTS_CONFIG), DATA_DIR):
+        if only and spec.name not in only:
+            continue
+        executed = out / f"{spec.name}.ipynb"
+        command = [str(BIN / "papermill"), str(spec.notebook), str(executed), "-k", KERNEL]
+        command += ["--cwd", str(spec.notebook.parent), "--no-progress-bar"]
+        if spec.parameters:
+            command += ["-y", json.dumps(dict(spec.parameters))]
+        lines.append(shlex.join(command))
+        nbconvert = [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input"]
+        lines.append(shlex.join([*nbconvert, str(executed)]))
+    return "\n".join(lines)
 
 
 def _sweep_names() -> list[str]:
@@ -118,7 +132,8 @@ def bench_speed(suite: bool) -> dict:
     with tempfile.TemporaryDirectory(prefix="claimscope-speed-") as name:
         tmp = Path(name)
         (tmp / "naive").mkdir()
-        results["naive_all"] = run_timed(naive_script(tmp / "naive"))
+        results["naive_all"] = run_timed(_naive(tmp / "naive"))
+        results["reports"] = _naive(tmp).count("nbconvert --to html")
         log(f"naive loop, every report: {results['naive_all']:.2f} s")
         results["cold_all"] = run_timed(
             claimscope("build", "--force", "--quiet", "--output", str(tmp / "cold"))
@@ -128,7 +143,7 @@ def bench_speed(suite: bool) -> dict:
         )
         log(f"cold build {results['cold_all']:.2f} s, plain kernels {results['plain_all']:.2f} s")
         (tmp / "naive1").mkdir()
-        results["naive_one"] = run_timed(_naive_one(tmp / "naive1", ONE))
+        results["naive_one"] = run_timed(_naive(tmp / "naive1", [ONE]))
         results["cold_one"] = run_timed(
             claimscope("build", "--force", "--quiet", "--only", ONE, "--output", str(tmp / "one"))
         )
@@ -152,7 +167,7 @@ def bench_speed(suite: bool) -> dict:
 
 def render_speed(r: dict) -> list[str]:
     """Section 0 of RESULTS.md."""
-    naive_per_report = r["naive_all"] / max(1, 8)
+    naive_per_report = r["naive_all"] / r["reports"]
     marginal = (r["sweep_all"] - r["sweep_one"]) / max(1, r["sweep_n"])
     warm = statistics.median(r["warm_one"])
     preview = statistics.median(r["preview"])
