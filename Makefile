@@ -8,6 +8,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 KERNEL := claimscope
 JOBS ?=
+# pytest-xdist workers for `make test`: one per core (a kernel per test runs beside each).
+TEST_JOBS ?= auto
 LAB_PORT ?= 8888
 # DATA=DIR points validate, locate and reports at another dataset folder (default: data/).
 DATA ?=
@@ -28,9 +30,11 @@ setup: $(STAMP)
 reports: setup
 	$(BIN)/claimscope build $(DATA_FLAG) $(if $(JOBS),-j $(JOBS)) $(if $(SITE),--site)
 
-## Run the whole test suite: unit, integration, nbval over notebooks/, browser checks
+## Run the whole test suite in parallel (TEST_JOBS=N): fast unit tests first, then the rest
 test: setup
-	$(BIN)/python -m pytest tests src notebooks --doctest-modules --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg
+	CLAIMSCOPE_TEST_STAGE=fast $(BIN)/python -m pytest tests -n $(TEST_JOBS) --maxfail=1 -q
+	CLAIMSCOPE_TEST_STAGE=rest $(BIN)/python -m pytest tests src notebooks -n $(TEST_JOBS) --dist loadfile \
+		--doctest-modules --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg
 
 ## Check the dataset and print every problem (DATA=DIR for another dataset folder)
 validate: setup

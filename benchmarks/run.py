@@ -2,6 +2,10 @@
 
 What it measures (issue #7), each in fresh subprocesses so imports and kernels count:
 
+0. **Warm kernels, preview and suite** (issue #25, ``speed_targets.py``): every target of the
+   issue beside the naive loop in one run; ``--speed-only`` runs just this section and
+   ``--suite`` also times ``make test``.
+
 1. **Build vs the naive loop**, alternating in the same run: the default reports built by a
    shell loop of ``papermill`` then ``jupyter nbconvert --to html --no-input`` per report;
    ``claimscope build --force`` cold into an empty folder; ``claimscope build`` with nothing
@@ -41,6 +45,8 @@ from harness import (
     machine,
 )
 from scale import bench_scale, render_scale
+from speed_targets import HEADING as SPEED_HEADING
+from speed_targets import bench_speed, render_speed
 
 FANOUT_HEADING = "## 5. Sweeps"
 
@@ -52,6 +58,20 @@ def splice_fanout(text: str, fanout: dict) -> str:
     start = text.find(FANOUT_HEADING)
     if start < 0:
         start = closing if closing >= 0 else len(text)
+        end = start
+    else:
+        end = text.find("\n## ", start + 1)
+        end = len(text) if end < 0 else end + 1
+    return text[:start] + section + "\n" + text[end:]
+
+
+def splice_speed(text: str, speed: dict) -> str:
+    """Replace (or add before section 1) section 0 of an existing RESULTS.md."""
+    section = "\n".join(render_speed(speed))
+    start = text.find(SPEED_HEADING)
+    if start < 0:
+        start = text.find("## 1.")
+        start = start if start >= 0 else len(text)
         end = start
     else:
         end = text.find("\n## ", start + 1)
@@ -148,7 +168,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--fanout-only", action="store_true", help="run section 5 alone, splice it into --output"
     )
+    parser.add_argument(
+        "--speed-only", action="store_true", help="run section 0 alone, splice it into --output"
+    )
+    parser.add_argument("--suite", action="store_true", help="also time `make test` (section 0)")
     args = parser.parse_args(argv)
+    speed = bench_speed(args.suite)
+    if args.speed_only:
+        text = args.output.read_text(encoding="utf-8") if args.output.is_file() else ""
+        args.output.write_text(splice_speed(text, speed), encoding="utf-8")
+        log(f"wrote section 0 of {args.output}")
+        return 0
     if args.fanout_only:
         text = splice_fanout(args.output.read_text(encoding="utf-8"), bench_fanout())
         args.output.write_text(text, encoding="utf-8")
@@ -176,7 +206,8 @@ def main(argv: list[str] | None = None) -> int:
     fanout = None if args.skip_fanout else bench_fanout()
     load["after"] = load_average()
     load["samples"] = LOAD_SAMPLES
-    args.output.write_text(render(info, load, build, scale, args, fanout), encoding="utf-8")
+    text = splice_speed(render(info, load, build, scale, args, fanout), speed)
+    args.output.write_text(text, encoding="utf-8")
     if args.json:
         args.json.write_text(
             json.dumps(

@@ -5,6 +5,7 @@ Plain helper functions live in ``helpers.py``; tests import them from there.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -35,13 +36,49 @@ def chromium():
 
 collect_ignore_glob = ["fixtures/*"]
 
+#: `make test` runs the suite in two stages (CLAIMSCOPE_TEST_STAGE): ``fast`` is every test in
+#: tests/ that starts no kernel and no browser (a broken install fails there in the first
+#: minute), ``rest`` is everything else: integration and browser tests, doctests, notebooks.
+_SLOW_MARKERS = {"integration", "browser"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Keep the items of this run's stage, when one is set; see ``_SLOW_MARKERS``."""
+    stage = os.environ.get("CLAIMSCOPE_TEST_STAGE", "")
+    if stage not in {"fast", "rest"}:
+        return
+    tests = Path(__file__).parent
+
+    def is_fast(item) -> bool:
+        inside = Path(str(item.fspath)).resolve().is_relative_to(tests)
+        return inside and not any(item.get_closest_marker(m) for m in _SLOW_MARKERS)
+
+    keep = [item for item in items if is_fast(item) == (stage == "fast")]
+    dropped = [item for item in items if is_fast(item) != (stage == "fast")]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+    items[:] = keep
+
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
-    """The default reports and their index, built once per session (browser and page tests)."""
+    """The default reports and their index, built once per run (browser and page tests).
+
+    Tests only read it. Under pytest-xdist the workers share one build: the first to need it
+    builds it under a lock in the run's shared temporary folder, the others wait and reuse it.
+    """
+    import fcntl
+
     from claimscope.build import build_reports
 
-    out = tmp_path_factory.mktemp("site")
-    result = build_reports(output_dir=out, quiet=True)
-    assert result.exit_code == 0, [r.error for r in result.results if r.error]
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the folder every worker's own folder sits in
+    out, done = shared / "shared-site", shared / "shared-site.built"
+    with open(shared / "shared-site.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.is_file():
+            result = build_reports(output_dir=out, quiet=True)
+            assert result.exit_code == 0, [r.error for r in result.results if r.error]
+            done.touch()
     return out

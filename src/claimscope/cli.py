@@ -39,6 +39,7 @@ typical use:
   claimscope validate               check data/ and list every problem
   claimscope locate                 fill in where new quotes sit in their sources
   claimscope build                  build the reports into reports/ (open reports/index.html)
+  claimscope preview                serve them on 127.0.0.1; rebuild and reload on every save
   claimscope export claims.csv      all claims as a spreadsheet-safe CSV
   claimscope add-document FILE --title T --published-on YYYY-MM-DD
                                     add a source text to the dataset
@@ -148,6 +149,55 @@ def _build(args: argparse.Namespace) -> int:
     return result.exit_code
 
 
+def _preview(args: argparse.Namespace) -> int:
+    import threading
+
+    from claimscope.build import kernel
+    from claimscope.build.preview import run_preview
+
+    stop = threading.Event()
+
+    def stopping(signum, frame) -> None:
+        stop.set()
+        kernel.stop_kernels("the preview stopped")
+
+    previous = {sig: signal.signal(sig, stopping) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        return run_preview(args.output, args.config, args.data_dir, args.only, args.port, stop=stop)
+    except BuildInputError as error:
+        return print_bad_input(error, "preview not started")
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _add_preview(commands) -> argparse.ArgumentParser:
+    text = "serve the reports on 127.0.0.1 and rebuild and reload them as you edit"
+    sub = commands.add_parser(
+        "preview",
+        help=text,
+        description=(
+            "Build the reports, serve them on 127.0.0.1 and watch the data folder, the\n"
+            "notebooks and the list of reports: a saved change rebuilds what it affects and\n"
+            "reloads the open page; a bad edit shows its problems in place of the report,\n"
+            "with a link to the last good page. Ctrl-C stops it."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub.add_argument("--only", nargs="+", metavar="NAME", help="preview only these reports")
+    sub.add_argument(
+        "--port",
+        type=int,
+        default=8765,
+        help="the port on 127.0.0.1 (default: %(default)s; 0: any)",
+    )
+    add_path_option(sub, "--output", "DIR", "where the pages go", REPORTS_DIR)
+    add_path_option(sub, "--config", "FILE", "the list of reports", REPORTS_CONFIG)
+    add_data_dir(sub)
+    sub.set_defaults(func=_preview)
+    return sub
+
+
 def _report_names() -> str:
     try:
         specs = read_config(REPORTS_CONFIG)
@@ -248,6 +298,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
     sub.set_defaults(func=_export)
     subs["export"] = sub
     subs["build"] = _add_build(commands)
+    subs["preview"] = _add_preview(commands)
     subs.update(add_curation_commands(commands))
     return parser, subs
 

@@ -18,22 +18,20 @@ parameters), :mod:`~claimscope.build.manifest` (cache keys, freshness),
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from claimscope.build import config, html, kernel, outputs, pdf, sweeps
+from claimscope.build import config, html, kernel, outputs, pdf, pool, sweeps
 from claimscope.build.config import BuildInputError, ReportSpec, read_config, select_reports
 from claimscope.build.html import convert_to_html, render_index
 from claimscope.build.manifest import Manifest, cache_key, code_version
-from claimscope.build.outputs import CLAIMS_EXPORT_NAME, INDEX_NAME, LOCK_NAME, WORK_DIR_NAME
-from claimscope.build.pdf import DEFAULT_PRINT_TIMEOUT_S, Printer, PrintError
+from claimscope.build.outputs import CLAIMS_EXPORT_NAME, INDEX_NAME, LOCK_NAME
+from claimscope.build.pdf import DEFAULT_PRINT_TIMEOUT_S, Printer
 from claimscope.data.files import dataset_version, write_atomic
 from claimscope.data.parameters import ParameterError, check_ids, coerce_parameters
 from claimscope.data.paths import DATA_DIR, REPORTS_CONFIG, REPORTS_DIR
@@ -213,7 +211,7 @@ def build_reports(
     given_data_dir = Path(data_dir) if data_dir is not None else None
     data_dir = given_data_dir or DATA_DIR
     kernel.allow_kernels()
-    with _timer() as elapsed:
+    with _timer() as elapsed, contextlib.ExitStack() as warm:
         for what, seconds in (("cell", timeout), ("print", print_timeout)):
             if seconds <= 0:
                 raise BuildInputError(
@@ -234,7 +232,7 @@ def build_reports(
             from claimscope.build.dask_executor import check_plans, check_scheduler_address
 
             check_plans(plans)
-            check_scheduler_address(scheduler, probe=False)
+            check_scheduler_address(scheduler, reach=False)  # its form, even when all is fresh
         printer = pdf.printer_for([p.name for p in plans if "pdf" in p.spec.formats], print_timeout)
         for plan in plans:
             plan.plotly_src = html.site_plotly_src() if site else ""
@@ -249,12 +247,15 @@ def build_reports(
             if site:  # a page that loads plotly.js from assets/ is another page
                 page["plotly_src"] = plan.plotly_src
             plan.key = cache_key(plan.spec.notebook, plan.notebook_parameters, page, version, code)
-        if force or any(not manifest.is_fresh(p.name, p.key) for p in plans):
+        stale = [p for p in plans if force or not manifest.is_fresh(p.name, p.key)]
+        if stale:
+            if scheduler:  # reached before the output folder or its lock exists
+                check_scheduler_address(scheduler)
+            else:  # the kernels' warm parent loads while this process validates
+                warm.enter_context(pool.warm_kernels(data_dir, [p.spec.notebook for p in stale]))
             # Ids are checked against the data before the lock or any kernel, as in the notebook.
             dataset = dataset or _validate(data_dir)
             check_report_ids(plans, dataset)
-            if scheduler:  # there is work: the cluster must answer, before any folder exists
-                check_scheduler_address(scheduler)
             for plan in plans:
                 plan.period = html.describe_period(dataset, plan.notebook_parameters.get("as_of"))
         errors = []
@@ -344,142 +345,15 @@ def _record(manifest: Manifest, plan: ReportPlan) -> None:
         manifest.record_failed(plan.name, plan.parameters, result.error)
 
 
-def provenance_of(plan: ReportPlan, dataset: Dataset, commit: str) -> list[tuple[str, str]]:
-    """The provenance footer of one report's page."""
-    return html.describe_provenance(dataset.version, dataset.counts(), commit, plan.parameters)
-
-
-def announce(plan: ReportPlan, say: Callable[..., None]) -> None:
-    """Say how a report's build ended (a failure on stderr)."""
-    result = plan.result
-    if result.status == "failed":
-        say(f"{plan.name}: FAILED after {result.seconds:.1f} s: {result.error}", failure=True)
-    else:
-        say(f"{plan.name}: built in {result.seconds:.1f} s")
-
-
-def _run_reports(
-    todo: list[ReportPlan],
-    dataset: Dataset,
-    output_dir: Path,
-    jobs: int | None,
-    timeout: int,
-    say: Callable[..., None],
-) -> None:
-    """Execute and convert ``todo`` in up to ``jobs`` parallel kernels; fill in each result."""
-    if not todo:
-        return
-    commit = html.git_commit()
-
-    def run(plan: ReportPlan) -> None:
-        say(f"{plan.name}: started")
-        as_of = html.describe_as_of(dataset, plan.notebook_parameters.get("as_of"))
-        provenance = provenance_of(plan, dataset, commit)
-        plan.result = _build_one(plan, output_dir, timeout, provenance, as_of)
-        announce(plan, say)
-
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        list(pool.map(run, todo))
-
-
-def _build_one(
-    plan: ReportPlan,
-    output_dir: Path,
-    timeout: int,
-    provenance: list[tuple[str, str]],
-    as_of: str = "",
-) -> ReportResult:
-    """Execute and convert one report; write its files only when both succeed.
-
-    The report's time counts everything: running, converting, printing and writing.
-    """
-    work = output_dir / WORK_DIR_NAME
-    executed = work / f"{plan.name}.ipynb"
-    with _timer() as elapsed:
-        try:
-            work.mkdir(parents=True, exist_ok=True)
-            result, page = produce_report(
-                plan,
-                plan.spec.notebook,
-                plan.notebook_parameters,
-                executed,
-                timeout,
-                provenance,
-                as_of,
-            )
-            if result.status == "built":
-                result.pdf = write_report(output_dir, plan, executed.read_bytes(), page)
-                executed.unlink(missing_ok=True)
-        except (OSError, PrintError) as exc:
-            result = not_written(plan.name, output_dir, exc)
-        result.seconds = elapsed()
-    return result
-
-
-def not_written(name: str, output_dir: Path, exc: OSError | PrintError) -> ReportResult:
-    """The result of a report whose files could not be written (read-only, disk full, no PDF)."""
-    if isinstance(exc, PrintError):
-        return ReportResult(name, "failed", error=f"report {name!r} not written: {exc}")
-    where = Path(exc.filename).name if exc.filename else str(output_dir)
-    return ReportResult(
-        name, "failed", error=f"report {name!r} not written: {where}: {exc.strerror or exc}"
-    )
-
-
-def write_report(output_dir: Path, plan: ReportPlan, notebook: bytes, page: str) -> str:
-    """Write one report's notebook, page and, when asked for, PDF: all or none.
-
-    See :func:`~claimscope.build.outputs.write_report_files`.
-    """
-    return outputs.write_report_files(output_dir, plan.name, notebook, page, plan.printer)
-
-
-def produce_report(
-    plan: ReportPlan,
-    notebook: Path,
-    parameters: dict,
-    executed: Path,
-    timeout: int,
-    provenance: list[tuple[str, str]],
-    as_of: str = "",
-) -> tuple[ReportResult, str]:
-    """Execute ``notebook`` into ``executed`` and convert it; return the result and the page.
-
-    A kernel that fails to start or dies is retried once; a failing or timed-out cell is not.
-    The page is empty when the report failed. Local builds and cluster workers both run
-    reports through this.
-    """
-    name = plan.name
-    with _timer() as elapsed:
-        for attempt in (1, 2):
-            try:
-                kernel.execute_notebook(notebook, executed, parameters, timeout)
-                break
-            except Exception as exc:  # noqa: BLE001 - every failure is reported, none escapes
-                if attempt == 1 and kernel.is_infrastructure_error(exc):
-                    continue
-                where = kernel.failed_cell(executed)
-                retry = " (after one retry)" if attempt == 2 else ""
-                message = kernel.describe_error(exc, timeout, elapsed())
-                error = f"report {name!r} failed in {where}{retry}: {message}"
-                return ReportResult(name, "failed", elapsed(), error), ""
-        try:
-            page = html.convert_to_html(
-                executed,
-                plan.spec,
-                plan.parameters,
-                provenance,
-                as_of=as_of,
-                plotly_src=plan.plotly_src,
-                navigation=plan.navigation,
-            )
-        except Exception as exc:  # noqa: BLE001
-            error = f"report {name!r}: HTML conversion failed: {exc}"
-            return ReportResult(name, "failed", elapsed(), error), ""
-        finding = html.first_finding(executed)
-        return ReportResult(name, "built", elapsed(), html=f"{name}.html", finding=finding), page
-
+# Running one report: after the classes above, which it uses.
+from claimscope.build.run import (  # noqa: E402
+    _run_reports,
+    announce,
+    not_written,
+    produce_report,
+    provenance_of,
+    write_report,
+)
 
 __all__ = [
     "EXIT_BAD_INPUT",
@@ -491,9 +365,14 @@ __all__ = [
     "ReportPlan",
     "ReportResult",
     "ReportSpec",
+    "announce",
     "build_reports",
     "convert_to_html",
+    "not_written",
     "plan_reports",
+    "produce_report",
+    "provenance_of",
     "read_config",
     "render_index",
+    "write_report",
 ]

@@ -89,7 +89,7 @@ def run_report_task(
     as_of: str = "",
 ) -> tuple[ReportResult, bytes, str]:
     """On a worker: run one report in a temporary folder; return result, notebook and page."""
-    from claimscope.build import produce_report
+    from claimscope.build import pool, produce_report
 
     with tempfile.TemporaryDirectory(prefix="claimscope-task-") as tmp:
         root = Path(tmp)
@@ -101,18 +101,19 @@ def run_report_task(
         executed = root / "executed" / source.name
         executed.parent.mkdir()
         parameters = {**plan.notebook_parameters, DATA_DIR_PARAMETER: str(data_dir)}
+        pool.keep_warm(data_dir, [source])  # this worker's warm parent, as a local build's
         result, page = produce_report(
             plan, source, parameters, executed, timeout, provenance, as_of
         )
         return result, executed.read_bytes() if result.status == "built" else b"", page
 
 
-def check_scheduler_address(scheduler: str, *, probe: bool = True) -> None:
+def check_scheduler_address(scheduler: str, reach: bool = True) -> None:
     """Refuse, in one line and before anything is written, an address the build cannot use.
 
     Only ``tcp://HOST:PORT`` is supported (a ``tls://`` scheduler needs certificates the build
-    cannot pass), and, with ``probe``, something must accept a connection there within a few
-    seconds (a build with nothing to run never contacts the cluster).
+    cannot pass), and, with ``reach``, something must accept a connection there within a few
+    seconds.
 
     Raises:
         BuildInputError: naming the address and what is wrong with it.
@@ -133,7 +134,7 @@ def check_scheduler_address(scheduler: str, *, probe: bool = True) -> None:
         raise BuildInputError([f"{where}: not an address HOST:PORT ({exc})"]) from exc
     if not host or port is None:
         raise BuildInputError([f"{where}: give the port too, e.g. tcp://{host or 'HOST'}:8786"])
-    if not probe:
+    if not reach:
         return
     try:
         with socket.create_connection((host, port), timeout=CONNECT_TIMEOUT_S / 2):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import threading
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -256,14 +257,40 @@ def convert_to_html(
     """
     import nbformat
 
-    from claimscope.build.exporter import ClaimscopeExporter, page_resources
+    from claimscope.build.exporter import page_resources
 
     nb = nbformat.read(executed, as_version=4)
     page = page_resources(
         spec.title, spec.description, parameters, provenance, as_of, plotly_src, navigation
     )
-    body, _ = ClaimscopeExporter().from_notebook_node(nb, resources={"claimscope": page})
+    with _exporter_lock:  # one at a time: converting holds the interpreter's lock anyway
+        body, _ = _exporter().from_notebook_node(nb, resources={"claimscope": page})
     return body
+
+
+_exporter_lock = threading.Lock()
+_exporters: list = []
+
+
+def _exporter():
+    """The process's one report exporter: its templates are compiled once, on first use."""
+    if not _exporters:
+        from claimscope.build.exporter import ClaimscopeExporter
+
+        _exporters.append(ClaimscopeExporter())
+    return _exporters[0]
+
+
+def warm_converter() -> None:
+    """Import nbconvert and compile the page template now (a build does it while kernels run)."""
+    import nbformat
+
+    from claimscope.build.exporter import page_resources
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("## Warm")])
+    page = page_resources("Warm", "", {}, [], plotly_src="assets/plotly.js")
+    with _exporter_lock:
+        _exporter().from_notebook_node(nb, resources={"claimscope": page})
 
 
 def render_index(specs: list[ReportSpec], manifest: Manifest, claims_export: str) -> str:

@@ -103,6 +103,8 @@ def execute_notebook(notebook: Path, executed: Path, parameters: dict, timeout: 
     from jupyter_core.paths import jupyter_runtime_dir
     from jupyter_core.utils import run_sync
 
+    from claimscope.build import engine, pool
+
     # IPC sockets are files named after a unique connection file, so parallel kernels cannot
     # race for TCP ports (the connection file must be set before the socket paths derive).
     # The manager must be the async one: nbclient polls its channels concurrently, and a
@@ -114,6 +116,7 @@ def execute_notebook(notebook: Path, executed: Path, parameters: dict, timeout: 
         transport="ipc",
         connection_file=str(runtime / f"claimscope-{os.getpid()}-{uuid.uuid4().hex[:12]}.json"),
     )
+    pool.attach(kernel)  # forked from the build's warm parent, when it has one
     timed_out = _flag_interrupts(kernel)
     # The backstop for a kernel stuck outside any cell (starting, or not answering at all).
     cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
@@ -136,6 +139,7 @@ def execute_notebook(notebook: Path, executed: Path, parameters: dict, timeout: 
             resources={"metadata": {"path": str(notebook.parent)}},
             execution_timeout=timeout,
             progress_bar=False,
+            engine_name=engine.ENGINE_NAME,  # writes the notebook at its start and end only
             log_output=False,
             report_mode=False,
             km=kernel,
