@@ -94,8 +94,10 @@ def check_claims(
     if documents is None:
         return
     published = dict(zip(documents["doc_id"], documents["published_on"], strict=True))
-    doc_dates = claims["doc_id"].map(published)
-    late = (claims["claimed_on"] > doc_dates).fillna(False)
+    # Dates are compared as dates: a column left wholly empty may load untyped.
+    doc_dates = pd.to_datetime(claims["doc_id"].map(published), errors="coerce")
+    claimed = pd.to_datetime(claims["claimed_on"], errors="coerce")
+    late = (claimed > doc_dates).fillna(False).astype(bool)
     for row in claims.index[late]:
         problems.append(
             Problem(

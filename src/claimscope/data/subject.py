@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from claimscope.data.values import is_missing
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: The claim type of a figure: a number of what the subject counts.
 FIGURE_TYPE = "figure"
@@ -68,11 +68,14 @@ class Subject:
     def from_table(cls, frame: pd.DataFrame | None) -> Subject:
         """Read the first row of ``subject.csv``; empty cells keep the default words.
 
+        >>> import pandas as pd
         >>> Subject.from_table(pd.DataFrame({"noun": ["deaths"], "noun_one": ["death"]})).noun
         'deaths'
         >>> Subject.from_table(None).noun
         'troops'
         """
+        from claimscope.data.values import is_missing  # pandas: only once there is a table
+
         if frame is None or frame.empty:
             return cls()
         row = frame.iloc[0]
