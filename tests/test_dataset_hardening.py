@@ -442,3 +442,16 @@ def test_validation_changes_no_file(data_copy):
     edited = snapshot(data_copy)
     assert validate(data_copy)[0] == 0
     assert snapshot(data_copy) == edited != before
+
+
+def test_documents_with_every_publication_date_empty_are_refused_not_crashed(data_copy):
+    """A wholly empty date column loads untyped; the checks still compare it as dates."""
+    rows = read_csv(data_copy / "documents.csv")
+    column = rows[0].index("published_on")
+    for row in rows[1:]:
+        row[column] = ""
+    write_csv(data_copy / "documents.csv", rows)
+    with pytest.raises(DatasetError) as caught:
+        load_dataset(data_copy)
+    problems = caught.value.problems
+    assert any(p.file == "documents.csv" and p.column == "published_on" for p in problems)
