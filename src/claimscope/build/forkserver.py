@@ -42,7 +42,7 @@ def notebook_modules(notebook: Path) -> list[str]:
     r"""The modules a notebook's code cells import at their top level, in order.
 
     >>> import tempfile; p = Path(tempfile.mkdtemp()) / "n.ipynb"
-    >>> cells = [{"cell_type": "code", "source": "import pandas as pd\\nfrom a.b import c"}]
+    >>> cells = [{"cell_type": "code", "source": "import pandas as pd\nfrom a.b import c"}]
     >>> _ = p.write_text(json.dumps({"cells": cells}))
     >>> notebook_modules(p)
     ['pandas', 'a.b']
