@@ -3,17 +3,36 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import shlex
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from claimscope.data.paths import DATA_DIR
 
 
-def _bad_input(error) -> int:
-    from claimscope.present.console import print_bad_input
+def _refusing(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """Run a sub-command; input it refuses becomes its located problems on stderr and exit 2."""
 
-    return print_bad_input(error, "refused: {count} problem(s); nothing was written")
+    @functools.wraps(command)
+    def run(args: argparse.Namespace) -> int:
+        from claimscope.data.dataset import DatasetError
+        from claimscope.present.console import print_bad_input
+
+        try:
+            return command(args)
+        except DatasetError as error:
+            return print_bad_input(error, "refused: {count} problem(s); nothing was written")
+
+    return run
+
+
+def _guarded(rows: list[dict], columns: list[str]) -> list[dict]:
+    """``rows`` as text cells, each a spreadsheet would run as a formula guarded."""
+    from claimscope.data.export import guard_cell
+
+    return [{c: guard_cell(str(row.get(c, ""))) for c in columns} for row in rows]
 
 
 def _data_dir_flag(data_dir: Path) -> str:
@@ -23,21 +42,18 @@ def _data_dir_flag(data_dir: Path) -> str:
     return f" --data-dir {shlex.quote(str(data_dir))}"
 
 
+@_refusing
 def _init(args: argparse.Namespace) -> int:
     from claimscope.curate.init import init_subject
-    from claimscope.data.dataset import DatasetError
 
-    try:
-        init_subject(
-            args.folder,
-            counted=args.counted,
-            question=args.question,
-            counted_one=args.counted_one,
-            qualifier=args.qualifier,
-            topic=args.topic,
-        )
-    except DatasetError as error:
-        return _bad_input(error)
+    init_subject(
+        args.folder,
+        counted=args.counted,
+        question=args.question,
+        counted_one=args.counted_one,
+        qualifier=args.qualifier,
+        topic=args.topic,
+    )
     folder = args.folder
     print(
         f"started {folder}: data/ (valid, its subject tables empty), reports.yaml, notebooks/\n"
@@ -47,22 +63,19 @@ def _init(args: argparse.Namespace) -> int:
     return 0
 
 
+@_refusing
 def _add_document(args: argparse.Namespace) -> int:
     from claimscope.curate.add_document import add_document
-    from claimscope.data.dataset import DatasetError
 
-    try:
-        doc_id = add_document(
-            args.file,
-            title=args.title,
-            published_on=args.published_on,
-            doc_id=args.doc_id,
-            publisher=args.publisher,
-            url=args.url,
-            data_dir=args.data_dir,
-        )
-    except DatasetError as error:
-        return _bad_input(error)
+    doc_id = add_document(
+        args.file,
+        title=args.title,
+        published_on=args.published_on,
+        doc_id=args.doc_id,
+        publisher=args.publisher,
+        url=args.url,
+        data_dir=args.data_dir,
+    )
     flag = _data_dir_flag(args.data_dir)
     print(f"added document {doc_id}; next: claimscope suggest {doc_id}{flag} --output new.csv")
     return 0
@@ -79,15 +92,13 @@ def write_review_file(path: Path, rows: list[dict], columns: list[str], data_dir
     """
     from claimscope.curate.suggest import format_rows
     from claimscope.data.dataset import DatasetError, Problem
-    from claimscope.data.export import guard_cell
     from claimscope.data.files import check_output_file, write_atomic
 
     problems = check_output_file(path, data_dir)
     if problems:
         raise DatasetError(problems)
-    guarded = [{c: guard_cell(str(row.get(c, ""))) for c in columns} for row in rows]
     try:
-        write_atomic(path, format_rows(guarded, columns).encode("utf-8"))
+        write_atomic(path, format_rows(_guarded(rows, columns), columns).encode("utf-8"))
     except OSError as exc:
         raise DatasetError([Problem(str(path), "-", "-", f"cannot write: {exc.strerror}")]) from exc
 
@@ -106,31 +117,27 @@ def _suggested(doc_id: str, data_dir: Path) -> list[dict]:
         raise DatasetError([problem]) from exc
 
 
+@_refusing
 def _suggest(args: argparse.Namespace) -> int:
     from claimscope.curate.accept import accept_claims
     from claimscope.curate.suggest import PROVISIONAL_PREFIX, format_rows
     from claimscope.curate.tables import table_columns
-    from claimscope.data.dataset import DatasetError, read_schema
-    from claimscope.data.export import guard_cell
+    from claimscope.data.dataset import read_schema
 
     flag = _data_dir_flag(args.data_dir)
-    try:
-        if args.accept:
-            ids = accept_claims(args.accept, args.data_dir)
-            print(f"accepted {len(ids)} claim(s): {ids[0]} to {ids[-1]}; the dataset is valid")
-            return 0
-        if not args.doc_id:
-            print("claimscope suggest: give a DOC_ID or --accept FILE", file=sys.stderr)
-            return 2
-        rows = _suggested(args.doc_id, args.data_dir)
-        columns = table_columns(read_schema(args.data_dir), "claims")
-        if args.output:
-            write_review_file(args.output, rows, columns, args.data_dir)
-    except DatasetError as error:
-        return _bad_input(error)
-    if not args.output:
-        guarded = [{c: guard_cell(str(row.get(c, ""))) for c in columns} for row in rows]
-        sys.stdout.write(format_rows(guarded, columns))
+    if args.accept:
+        ids = accept_claims(args.accept, args.data_dir)
+        print(f"accepted {len(ids)} claim(s): {ids[0]} to {ids[-1]}; the dataset is valid")
+        return 0
+    if not args.doc_id:
+        print("claimscope suggest: give a DOC_ID or --accept FILE", file=sys.stderr)
+        return 2
+    rows = _suggested(args.doc_id, args.data_dir)
+    columns = table_columns(read_schema(args.data_dir), "claims")
+    if args.output:
+        write_review_file(args.output, rows, columns, args.data_dir)
+    else:
+        sys.stdout.write(format_rows(_guarded(rows, columns), columns))
     where = shlex.quote(str(args.output)) if args.output else "FILE"
     print(
         f"{len(rows)} suggestion(s); ids {PROVISIONAL_PREFIX}NNN are provisional: review the rows, "
