@@ -104,6 +104,15 @@ class Vocabularies:
             return False
         return str(self.propositions.at[proposition, "is_figure"]).strip().lower() == "true"
 
+    @property
+    def figure_propositions(self) -> frozenset[str]:
+        """The propositions that a figure is right, by :meth:`is_figure`.
+
+        >>> sorted(load_vocabularies().figure_propositions)
+        ['figure']
+        """
+        return frozenset(p for p in self.propositions.index if self.is_figure(p))
+
     def stance_of(self) -> dict[str, str]:
         """Map each claim type that takes a stance on its proposition to that stance."""
         return {

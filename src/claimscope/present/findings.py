@@ -53,10 +53,8 @@ def disputed_figures(stances: pd.DataFrame, vocab: Vocabularies) -> dict[str, li
     """
     if stances.empty or "proposition_id" not in stances or vocab.propositions.empty:
         return {}
-    is_figure = vocab.propositions["is_figure"].astype(str).str.lower().eq("true")
-    about_figures = set(vocab.propositions.index[is_figure])
     denying = stances[
-        stances["proposition_id"].isin(about_figures) & (stances["stance"] == "denies")
+        stances["proposition_id"].isin(vocab.figure_propositions) & (stances["stance"] == "denies")
     ]
     out: dict[str, list[str]] = {}
     for claim_id, answered in zip(denying["claim_id"], denying["responds_to"], strict=True):
@@ -157,8 +155,7 @@ def _doubting_now(
     has_propositions = "proposition_id" in frame
     if has_propositions and not vocab.propositions.empty:
         # A figure disputed is told with the figures (left out of their range), not here.
-        is_figure = vocab.propositions["is_figure"].astype(str).str.lower().eq("true")
-        frame = frame[~frame["proposition_id"].isin(set(vocab.propositions.index[is_figure]))]
+        frame = frame[~frame["proposition_id"].isin(vocab.figure_propositions)]
     if has_propositions:
         frame["proposition_id"] = frame["proposition_id"].astype("string").fillna("")
     keys = ["_party", "proposition_id"] if has_propositions else ["_party"]
