@@ -198,8 +198,8 @@ def privacy_problems(page, requests: list[str]) -> list[str]:
     return problems
 
 
-def pdf_text(pdf: Path) -> str:
-    """The PDF's text in content order, whitespace collapsed (pdftotext from poppler-utils)."""
+def pdf_pages(pdf: Path) -> list[str]:
+    """Each page's text of the PDF in content order, as printed (pdftotext from poppler-utils)."""
     if shutil.which("pdftotext") is None:
         raise RuntimeError("pdftotext not found: apt-get install poppler-utils")
     out = subprocess.run(
@@ -209,7 +209,52 @@ def pdf_text(pdf: Path) -> str:
         check=True,
         timeout=60,
     ).stdout
-    return normalise(out)
+    return out.split("\f")
+
+
+def pdf_text(pdf: Path) -> str:
+    """The PDF's text in content order, whitespace collapsed."""
+    return normalise("".join(pdf_pages(pdf)))
+
+
+def words(text: str) -> str:
+    """Whitespace runs as one space: a line that wraps between words reads the same.
+
+    >>> words("spy agency,\\nthe  said") == words("spy agency, the said")
+    True
+    >>> words("spy agen\\ncy") == words("spy agency")
+    False
+    """
+    return " ".join(text.replace("\u00ad", "").split())
+
+
+def split_cells(cells: list[str], pages: list[str]) -> list[str]:
+    """The table cells that no single printed page holds whole, between word boundaries.
+
+    A cell printed across a page break, or broken inside a word ("Claim" / "ant"), is not a
+    run of whole words of one page's text; a line that ends after a hyphen is no break. A web
+    address is not a word: a narrow column may break it anywhere, so the words around it are
+    checked and it is not.
+
+    >>> split_cells(["Claimant", "the spy agency"], ["Claim\\nant x", "the spy\\nagency"])
+    ['Claimant']
+    >>> split_cells(["see https://example.org/a/b now"], ["see https://exam\\nple.org/a/b now"])
+    []
+    >>> split_cells(["dated 2024-10-18."], ["dated 2024-10-\\n18."])
+    []
+    """
+    # A line may end after a hyphen ("2024-10-" / "18", "Secretary-" / "General"): joined again.
+    texts = [" " + words(_HYPHEN_BREAK.sub("-", page)) + " " for page in pages]
+
+    def whole_on(page: str, cell: str) -> bool:
+        parts = [p.strip() for p in _ADDRESS.split(words(cell))]
+        return all(re.search(rf"(?<!\S){re.escape(p)}(?!\S)", page) for p in parts if p)
+
+    return [cell for cell in cells if not any(whole_on(page, cell) for page in texts)]
+
+
+_ADDRESS = re.compile(r"https?://\S+")
+_HYPHEN_BREAK = re.compile(r"-[ \t]*\n\s*")
 
 
 def normalise(text: str) -> str:
@@ -243,18 +288,36 @@ _PRINTED_TEXT_JS = """
 }
 """
 
+#: The text of every table cell that prints (print media emulated; folds open on printing).
+_PRINTED_CELLS_JS = """
+() => {
+  const printed = el => {
+    for (let n = el; n; n = n.parentElement) {
+      if (getComputedStyle(n).display === 'none') return false;
+    }
+    return true;
+  };
+  return Array.from(document.querySelectorAll(
+    'table.claimscope-table tbody td, table.claimscope-table thead th'))
+    .filter(printed).map(c => c.textContent.trim()).filter(t => t);
+}
+"""
+
 
 def print_problems(page, pdf: Path) -> list[str]:
     """Print ``page`` to ``pdf``; every table quote and chart title must be in its text."""
     expected = page.evaluate(_PRINTED_TEXT_JS)
     page.emulate_media(media="print")
+    cells = page.evaluate(_PRINTED_CELLS_JS)
     toolbars = page.evaluate(
         "() => Array.from(document.querySelectorAll('.modebar-container'))"
         ".filter(m => getComputedStyle(m).display !== 'none').length"
     )
     page.pdf(path=str(pdf), format="A4", print_background=True, prefer_css_page_size=True)
-    text = pdf_text(pdf)
+    pages = pdf_pages(pdf)
+    text = normalise("".join(pages))
     problems = [f"{toolbars} chart toolbar(s) print"] if toolbars else []
+    problems += [f"table cell split on paper: {words(c)[:60]!r}" for c in split_cells(cells, pages)]
     problems += [
         f"quote not on paper: {' '.join(q.split())[:60]!r}"
         for q in expected["quotes"]

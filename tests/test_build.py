@@ -241,7 +241,7 @@ def test_data_dir_is_passed_to_the_notebooks(tmp_path, two_reports, data_copy):
 
 
 def test_html_is_offline_with_one_plotly_and_hidden_code(tmp_path, two_reports):
-    from claimscope.build.html import plotly_bundle
+    from claimscope.build.html import plotly_packed
 
     out = tmp_path / "out"
     build_reports(config=two_reports, output_dir=out, quiet=True, only=["beta"])
@@ -251,7 +251,7 @@ def test_html_is_offline_with_one_plotly_and_hidden_code(tmp_path, two_reports):
     )
     assert external == []
     assert not re.search(r"@import\s+url\(\s*[\"']?(?:https?:)?//", page)
-    assert page.count(plotly_bundle().read_text(encoding="utf-8")[:300]) == 1
+    assert page.count(plotly_packed()[:300]) == 1
     assert page.count('class="claimscope-chart"') == 1
     assert "import plotly.graph_objects" not in page  # code hidden
     assert "Provenance" in page and "Dataset version" in page and "Built (UTC)" in page

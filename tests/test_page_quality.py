@@ -88,19 +88,28 @@ def test_printed_pdf_holds_every_quote_and_chart_title(chromium, site, name, tmp
         assert print_problems(page, tmp_path / f"{name}.pdf") == []
 
 
-def test_print_check_catches_a_table_cut_on_paper(chromium, site, tmp_path):
+def _print_with(chromium, site, tmp_path, print_css: str) -> list[str]:
+    """The print check's problems for the troop page with ``print_css`` added for print."""
     page_html = (site / "troop-figures.html").read_text(encoding="utf-8")
-    cut = page_html.replace(
-        "</style>",
-        # The quote column cut, and the evidence list (which repeats every quote) left off.
-        "@media print { td:nth-last-child(2), .claimscope-evidence { display: none !important; } }"
-        "</style>",
-        1,
-    )
-    (tmp_path / "cut.html").write_text(cut, encoding="utf-8")
-    with open_page(chromium, tmp_path / "cut.html") as (page, _):
-        problems = print_problems(page, tmp_path / "cut.pdf")
+    changed = page_html.replace("</style>", f"@media print {{ {print_css} }}</style>", 1)
+    (tmp_path / "changed.html").write_text(changed, encoding="utf-8")
+    with open_page(chromium, tmp_path / "changed.html") as (page, _):
+        return print_problems(page, tmp_path / "changed.pdf")
+
+
+def test_print_check_catches_a_table_cut_on_paper(chromium, site, tmp_path):
+    # The quote column cut, and the evidence list (which repeats every quote) left off.
+    css = "td:nth-last-child(2), .claimscope-evidence { display: none !important; }"
+    problems = _print_with(chromium, site, tmp_path, css)
     assert any(p.startswith("quote not on paper") for p in problems)
+
+
+def test_print_check_catches_a_table_cell_split_mid_word(chromium, site, tmp_path):
+    css = (
+        "table.claimscope-table td { word-break: break-all !important; max-width: 4em !important; }"
+    )
+    problems = _print_with(chromium, site, tmp_path, css)
+    assert any(p.startswith("table cell split on paper") for p in problems)
 
 
 @pytest.mark.parametrize("name", [*REPORTS, "index"])

@@ -57,8 +57,8 @@ def allowed_script_hashes(page: str, plotly_js: str = "") -> list[str]:
         text = match.group(2)
         if match.start() < body_start or _is_chart_script(text):
             hashes.append(_hash(text))
-    if plotly_js:  # printing runs the embedded block as an inline script
-        hashes.append(_hash(f"\n{plotly_js}\n"))
+    if plotly_js:  # printing runs the unpacked bundle as an inline script
+        hashes.append(_hash(plotly_js))
     return list(dict.fromkeys(hashes))
 
 

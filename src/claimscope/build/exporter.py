@@ -55,6 +55,7 @@ def page_resources(
         "provenance": provenance,
         "version": metadata.version("claimscope"),
         "plotly_js": "" if plotly_src else html.plotly_js(),
+        "plotly_packed": "" if plotly_src else html.plotly_packed(),
         "plotly_src": plotly_src,
         "favicon": html.FAVICON,
     }

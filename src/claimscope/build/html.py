@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import functools
+import gzip
 import json
 import re
 import subprocess
@@ -143,10 +146,25 @@ def plotly_bundle() -> Path:
     return path
 
 
+@functools.cache
 def plotly_js() -> str:
-    """The partial plotly.js bundle, to inline once per page."""
-    # A literal "</script" inside an inline script would end it early.
-    return plotly_bundle().read_text(encoding="utf-8").replace("</script", "<\\/script")
+    """The partial plotly.js bundle's text: what a page runs, and what its policy hashes."""
+    return plotly_bundle().read_text(encoding="utf-8")
+
+
+@functools.cache
+def plotly_packed() -> str:
+    """The bundle gzip-compressed and base64-encoded, as a page embeds it (0.66 MB, not 1.5).
+
+    The page unpacks it in the browser (``DecompressionStream``) before a chart first draws.
+    The bytes are the same on every build (no time stamp in the gzip header).
+
+    >>> import base64, gzip
+    >>> gzip.decompress(base64.b64decode(plotly_packed())).decode() == plotly_js()
+    True
+    """
+    packed = gzip.compress(plotly_bundle().read_bytes(), compresslevel=9, mtime=0)
+    return base64.b64encode(packed).decode("ascii")
 
 
 #: The plotly.js licence, shipped beside the bundle wherever the bundle goes.
