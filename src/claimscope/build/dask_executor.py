@@ -273,11 +273,13 @@ def run_on_cluster(
         )
         plans[future] = plan
         limits[future] = kernel.time_limit(source, timeout)
+    sent = time.monotonic()
     for future, given_up in wait_for_reports(client, limits, deadlines, started):
         plan = plans[future]
         if given_up:
             error = f"report {plan.name!r} failed on the cluster: {given_up}"
-            plan.result = ReportResult(plan.name, "failed", error=error)
+            waited = time.monotonic() - started.get(future.key, sent)
+            plan.result = ReportResult(plan.name, "failed", waited, error)
         else:
             plan.result = _collect(future, plan, output_dir, deadlines.margin_s)
         announce(plan, say)
