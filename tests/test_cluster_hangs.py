@@ -17,9 +17,9 @@ import time
 from pathlib import Path
 
 import pytest
-import yaml
 from cluster import LocalCluster
 from helpers import snapshot
+from test_build import write_config
 
 from claimscope.build import BuildInputError, build_reports
 from claimscope.build.cluster_wait import ClusterDeadlines
@@ -27,16 +27,7 @@ from claimscope.build.outputs import LOCK_NAME
 from claimscope.cli import main
 from claimscope.data.paths import PROJECT_ROOT
 
-FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 pytestmark = pytest.mark.integration
-
-
-def write_config(path: Path, reports: list[dict]) -> Path:
-    for report in reports:
-        report.setdefault("title", report["name"].title())
-        report["notebook"] = str(FIXTURES / report["notebook"])
-    path.write_text(yaml.safe_dump({"reports": reports}), encoding="utf-8")
-    return path
 
 
 @pytest.mark.parametrize(
