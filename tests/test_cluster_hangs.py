@@ -178,3 +178,15 @@ def test_a_signal_stops_a_build_whose_cluster_runs_nothing(tmp_path, signum):
     assert {name: (out / name).read_bytes() for name in pages} == pages
     assert "STALE: last build failed" in (out / "index.html").read_text(encoding="utf-8")
     assert _lock_is_free(out)
+
+
+def test_the_readme_gives_each_deadline_its_default():
+    from dataclasses import fields
+
+    from claimscope.build.cluster_wait import _ENVIRONMENT
+
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    defaults = ClusterDeadlines()
+    for field in fields(ClusterDeadlines):
+        row = f"| `{_ENVIRONMENT[field.name]}` | {getattr(defaults, field.name):g} |"
+        assert row in readme, row
