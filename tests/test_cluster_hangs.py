@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from cluster import LocalCluster
 from helpers import snapshot
-from test_build import write_config
+from test_build import FIXTURES, write_config
 
 from claimscope.build import BuildInputError, build_reports
 from claimscope.build.cluster_wait import ClusterDeadlines
@@ -138,6 +138,40 @@ def test_the_only_worker_dying_mid_report_fails_it_and_the_index_says_so(tmp_pat
     assert (out / "dies.html").read_bytes() == good
     assert "STALE: last build failed" in (out / "index.html").read_text(encoding="utf-8")
     assert _lock_is_free(out)
+
+
+@pytest.mark.parametrize("busy", [False, True], ids=["stuck-report", "busy-worker"])
+def test_a_report_past_its_deadline_on_the_cluster_fails_alone(tmp_path, monkeypatch, busy):
+    """Stuck: it started and outlives its own limit. Busy: no worker ever starts it."""
+    from distributed import Client
+
+    from claimscope.build import kernel
+
+    # The client's limits only: with no grace, a cell's second is a report's second per cell,
+    # well before the worker's own watchdog (15 s more per cell) ends the report.
+    monkeypatch.setattr(kernel, "TIMEOUT_GRACE_S", 0)
+    monkeypatch.setenv("CLAIMSCOPE_DASK_MARGIN_S", "1")
+    notebook = "ok.ipynb" if busy else "ignores_interrupt.ipynb"
+    config = write_config(tmp_path / "r.yaml", [{"name": "a", "notebook": notebook}])
+    with LocalCluster(tmp_path / "cluster", workers=1) as cluster:
+        with Client(cluster.address, set_as_default=False) as other:
+            held = other.submit(time.sleep, 3600, pure=False) if busy else None
+            result = build_reports(
+                config=config,
+                output_dir=tmp_path / "out",
+                quiet=True,
+                timeout=1,
+                scheduler=cluster.address,
+            )
+            del held
+    (failed,) = result.results
+    assert failed.status == "failed"
+    limit = kernel.time_limit(FIXTURES / notebook, 1)
+    if busy:
+        assert f"no worker started it, nor any other report, for {limit + 1:g} s" in failed.error
+    else:
+        assert f"no result within {limit + 1:g} s of starting on a worker" in failed.error
+    assert "FAILED: never built" in (tmp_path / "out" / "index.html").read_text()
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
