@@ -14,10 +14,16 @@ DASK = Path(sys.executable).parent / "dask"
 
 
 class LocalCluster:
-    """A ``dask scheduler`` and two ``dask worker`` processes, each in its own process group."""
+    """A ``dask scheduler`` and ``workers`` ``dask worker`` processes, each in its own group.
 
-    def __init__(self, folder: Path):
+    Each worker has one thread; with ``nanny`` a worker that dies is restarted, without it
+    the worker is gone for good.
+    """
+
+    def __init__(self, folder: Path, workers: int = 2, nanny: bool = True):
         self.folder = folder
+        self.workers = workers
+        self.nanny = nanny
         self.processes: list[subprocess.Popen] = []
         self.address = ""
 
@@ -35,6 +41,7 @@ class LocalCluster:
 
     def start(self) -> LocalCluster:
         # The scheduler picks a free port itself and writes its address to the file.
+        self.folder.mkdir(parents=True, exist_ok=True)
         file = self.folder / "scheduler.json"
         self._start(
             "scheduler",
@@ -50,7 +57,7 @@ class LocalCluster:
                 raise RuntimeError((self.folder / "scheduler.log").read_text())
             time.sleep(0.2)
         self.address = json.loads(file.read_text())["address"]
-        for i in (1, 2):
+        for i in range(1, self.workers + 1):
             self._start(
                 f"worker{i}",
                 "worker",
@@ -59,15 +66,16 @@ class LocalCluster:
                 "--nthreads=1",
                 "--host=127.0.0.1",
                 "--no-dashboard",
+                "--nanny" if self.nanny else "--no-nanny",
             )
-        self.wait_for_workers()
+        self.wait_for_workers(self.workers)
         return self
 
-    def wait_for_workers(self, n: int = 2) -> None:
+    def wait_for_workers(self, n: int | None = None) -> None:
         from distributed import Client
 
         with Client(self.address, timeout=30, set_as_default=False) as client:
-            client.wait_for_workers(n, timeout=90)
+            client.wait_for_workers(self.workers if n is None else n, timeout=90)
 
     def __enter__(self) -> LocalCluster:
         return self.start()

@@ -442,7 +442,8 @@ def test_after_kill_9_the_next_build_cleans_up(tmp_path, runtime):
     assert not list(runtime.glob(f"claimscope-{process.pid}-*"))
 
 
-def test_sigterm_stops_the_build_prints_what_finished_and_exits_1(tmp_path, runtime):
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_signal_stops_the_build_prints_what_finished_and_exits_1(tmp_path, runtime, signum):
     config = write_config(
         tmp_path / "r.yaml",
         [{"name": "quick", "notebook": "ok.ipynb"}, {"name": "hang", "notebook": "hanging.ipynb"}],
@@ -451,7 +452,7 @@ def test_sigterm_stops_the_build_prints_what_finished_and_exits_1(tmp_path, runt
     process, lines = _start_build(config, out, runtime, "--jobs", "2", "--timeout", "300")
     try:
         _wait_for(lines, "quick: built", "hang: started")
-        process.send_signal(signal.SIGTERM)
+        process.send_signal(signum)
         code = process.wait(timeout=60)
     finally:
         process.kill()
@@ -459,7 +460,7 @@ def test_sigterm_stops_the_build_prints_what_finished_and_exits_1(tmp_path, runt
     output = "".join(lines)
     assert code == 1, output
     assert "2 report(s): 1 built, 0 up to date, 1 failed" in output
-    assert "SIGTERM" in output
+    assert f"the build received {signal.Signals(signum).name}" in output
     assert "Traceback" not in output
     assert (out / "quick.html").is_file() and not (out / "hang.html").exists()
     index = (out / "index.html").read_text()

@@ -227,14 +227,16 @@ def test_an_unsupported_scheduler_address_is_refused_before_any_folder(tmp_path,
 
 def test_a_port_that_speaks_http_is_one_line_within_the_connect_deadline(tmp_path):
     from claimscope.build import BuildInputError
-    from claimscope.build.dask_executor import CONNECT_TIMEOUT_S, _connect
+    from claimscope.build.cluster_wait import ClusterDeadlines
+    from claimscope.build.dask_executor import connect
 
     server = _http_server()
     start = time.perf_counter()
     try:
         with pytest.raises(BuildInputError) as caught:
-            _connect(f"tcp://127.0.0.1:{server.server_address[1]}")
+            with connect(f"tcp://127.0.0.1:{server.server_address[1]}", ClusterDeadlines()):
+                pass
     finally:
         server.shutdown()
     assert "cannot reach the Dask scheduler" in caught.value.problems[0]
-    assert time.perf_counter() - start < CONNECT_TIMEOUT_S + 10
+    assert time.perf_counter() - start < ClusterDeadlines().connect_s + 10

@@ -110,26 +110,35 @@ def _export(args: argparse.Namespace) -> int:
 
 
 @contextlib.contextmanager
-def _stop_on_sigterm() -> Iterator[None]:
-    """On SIGTERM, stop the running kernels so the build ends, says what finished and exits 1."""
+def _stop_on_signals() -> Iterator[None]:
+    """On SIGTERM or SIGINT, stop the build: the same for local kernels and a cluster.
+
+    The running kernels are stopped and a cluster build stops waiting; the build then records
+    what finished, writes the index and exits 1. A second signal ends the process at once.
+    """
     from claimscope.build import kernel
 
     def stop(signum, frame) -> None:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM ends the process at once
-        kernel.stop_kernels("the build received SIGTERM and stopped before this report finished")
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        name = signal.Signals(signum).name
+        kernel.stop_kernels(f"the build received {name} and stopped before this report finished")
 
-    previous = signal.signal(signal.SIGTERM, stop)
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+    for sig in previous:
+        signal.signal(sig, stop)
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _build(args: argparse.Namespace) -> int:
     from claimscope.data.dataset import DatasetError
 
     try:
-        with _stop_on_sigterm():
+        with _stop_on_signals():
             result = build_reports(
                 only=args.only,
                 jobs=args.jobs,

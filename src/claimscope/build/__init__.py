@@ -211,7 +211,7 @@ def build_reports(
     given_data_dir = Path(data_dir) if data_dir is not None else None
     data_dir = given_data_dir or DATA_DIR
     kernel.allow_kernels()
-    with _timer() as elapsed, contextlib.ExitStack() as warm:
+    with _timer() as elapsed, contextlib.ExitStack() as resources:
         for what, seconds in (("cell", timeout), ("print", print_timeout)):
             if seconds <= 0:
                 raise BuildInputError(
@@ -228,11 +228,13 @@ def build_reports(
         selected = select_reports(all_specs, only, config_path)
         declared = manifest.declared
         plans = plan_reports(selected, given_data_dir, declared)
-        if scheduler:
+        if scheduler:  # its form, even when all is fresh
+            from claimscope.build.cluster_wait import ClusterDeadlines
             from claimscope.build.dask_executor import check_plans, check_scheduler_address
 
             check_plans(plans)
-            check_scheduler_address(scheduler, reach=False)  # its form, even when all is fresh
+            check_scheduler_address(scheduler)
+            deadlines = ClusterDeadlines.from_environment()
         printer = pdf.printer_for([p.name for p in plans if "pdf" in p.spec.formats], print_timeout)
         for plan in plans:
             plan.plotly_src = html.site_plotly_src() if site else ""
@@ -249,10 +251,14 @@ def build_reports(
             plan.key = cache_key(plan.spec.notebook, plan.notebook_parameters, page, version, code)
         stale = [p for p in plans if force or not manifest.is_fresh(p.name, p.key)]
         if stale:
-            if scheduler:  # reached before the output folder or its lock exists
-                check_scheduler_address(scheduler)
+            if scheduler:  # connected before the output folder or its lock exists
+                from claimscope.build.dask_executor import connect
+
+                client = resources.enter_context(connect(scheduler, deadlines))
             else:  # the kernels' warm parent loads while this process validates
-                warm.enter_context(pool.warm_kernels(data_dir, [p.spec.notebook for p in stale]))
+                resources.enter_context(
+                    pool.warm_kernels(data_dir, [p.spec.notebook for p in stale])
+                )
             # Ids are checked against the data before the lock or any kernel, as in the notebook.
             dataset = dataset or _validate(data_dir)
             check_report_ids(plans, dataset)
@@ -284,7 +290,9 @@ def build_reports(
                     if todo and scheduler:
                         from claimscope.build.dask_executor import run_on_cluster
 
-                        run_on_cluster(scheduler, data_dir, todo, dataset, output_dir, timeout, say)
+                        run_on_cluster(
+                            client, data_dir, todo, dataset, output_dir, timeout, say, deadlines
+                        )
                     elif todo:
                         _run_reports(todo, dataset, output_dir, jobs, timeout, say)
                     for plan in todo:

@@ -14,28 +14,34 @@ A worker that dies mid-report (its process killed, its machine gone) makes the s
 that report once more on another worker; if that one dies too the report fails alone. For that
 the client sets the scheduler's ``allowed-failures`` to 1 when it connects.
 
-Only this module imports ``distributed``, and only when ``--scheduler`` is given.
+Every wait has a deadline (:mod:`~claimscope.build.cluster_wait`): connecting, a report's
+result, a cluster with no worker left; a report given up on fails alone.
+
+Only this module and :mod:`~claimscope.build.cluster_wait` import ``distributed``, and only
+when ``--scheduler`` is given.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import tarfile
 import tempfile
 import threading
+import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from claimscope.build import ReportResult, kernel
+from claimscope.build.cluster_wait import ClusterDeadlines
 from claimscope.build.config import DATA_DIR_PARAMETER, BuildInputError
 
 if TYPE_CHECKING:
-    from claimscope.build import ReportPlan, ReportResult
+    from claimscope.build import ReportPlan
     from claimscope.data.dataset import Dataset
 
-# Connecting waits this long at most; a scheduler that is up answers in well under a second.
-CONNECT_TIMEOUT_S = 10
 _SCHEMES = ("tcp://",)
 # The scheduler reruns a task whose worker died this many times before giving up on it.
 ALLOWED_WORKER_DEATHS = 1
@@ -87,9 +93,20 @@ def run_report_task(
     timeout: int,
     provenance: list,
     as_of: str = "",
+    started: str = "",
 ) -> tuple[ReportResult, bytes, str]:
-    """On a worker: run one report in a temporary folder; return result, notebook and page."""
+    """On a worker: run one report in a temporary folder; return result, notebook and page.
+
+    With ``started`` (a topic), the worker first tells the client this task has begun, which
+    starts the clock of the report's deadline (:mod:`~claimscope.build.cluster_wait`).
+    """
     from claimscope.build import pool, produce_report
+
+    if started:
+        from distributed import get_worker
+
+        worker = get_worker()
+        worker.log_event(started, worker.get_current_task())
 
     with tempfile.TemporaryDirectory(prefix="claimscope-task-") as tmp:
         root = Path(tmp)
@@ -108,17 +125,15 @@ def run_report_task(
         return result, executed.read_bytes() if result.status == "built" else b"", page
 
 
-def check_scheduler_address(scheduler: str, reach: bool = True) -> None:
+def check_scheduler_address(scheduler: str) -> None:
     """Refuse, in one line and before anything is written, an address the build cannot use.
 
     Only ``tcp://HOST:PORT`` is supported (a ``tls://`` scheduler needs certificates the build
-    cannot pass), and, with ``reach``, something must accept a connection there within a few
-    seconds.
+    cannot pass). Whether a Dask scheduler answers there is :func:`connect`'s to find out.
 
     Raises:
         BuildInputError: naming the address and what is wrong with it.
     """
-    import socket
     from urllib.parse import urlsplit
 
     where = f"--scheduler {scheduler!r}"
@@ -134,113 +149,140 @@ def check_scheduler_address(scheduler: str, reach: bool = True) -> None:
         raise BuildInputError([f"{where}: not an address HOST:PORT ({exc})"]) from exc
     if not host or port is None:
         raise BuildInputError([f"{where}: give the port too, e.g. tcp://{host or 'HOST'}:8786"])
-    if not reach:
-        return
-    try:
-        with socket.create_connection((host, port), timeout=CONNECT_TIMEOUT_S / 2):
-            pass
-    except OSError as exc:
-        reason = exc.strerror or str(exc) or type(exc).__name__
-        raise BuildInputError(
-            [f"cannot reach the Dask scheduler at {scheduler}: {reason}"]
-        ) from exc
 
 
 def _set_allowed_failures(dask_scheduler) -> None:
     dask_scheduler.allowed_failures = ALLOWED_WORKER_DEATHS
 
 
-def _connect(scheduler: str):
+@contextlib.contextmanager
+def connect(scheduler: str, deadlines: ClusterDeadlines) -> Iterator:
+    """A client of the scheduler at ``scheduler``, which has answered; closed on leaving.
+
+    The whole of connecting happens here, within ``deadlines.connect_s``: the TCP connection,
+    Dask's handshake and a first request the scheduler must answer. A build calls this before
+    it creates the output folder or its lock, so a port that refuses, accepts and never
+    answers, or speaks another protocol (HTTP) leaves nothing behind.
+
+    Raises:
+        BuildInputError: distributed is not installed, nothing answers as a Dask scheduler
+            within the deadline, or the build was stopped meanwhile.
+    """
+    client = _connect(scheduler, deadlines.connect_s)
+    try:
+        yield client
+    finally:
+        close(client, deadlines.connect_s)
+
+
+def _connect(scheduler: str, seconds: float):
+    import socket
+    from urllib.parse import urlsplit
+
     try:
         from distributed import Client
     except ImportError as exc:
         raise BuildInputError(
             ["--scheduler needs Dask's distributed package: pip install 'claimscope[dask]'"]
         ) from exc
+    parts = urlsplit(scheduler)
+    cannot = f"cannot reach the Dask scheduler at {scheduler}"
+    try:  # a refused port fails at once here, where distributed would retry until its timeout
+        socket.create_connection((parts.hostname, parts.port), timeout=seconds).close()
+    except OSError as exc:
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        raise BuildInputError([f"{cannot}: {reason}"]) from exc
     outcome: list = []
 
     def connect() -> None:
         try:
-            outcome.append(Client(scheduler, timeout=CONNECT_TIMEOUT_S, set_as_default=False))
+            client = Client(scheduler, timeout=seconds, set_as_default=False)
+            outcome.append(client)
+            client.run_on_scheduler(_set_allowed_failures, callback_timeout=seconds)
         except Exception as exc:  # noqa: BLE001 - an HTTP port, a dead scheduler: one line each
             outcome.append(exc)
 
-    # Our own deadline: a port that accepts and never speaks Dask's protocol (an HTTP server)
-    # can hold distributed's handshake past its timeout; the stuck thread dies with the process.
+    # Our own deadline: distributed's timeout does not cover its handshake, so a port that
+    # accepts and never answers would hold it for ever; the stuck thread dies with the process.
     connecting = threading.Thread(target=connect, daemon=True)
     connecting.start()
-    connecting.join(CONNECT_TIMEOUT_S + 2)
-    if not outcome:
-        raise BuildInputError(
-            [
-                f"cannot reach the Dask scheduler at {scheduler}: no Dask answer within "
-                f"{CONNECT_TIMEOUT_S} s (is that port a Dask scheduler's?)"
-            ]
-        )
-    if isinstance(outcome[0], Exception):
-        reason = " ".join(str(outcome[0]).split())[:200] or type(outcome[0]).__name__
-        raise BuildInputError(
-            [f"cannot reach the Dask scheduler at {scheduler}: {reason} (is it a Dask scheduler?)"]
-        ) from outcome[0]
-    client = outcome[0]
-    try:
-        client.run_on_scheduler(_set_allowed_failures)
-    except Exception as exc:  # noqa: BLE001
-        client.close()
-        raise BuildInputError(
-            [f"the Dask scheduler at {scheduler} does not answer: {exc}"]
-        ) from exc
-    return client
+    deadline = time.monotonic() + seconds
+    while connecting.is_alive() and time.monotonic() < deadline and not kernel.stop_reason():
+        connecting.join(0.1)
+    problem = ""
+    if kernel.stop_reason():
+        problem = kernel.stop_reason()
+    elif connecting.is_alive():
+        problem = f"{cannot}: no Dask answer within {seconds:g} s (is it a Dask scheduler's port?)"
+    elif isinstance(outcome[-1], Exception):
+        reason = " ".join(str(outcome[-1]).split())[:200] or type(outcome[-1]).__name__
+        problem = f"{cannot}: {reason} (is it a Dask scheduler?)"
+    if problem:
+        if outcome and not isinstance(outcome[0], Exception):
+            threading.Thread(target=close, args=(outcome[0], seconds), daemon=True).start()
+        raise BuildInputError([problem])
+    return outcome[0]
+
+
+def close(client, seconds: float) -> None:
+    """Close ``client`` within ``seconds``; a scheduler that does not answer is left as it is."""
+    with contextlib.suppress(Exception):
+        client.close(timeout=seconds)
 
 
 def run_on_cluster(
-    scheduler: str,
+    client,
     data_dir: Path,
     todo: list[ReportPlan],
     dataset: Dataset,
     output_dir: Path,
     timeout: int,
     say: Callable[..., None],
+    deadlines: ClusterDeadlines,
 ) -> None:
-    """Run ``todo`` on the cluster at ``scheduler``; write each report as its result arrives.
+    """Run ``todo`` on the cluster of ``client``; write each report as its result arrives.
 
-    Raises:
-        BuildInputError: distributed is not installed or the scheduler cannot be reached;
-            nothing was written.
+    Each report ends built or failed: failed when it fails on the worker, when its workers
+    died twice, or when a deadline of :mod:`~claimscope.build.cluster_wait` passes.
     """
     from claimscope.build import announce, html, provenance_of
+    from claimscope.build.cluster_wait import wait_for_reports
 
-    client = _connect(scheduler)
-    try:
-        from distributed import as_completed
-
-        commit = html.git_commit()
-        data = _ship(client, pack_folder(Path(data_dir)))
-        notebooks = {}
-        futures = {}
-        for plan in todo:
-            source = plan.spec.notebook
-            if source not in notebooks:
-                notebooks[source] = _ship(client, source.read_bytes())
-            say(f"{plan.name}: sent to {scheduler}")
-            future = client.submit(
-                run_report_task,
-                plan,
-                notebooks[source],
-                data,
-                timeout,
-                provenance_of(plan, dataset, commit),
-                html.describe_as_of(dataset, plan.notebook_parameters.get("as_of")),
-                key=_task_key(plan.name),
-                pure=False,
-            )
-            futures[future] = plan
-        for future in as_completed(futures, loop=client.loop):
-            plan = futures[future]
-            plan.result = _collect(future, plan, output_dir)
-            announce(plan, say)
-    finally:
-        client.close()
+    commit = html.git_commit()
+    data = _ship(client, pack_folder(Path(data_dir)))
+    topic = _task_key("started")
+    started: dict = {}
+    client.subscribe_topic(topic, lambda event: started.update({event[1]: time.monotonic()}))
+    notebooks, plans, limits = {}, {}, {}
+    for plan in todo:
+        source = plan.spec.notebook
+        if source not in notebooks:
+            notebooks[source] = _ship(client, source.read_bytes())
+        say(f"{plan.name}: sent to {client.scheduler.address}")
+        future = client.submit(
+            run_report_task,
+            plan,
+            notebooks[source],
+            data,
+            timeout,
+            provenance_of(plan, dataset, commit),
+            html.describe_as_of(dataset, plan.notebook_parameters.get("as_of")),
+            topic,
+            key=_task_key(plan.name),
+            pure=False,
+        )
+        plans[future] = plan
+        limits[future] = kernel.time_limit(source, timeout)
+    sent = time.monotonic()
+    for future, given_up in wait_for_reports(client, limits, deadlines, started):
+        plan = plans[future]
+        if given_up:
+            error = f"report {plan.name!r} failed on the cluster: {given_up}"
+            waited = time.monotonic() - started.get(future.key, sent)
+            plan.result = ReportResult(plan.name, "failed", waited, error)
+        else:
+            plan.result = _collect(future, plan, output_dir, deadlines.margin_s)
+        announce(plan, say)
 
 
 def _pass(value: bytes) -> bytes:
@@ -257,14 +299,14 @@ def _ship(client, payload: bytes):
     return client.submit(_pass, payload, key=_task_key("payload"), pure=False)
 
 
-def _collect(future, plan: ReportPlan, output_dir: Path) -> ReportResult:
+def _collect(future, plan: ReportPlan, output_dir: Path, seconds: float) -> ReportResult:
     from distributed import KilledWorker
 
-    from claimscope.build import ReportResult, not_written, write_report
+    from claimscope.build import not_written, write_report
     from claimscope.build.pdf import PrintError
 
     try:
-        result, notebook, page = future.result()
+        result, notebook, page = future.result(timeout=seconds)
     except KilledWorker:
         return ReportResult(
             plan.name,

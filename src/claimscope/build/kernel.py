@@ -46,6 +46,25 @@ def allow_kernels() -> None:
         _stop_reason.clear()
 
 
+def stop_reason() -> str:
+    """Why :func:`stop_kernels` stopped the build, or ``""`` while it runs on.
+
+    Waits that are not on a local kernel (a cluster's reports) check this to stop too.
+    """
+    with _running_lock:
+        return _stop_reason[0] if _stop_reason else ""
+
+
+def time_limit(notebook: Path, timeout: int) -> float:
+    """The most seconds one run of ``notebook`` may take: each code cell's limit, plus one.
+
+    Every cell gets ``timeout`` and the grace after it; the extra share covers a kernel stuck
+    outside any cell (starting, or not answering at all).
+    """
+    cells = json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"]
+    return (timeout + TIMEOUT_GRACE_S) * (sum(c.get("cell_type") == "code" for c in cells) + 1)
+
+
 def remove_stale_connection_files(runtime: Path | None = None) -> list[Path]:
     """Delete the kernel connection and socket files of builds whose process is gone."""
     if runtime is None:
@@ -119,9 +138,7 @@ def execute_notebook(notebook: Path, executed: Path, parameters: dict, timeout: 
     pool.attach(kernel)  # forked from the build's warm parent, when it has one
     timed_out = _flag_interrupts(kernel)
     # The backstop for a kernel stuck outside any cell (starting, or not answering at all).
-    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
-    limit = (timeout + TIMEOUT_GRACE_S) * (sum(c.get("cell_type") == "code" for c in cells) + 1)
-    watchdog = threading.Timer(limit, _kill, args=(kernel,))
+    watchdog = threading.Timer(time_limit(notebook, timeout), _kill, args=(kernel,))
     watchdog.daemon = True
     with _running_lock:
         if _stop_reason:
