@@ -217,8 +217,9 @@ def filter_relation_graph(
     """Select the part of the graph a report shows.
 
     Steps, in order: keep the relation types and statuses asked for; roll up to states; keep
-    the undirected neighbourhood of ``focus_actor`` within ``depth`` ties; drop actors left
-    with no tie (the focus actor stays).
+    the undirected neighbourhood of ``focus_actor`` within ``depth`` ties and the ties that
+    reach it (a tie between two actors ``depth`` ties away is left out: at depth 1, only the
+    focus actor's own ties stay); drop actors left with no tie (the focus actor stays).
 
     Args:
         graph: A graph from :func:`build_relation_graph`.
@@ -258,9 +259,18 @@ def filter_relation_graph(
         if focus_actor:
             focus_actor = graph.nodes[focus_actor]["root"]
     if focus_actor:
-        keep = set(nx.ego_graph(view, focus_actor, radius=depth, undirected=True))
+        steps = nx.single_source_shortest_path_length(view.to_undirected(), focus_actor, depth)
         # Remove rather than take a subgraph, which would iterate a set and lose node order.
-        view.remove_nodes_from([n for n in view if n not in keep])
+        view.remove_nodes_from([n for n in view if n not in steps])
+        # A tie between two actors both ``depth`` ties away leads nowhere nearer the focus: at
+        # depth 1, ties between its neighbours are not the focus actor's and are left out.
+        view.remove_edges_from(
+            [
+                (s, t, k)
+                for s, t, k in view.edges(keys=True)
+                if min(steps[s], steps[t]) >= depth and depth > 0
+            ]
+        )
     isolated = [n for n in view if view.degree(n) == 0 and n != focus_actor]
     view.remove_nodes_from(isolated)
     return view
@@ -298,7 +308,7 @@ def list_actor_ties(graph: nx.MultiDiGraph, actor_id: str) -> list[dict]:
     """List the ties of one actor, strongest status first, then in relation-id order.
 
     Each tie is a dict: ``relation_id``, ``relation``, ``status``, ``direction`` (``out`` when the
-    actor is the source) and ``other`` (the other actor's id).
+    actor is the source), ``other`` (the other actor's id) and ``claim_ids`` (its evidence).
     """
     check_known("actor", [actor_id], graph)
     statuses = vocabularies_of(graph).statuses
@@ -319,6 +329,7 @@ def list_actor_ties(graph: nx.MultiDiGraph, actor_id: str) -> list[dict]:
                 "status": data["status"],
                 "direction": "out" if outgoing else "in",
                 "other": other,
+                "claim_ids": tuple(data.get("claim_ids", ())),
             }
         )
     return sorted(ties, key=lambda t: (statuses.index(t["status"]), t["relation_id"]))

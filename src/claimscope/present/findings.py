@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import networkx as nx
 import pandas as pd
 
+from claimscope.analysis.relations import list_actor_ties
 from claimscope.data.columns import split_list
 from claimscope.data.vocab import Vocabularies
 from claimscope.present.formatting import (
@@ -16,6 +18,7 @@ from claimscope.present.formatting import (
     join_names,
     text_of,
 )
+from claimscope.present.prose import capitalise
 from claimscope.present.statements import Statement
 
 #: Parties whose latest figure the figures report states one by one, most recent first.
@@ -374,3 +377,44 @@ def show_judgements(
     bundle = judgements_bundle(judgements, likelihoods, hypothesis_ids)
     if bundle["text/html"]:
         display(bundle, raw=True)
+
+
+def find_focus_findings(
+    graph: nx.MultiDiGraph,
+    relations: pd.DataFrame,
+    steps: pd.DataFrame | None,
+    *,
+    focus_actor: str,
+    actors: pd.DataFrame,
+    vocab: Vocabularies,
+) -> list[Statement]:
+    """A per-actor page's key findings: whom the actor is tied to, how firmly, what changed.
+
+    Args:
+        graph: The page's graph, cut to the focus actor's ties (``filter_relation_graph``).
+        relations: The ``relations`` rows drawn in ``graph`` (status and history).
+        steps: The ``relation_steps`` known on the report's date.
+        focus_actor: The actor the page is about (after any roll-up, a node of ``graph``).
+        actors: The ``actors`` table, for names.
+        vocab: The dataset's vocabularies.
+
+    Returns:
+        First, the actors it is tied to, grouped by the ties' status (established first);
+        then its ties whose status changed and its firmest ties, as
+        :func:`find_relation_findings` tells them. Every statement cites its ties' claims.
+    """
+    name = capitalise(text_of(graph.nodes[focus_actor].get("display_name")))
+    ties = list_actor_ties(graph, focus_actor)
+    if not ties:
+        return [Statement(f"{name} has no tie in this selection yet.")]
+    groups: dict[str, dict[str, None]] = {}
+    for tie in ties:  # strongest status first
+        other = graph.nodes[tie["other"]]
+        groups.setdefault(tie["status"], {})[text_of(other.get("display_name"))] = None
+    said = "; ".join(f"{status} with {join_names(list(o))}" for status, o in groups.items())
+    lead = Statement(
+        f"{name}’s ties, by how firmly the documents establish them: {said}.",
+        [c for tie in ties for c in tie["claim_ids"]],
+    )
+    rest = find_relation_findings(relations, steps, actors=actors, vocab=vocab)
+    return [lead, *[s for s in rest if s.claim_ids]][:5]

@@ -395,8 +395,8 @@ def describe_method(
     ]
 
 
-def describe_actor(graph: nx.MultiDiGraph, actor_id: str) -> str:
-    """Write one sentence listing an actor's ties with their status.
+def describe_actor(graph: nx.MultiDiGraph, actor_id: str) -> Statement:
+    """Write one sentence listing an actor's ties with their status, citing their claims.
 
     Names are the actors' ``display_name`` where the graph has one ("the United States").
     Ties that read the same (two ties of one type with one actor, in opposite directions for
@@ -412,7 +412,7 @@ def describe_actor(graph: nx.MultiDiGraph, actor_id: str) -> str:
     ties = list_actor_ties(graph, actor_id)
     name = capitalise(_display(graph, actor_id))
     if not ties:
-        return f"{name}: no ties in this selection."
+        return Statement(f"{name}: no ties in this selection.")
     parts: dict[str, int] = {}
     for tie in ties:
         column = "phrase_from_source" if tie["direction"] == "out" else "phrase_from_target"
@@ -420,7 +420,8 @@ def describe_actor(graph: nx.MultiDiGraph, actor_id: str) -> str:
         text = f"{phrase.format(other=_display(graph, tie['other']))} ({tie['status']}"
         parts[text] = parts.get(text, 0) + 1
     told = [text + (f", {n} ties)" if n > 1 else ")") for text, n in parts.items()]
-    return f"{name}: " + "; ".join(told) + "."
+    cited = [c for tie in ties for c in tie["claim_ids"]]
+    return Statement(f"{name}: " + "; ".join(told) + ".", cited)
 
 
 def _display(graph: nx.MultiDiGraph, node: str) -> str:
