@@ -381,3 +381,40 @@ def summarise_actors(graph: nx.MultiDiGraph) -> pd.DataFrame:
         "denials",
     ]
     return pd.DataFrame(rows, columns=columns)
+
+
+def node_for(graph: nx.MultiDiGraph, actor_id: str) -> str:
+    """The node of ``graph`` that stands for ``actor_id``: itself, or the root it rolled up to.
+
+    Raises:
+        ValueError: naming an actor no node stands for.
+
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("s", members=("s", "agency"))
+    >>> node_for(g, "agency"), node_for(g, "s")
+    ('s', 's')
+    """
+    if actor_id in graph:
+        return actor_id
+    roots = {m: n for n, members in graph.nodes(data="members") for m in members or ()}
+    check_known("actor", [actor_id], roots)
+    return roots[actor_id]
+
+
+def list_tie_claims(graph: nx.MultiDiGraph, steps: pd.DataFrame | None = None) -> list[str]:
+    """The claims a graph's ties rest on, and those of their dated steps, once each, sorted.
+
+    >>> g = nx.MultiDiGraph()
+    >>> _ = g.add_edge("a", "b", key="r1", claim_ids=("c2", "c1"))
+    >>> list_tie_claims(g, pd.DataFrame({"relation_id": ["r1", "r9"], "claim_ids": ["c3", "c4"]}))
+    ['c1', 'c2', 'c3']
+    """
+    keys = set()
+    ids = set()
+    for _, _, key, claims in graph.edges(keys=True, data="claim_ids"):
+        keys.add(key)
+        ids.update(claims or ())
+    if steps is not None and not steps.empty:
+        mine = steps[steps["relation_id"].isin(keys)]
+        ids.update(c for value in mine["claim_ids"] for c in split_list(value))
+    return sorted(ids)

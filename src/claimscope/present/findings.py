@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import networkx as nx
 import pandas as pd
 
-from claimscope.analysis.relations import list_actor_ties
+from claimscope.analysis.relations import list_actor_ties, node_for
 from claimscope.data.columns import split_list
 from claimscope.data.vocab import Vocabularies
 from claimscope.present.formatting import (
@@ -394,26 +394,29 @@ def find_focus_findings(
         graph: The page's graph, cut to the focus actor's ties (``filter_relation_graph``).
         relations: The ``relations`` rows drawn in ``graph`` (status and history).
         steps: The ``relation_steps`` known on the report's date.
-        focus_actor: The actor the page is about (after any roll-up, a node of ``graph``).
+        focus_actor: The actor the page is about (or, rolled up, the state standing for it).
         actors: The ``actors`` table, for names.
         vocab: The dataset's vocabularies.
 
     Returns:
-        First, the actors it is tied to, grouped by the ties' status (established first);
+        First, the actors it is tied to, grouped by the status of their firmest tie with it;
         then its ties whose status changed and its firmest ties, as
         :func:`find_relation_findings` tells them. Every statement cites its ties' claims.
     """
+    focus_actor = node_for(graph, focus_actor)
     name = capitalise(text_of(graph.nodes[focus_actor].get("display_name")))
     ties = list_actor_ties(graph, focus_actor)
     if not ties:
         return [Statement(f"{name} has no tie in this selection yet.")]
-    groups: dict[str, dict[str, None]] = {}
-    for tie in ties:  # strongest status first
-        other = graph.nodes[tie["other"]]
-        groups.setdefault(tie["status"], {})[text_of(other.get("display_name"))] = None
-    said = "; ".join(f"{status} with {join_names(list(o))}" for status, o in groups.items())
+    firmest: dict[str, str] = {}
+    for tie in ties:  # strongest status first: each other actor once, at its firmest tie
+        firmest.setdefault(tie["other"], tie["status"])
+    groups: dict[str, list[str]] = {}
+    for other, status in firmest.items():
+        groups.setdefault(status, []).append(text_of(graph.nodes[other].get("display_name")))
+    said = "; ".join(f"{status} with {join_names(o)}" for status, o in groups.items())
     lead = Statement(
-        f"{name}’s ties, by how firmly the documents establish them: {said}.",
+        f"{name}’s firmest tie with each actor: {said}.",
         [c for tie in ties for c in tie["claim_ids"]],
     )
     rest = find_relation_findings(relations, steps, actors=actors, vocab=vocab)

@@ -5,10 +5,9 @@ from __future__ import annotations
 import networkx as nx
 import pandas as pd
 
-from claimscope.analysis import check_known
 from claimscope.analysis.evolution import flow_label
 from claimscope.analysis.hedges import choose_verb
-from claimscope.analysis.relations import list_actor_ties, vocabularies_of
+from claimscope.analysis.relations import list_actor_ties, node_for, vocabularies_of
 from claimscope.analysis.troops import FIGURE_TYPE, convert_figure, normalisation_of
 from claimscope.data.dataset import split_list
 from claimscope.data.vocab import Vocabularies, load_vocabularies
@@ -441,11 +440,7 @@ def describe_relations(
     ``limit`` actors are described (in node order) and a last sentence counts the others.
     """
     if focus_actor:
-        if focus_actor not in graph:
-            roots = {m: n for n, members in graph.nodes(data="members") for m in members or ()}
-            check_known("actor", [focus_actor], roots)
-            focus_actor = roots[focus_actor]
-        return [describe_actor(graph, focus_actor)]
+        return [describe_actor(graph, node_for(graph, focus_actor))]
     tied = [node for node in graph if graph.degree(node) > 0]
     if not tied:
         return [

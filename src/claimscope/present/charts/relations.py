@@ -15,7 +15,7 @@ import networkx as nx
 import pandas as pd
 import plotly.graph_objects as go
 
-from claimscope.analysis.relations import vocabularies_of
+from claimscope.analysis.relations import node_for, vocabularies_of
 from claimscope.data.vocab import Vocabularies
 from claimscope.present.charts.network_layout import (
     CURVE_POINTS,
@@ -175,9 +175,10 @@ def plot_relation_network(
     styles = vocab.relation_statuses
     relation_colours = vocab.lookup("relation_types", "colour")
     symbols = vocab.lookup("actor_kinds", "symbol")
+    focus_actor = node_for(graph, focus_actor) if focus_actor else None
     graph, cut = select_busiest(graph, limit=limit, tie_limit=tie_limit)
-    title = f"{title} — {cut}" if cut else title
     focus_actor = focus_actor if focus_actor in graph else None
+    title = f"{title} — {cut}" if cut else title
     positions = layout_actor_graph(graph, centre=focus_actor)
     names = _names(graph, actors)
     colours = actor_colours(actors)
