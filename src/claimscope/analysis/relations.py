@@ -308,7 +308,8 @@ def list_actor_ties(graph: nx.MultiDiGraph, actor_id: str) -> list[dict]:
     """List the ties of one actor, strongest status first, then in relation-id order.
 
     Each tie is a dict: ``relation_id``, ``relation``, ``status``, ``direction`` (``out`` when the
-    actor is the source), ``other`` (the other actor's id) and ``claim_ids`` (its evidence).
+    actor is the source), ``other`` (the other actor's id), ``claim_ids`` (its evidence) and
+    ``history`` (its dated status steps).
     """
     check_known("actor", [actor_id], graph)
     statuses = vocabularies_of(graph).statuses
@@ -330,6 +331,7 @@ def list_actor_ties(graph: nx.MultiDiGraph, actor_id: str) -> list[dict]:
                 "direction": "out" if outgoing else "in",
                 "other": other,
                 "claim_ids": tuple(data.get("claim_ids", ())),
+                "history": tuple(data.get("history", ())),
             }
         )
     return sorted(ties, key=lambda t: (statuses.index(t["status"]), t["relation_id"]))

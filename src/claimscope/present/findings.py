@@ -399,8 +399,8 @@ def find_focus_findings(
         vocab: The dataset's vocabularies.
 
     Returns:
-        First, the actors it is tied to, grouped by the status of their firmest tie with it;
-        then its ties whose status changed and its firmest ties, as
+        Its ties whose status changed (dated, latest first), then the actors it is tied to,
+        grouped by the status of their firmest tie with it, then its firmest ties, as
         :func:`find_relation_findings` tells them. Every statement cites its ties' claims.
     """
     focus_actor = node_for(graph, focus_actor)
@@ -415,9 +415,18 @@ def find_focus_findings(
     for other, status in firmest.items():
         groups.setdefault(status, []).append(text_of(graph.nodes[other].get("display_name")))
     said = "; ".join(f"{status} with {join_names(o)}" for status, o in groups.items())
-    lead = Statement(
-        f"{name}’s firmest tie with each actor: {said}.",
-        [c for tie in ties for c in tie["claim_ids"]],
-    )
-    rest = find_relation_findings(relations, steps, actors=actors, vocab=vocab)
-    return [lead, *[s for s in rest if s.claim_ids]][:5]
+    cited = [c for tie in ties for c in tie["claim_ids"]]
+    # Dated by its ties' latest step, whose claims it cites too.
+    stepped = [(h[-1][1], t["relation_id"]) for t in ties if (h := t["history"])]
+    when = ""
+    if stepped:
+        latest = max(day for day, _ in stepped)
+        when = f" (a status last set on {format_day(latest)})"
+        for day, relation_id in stepped:
+            if day == latest:
+                cited += _step_claims(steps, relation_id, [latest])
+    lead = Statement(f"{name}’s firmest tie with each actor{when}: {said}.", cited)
+    rest = [s for s in find_relation_findings(relations, steps, actors=actors, vocab=vocab)]
+    # Dated changes lead (a page opens on what moved and when); the firmest ties close.
+    changed = [s for s in rest if " went from " in s]
+    return [*changed, lead, *[s for s in rest if s.claim_ids and s not in changed]][:5]
