@@ -86,7 +86,7 @@ def state_trend(
     first, last = rows.iloc[0].to_dict(), rows.iloc[-1].to_dict()
     if len(rows) == 1:
         return Statement(
-            f"The only estimate of {what} with both ends stated: {format_row_interval(first)} "
+            f"The one estimate of {what}: {format_row_interval(first)} "
             f"({_who_when(first)}){_left_out(why, disputed)}",
             [first["claim_id"], *why],
         )

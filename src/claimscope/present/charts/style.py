@@ -251,7 +251,8 @@ def base_layout(fig: go.Figure, title: str, height: int = 480, subtitle: str = "
         margin={"l": 20, "r": 20, "t": 60, "b": 40},
         hoverlabel={"align": "left"},
     )
-    fig.update_layout(margin={"t": 60 + title_room(fig)})
+    # plotly centres a title's lines on its anchor: the pad keeps the first line in the chart.
+    fig.update_layout(margin={"t": 60 + 2 * title_room(fig)}, title_pad_t=14 + title_room(fig))
     ids = claim_ids_of(title)
     if ids:
         fig.update_layout(meta={**dict(fig.layout.meta or {}), "title_claims": list(ids)})

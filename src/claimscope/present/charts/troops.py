@@ -245,7 +245,7 @@ def plot_figures_by_source(
         )
     base_layout(fig, title, subtitle=subtitle)
     rows_px = _lay_out_rows_and_lane(fig, ticks, figures, lane, vocab.subject.noun)
-    top = 150 + title_room(fig)
+    top = 150 + 2 * title_room(fig)
     fig.update_layout(showlegend=False, height=rows_px + 260 + title_room(fig), margin={"t": top})
     titles = [r.get("doc_title", r.get("doc_id")) for r in rows]
     add_source(fig, source or source_note(titles, claims=len(rows)), below=65)
@@ -366,7 +366,8 @@ def plot_sources_by_claimant(
     )
     base_layout(fig, f"{title} — {note}", subtitle=subtitle)
     rows_px = _lay_out_rows_and_lane(fig, ticks, figures, lane, vocab.subject.noun)
-    fig.update_layout(showlegend=False, height=rows_px + 260, margin={"t": 150 + title_room(fig)})
+    top = 150 + 2 * title_room(fig)
+    fig.update_layout(showlegend=False, height=rows_px + 260 + title_room(fig), margin={"t": top})
     titles = [*figures.get("doc_title", []), *stances.get("doc_title", [])]
     add_source(fig, source or source_note(titles, claims=int(summary["claims"].sum())), below=65)
     alone = stances[~stances["claim_id"].isin(figures["claim_id"])]
