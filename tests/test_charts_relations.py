@@ -17,12 +17,8 @@ from claimscope.analysis.relations import (
 from claimscope.data.dataset import load_dataset
 from claimscope.data.paths import DATA_DIR
 from claimscope.data.vocab import load_vocabularies
-from claimscope.present.charts.relations import (
-    MIN_NODE_DISTANCE,
-    layout_actor_graph,
-    plot_relation_matrix,
-    plot_relation_network,
-)
+from claimscope.present.charts.network_layout import MIN_NODE_DISTANCE, layout_actor_graph
+from claimscope.present.charts.relations import plot_relation_matrix, plot_relation_network
 from claimscope.present.charts.style import actor_colours
 from claimscope.present.tables import build_actor_table, build_tie_table
 
@@ -263,7 +259,7 @@ def test_layout_does_not_depend_on_the_hash_seed():
     # Set iteration order changes with PYTHONHASHSEED; the layout must not.
     code = (
         "import networkx as nx\n"
-        "from claimscope.present.charts.relations import layout_actor_graph\n"
+        "from claimscope.present.charts.network_layout import layout_actor_graph\n"
         "g = nx.MultiDiGraph([('north', 'south'), ('east', 'west'), ('west', 'up'),"
         " ('up', 'east'), ('solo_a', 'solo_b')])\n"
         "print(layout_actor_graph(g))\n"

@@ -193,10 +193,21 @@ def test_focus_keeps_the_undirected_neighbourhood_within_depth():
     graph = _graph()
     one = filter_relation_graph(graph, focus_actor="c", depth=1)
     assert set(one.nodes) == {"b", "c", "d", "a_spy"}
+    assert all("c" in (s, t) for s, t in one.edges()), "at depth 1, only c's own ties"
     two = filter_relation_graph(graph, focus_actor="d", depth=2)
     assert set(two.nodes) == {"d", "c", "b", "a_spy"}
     alone = filter_relation_graph(graph, focus_actor="loner", depth=3)
     assert set(alone.nodes) == {"loner"}
+
+
+def test_focus_leaves_out_ties_between_actors_at_its_outer_edge():
+    graph = _graph()
+    graph.add_edge("b", "d", key="r7", **graph.edges["b", "c", "r3"])  # c's neighbours, tied
+    one = filter_relation_graph(graph, focus_actor="c", depth=1)
+    assert "r7" not in {k for _, _, k in one.edges(keys=True)}
+    assert {"b", "d"} <= set(one.nodes)  # each still tied to c
+    two = filter_relation_graph(graph, focus_actor="c", depth=2)
+    assert "r7" in {k for _, _, k in two.edges(keys=True)}  # it leads to c within two ties
 
 
 def test_roll_up_merges_members_and_drops_self_loops():

@@ -217,8 +217,9 @@ def filter_relation_graph(
     """Select the part of the graph a report shows.
 
     Steps, in order: keep the relation types and statuses asked for; roll up to states; keep
-    the undirected neighbourhood of ``focus_actor`` within ``depth`` ties; drop actors left
-    with no tie (the focus actor stays).
+    the undirected neighbourhood of ``focus_actor`` within ``depth`` ties and the ties that
+    reach it (a tie between two actors ``depth`` ties away is left out: at depth 1, only the
+    focus actor's own ties stay); drop actors left with no tie (the focus actor stays).
 
     Args:
         graph: A graph from :func:`build_relation_graph`.
@@ -258,9 +259,18 @@ def filter_relation_graph(
         if focus_actor:
             focus_actor = graph.nodes[focus_actor]["root"]
     if focus_actor:
-        keep = set(nx.ego_graph(view, focus_actor, radius=depth, undirected=True))
+        steps = nx.single_source_shortest_path_length(view.to_undirected(), focus_actor, depth)
         # Remove rather than take a subgraph, which would iterate a set and lose node order.
-        view.remove_nodes_from([n for n in view if n not in keep])
+        view.remove_nodes_from([n for n in view if n not in steps])
+        # A tie between two actors both ``depth`` ties away leads nowhere nearer the focus: at
+        # depth 1, ties between its neighbours are not the focus actor's and are left out.
+        view.remove_edges_from(
+            [
+                (s, t, k)
+                for s, t, k in view.edges(keys=True)
+                if min(steps[s], steps[t]) >= depth and depth > 0
+            ]
+        )
     isolated = [n for n in view if view.degree(n) == 0 and n != focus_actor]
     view.remove_nodes_from(isolated)
     return view
@@ -298,7 +308,8 @@ def list_actor_ties(graph: nx.MultiDiGraph, actor_id: str) -> list[dict]:
     """List the ties of one actor, strongest status first, then in relation-id order.
 
     Each tie is a dict: ``relation_id``, ``relation``, ``status``, ``direction`` (``out`` when the
-    actor is the source) and ``other`` (the other actor's id).
+    actor is the source), ``other`` (the other actor's id), ``claim_ids`` (its evidence) and
+    ``history`` (its dated status steps).
     """
     check_known("actor", [actor_id], graph)
     statuses = vocabularies_of(graph).statuses
@@ -319,6 +330,8 @@ def list_actor_ties(graph: nx.MultiDiGraph, actor_id: str) -> list[dict]:
                 "status": data["status"],
                 "direction": "out" if outgoing else "in",
                 "other": other,
+                "claim_ids": tuple(data.get("claim_ids", ())),
+                "history": tuple(data.get("history", ())),
             }
         )
     return sorted(ties, key=lambda t: (statuses.index(t["status"]), t["relation_id"]))
@@ -370,3 +383,40 @@ def summarise_actors(graph: nx.MultiDiGraph) -> pd.DataFrame:
         "denials",
     ]
     return pd.DataFrame(rows, columns=columns)
+
+
+def node_for(graph: nx.MultiDiGraph, actor_id: str) -> str:
+    """The node of ``graph`` that stands for ``actor_id``: itself, or the root it rolled up to.
+
+    Raises:
+        ValueError: naming an actor no node stands for.
+
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("s", members=("s", "agency"))
+    >>> node_for(g, "agency"), node_for(g, "s")
+    ('s', 's')
+    """
+    if actor_id in graph:
+        return actor_id
+    roots = {m: n for n, members in graph.nodes(data="members") for m in members or ()}
+    check_known("actor", [actor_id], roots)
+    return roots[actor_id]
+
+
+def list_tie_claims(graph: nx.MultiDiGraph, steps: pd.DataFrame | None = None) -> list[str]:
+    """The claims a graph's ties rest on, and those of their dated steps, once each, sorted.
+
+    >>> g = nx.MultiDiGraph()
+    >>> _ = g.add_edge("a", "b", key="r1", claim_ids=("c2", "c1"))
+    >>> list_tie_claims(g, pd.DataFrame({"relation_id": ["r1", "r9"], "claim_ids": ["c3", "c4"]}))
+    ['c1', 'c2', 'c3']
+    """
+    keys = set()
+    ids = set()
+    for _, _, key, claims in graph.edges(keys=True, data="claim_ids"):
+        keys.add(key)
+        ids.update(claims or ())
+    if steps is not None and not steps.empty:
+        mine = steps[steps["relation_id"].isin(keys)]
+        ids.update(c for value in mine["claim_ids"] for c in split_list(value))
+    return sorted(ids)

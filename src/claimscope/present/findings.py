@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import networkx as nx
 import pandas as pd
 
+from claimscope.analysis.relations import list_actor_ties, node_for
 from claimscope.data.columns import split_list
 from claimscope.data.vocab import Vocabularies
 from claimscope.present.formatting import (
@@ -16,6 +18,7 @@ from claimscope.present.formatting import (
     join_names,
     text_of,
 )
+from claimscope.present.prose import capitalise
 from claimscope.present.statements import Statement
 
 #: Parties whose latest figure the figures report states one by one, most recent first.
@@ -371,3 +374,56 @@ def show_judgements(
     bundle = judgements_bundle(judgements, likelihoods, hypothesis_ids)
     if bundle["text/html"]:
         display(bundle, raw=True)
+
+
+def find_focus_findings(
+    graph: nx.MultiDiGraph,
+    relations: pd.DataFrame,
+    steps: pd.DataFrame | None,
+    *,
+    focus_actor: str,
+    actors: pd.DataFrame,
+    vocab: Vocabularies,
+) -> list[Statement]:
+    """A per-actor page's key findings: whom the actor is tied to, how firmly, what changed.
+
+    Args:
+        graph: The page's graph, cut to the focus actor's ties (``filter_relation_graph``).
+        relations: The ``relations`` rows drawn in ``graph`` (status and history).
+        steps: The ``relation_steps`` known on the report's date.
+        focus_actor: The actor the page is about (or, rolled up, the state standing for it).
+        actors: The ``actors`` table, for names.
+        vocab: The dataset's vocabularies.
+
+    Returns:
+        Its ties whose status changed (dated, latest first), then the actors it is tied to,
+        grouped by the status of their firmest tie with it, then its firmest ties, as
+        :func:`find_relation_findings` tells them. Every statement cites its ties' claims.
+    """
+    focus_actor = node_for(graph, focus_actor)
+    name = capitalise(text_of(graph.nodes[focus_actor].get("display_name")))
+    ties = list_actor_ties(graph, focus_actor)
+    if not ties:
+        return [Statement(f"{name} has no tie in this selection yet.")]
+    firmest: dict[str, str] = {}
+    for tie in ties:  # strongest status first: each other actor once, at its firmest tie
+        firmest.setdefault(tie["other"], tie["status"])
+    groups: dict[str, list[str]] = {}
+    for other, status in firmest.items():
+        groups.setdefault(status, []).append(text_of(graph.nodes[other].get("display_name")))
+    said = "; ".join(f"{status} with {join_names(o)}" for status, o in groups.items())
+    cited = [c for tie in ties for c in tie["claim_ids"]]
+    # Dated by its ties' latest step, whose claims it cites too.
+    stepped = [(h[-1][1], t["relation_id"]) for t in ties if (h := t["history"])]
+    when = ""
+    if stepped:
+        latest = max(day for day, _ in stepped)
+        when = f" (a status last set on {format_day(latest)})"
+        for day, relation_id in stepped:
+            if day == latest:
+                cited += _step_claims(steps, relation_id, [latest])
+    lead = Statement(f"{name}’s firmest tie with each actor{when}: {said}.", cited)
+    rest = [s for s in find_relation_findings(relations, steps, actors=actors, vocab=vocab)]
+    # Dated changes lead (a page opens on what moved and when); the firmest ties close.
+    changed = [s for s in rest if " went from " in s]
+    return [*changed, lead, *[s for s in rest if s.claim_ids and s not in changed]][:5]

@@ -41,3 +41,23 @@ def chart_title(subject: Subject, chart: str, group: str) -> str:
     'Claimed death figures by source: losses'
     """
     return f"Claimed {subject.noun_one} figures {chart}: {group}"
+
+
+#: What the cooperation–conflict matrix shows, said before it.
+MATRIX_INTRO = (
+    "Each cell sums a pair's ties, in both directions, on the cooperation (+) and conflict (−) "
+    "scale, every tie weighted by its status. An empty cell means no tie; hover lists the ties."
+)
+
+
+def point_to_whole_web(main_title: str = _TITLES["relations"]) -> str:
+    """Say, on a per-actor page, where the sections about the whole web are.
+
+    >>> point_to_whole_web()
+    'The cooperation–conflict matrix and the table of every actor are about the whole web, \
+not one actor: they are in the report “Actor relationships”, linked at the top of this page.'
+    """
+    return (
+        "The cooperation–conflict matrix and the table of every actor are about the whole web, "
+        f"not one actor: they are in the report “{main_title}”, linked at the top of this page."
+    )

@@ -5,10 +5,9 @@ from __future__ import annotations
 import networkx as nx
 import pandas as pd
 
-from claimscope.analysis import check_known
 from claimscope.analysis.evolution import flow_label
 from claimscope.analysis.hedges import choose_verb
-from claimscope.analysis.relations import list_actor_ties, vocabularies_of
+from claimscope.analysis.relations import list_actor_ties, node_for, vocabularies_of
 from claimscope.analysis.troops import FIGURE_TYPE, convert_figure, normalisation_of
 from claimscope.data.dataset import split_list
 from claimscope.data.vocab import Vocabularies, load_vocabularies
@@ -395,8 +394,8 @@ def describe_method(
     ]
 
 
-def describe_actor(graph: nx.MultiDiGraph, actor_id: str) -> str:
-    """Write one sentence listing an actor's ties with their status.
+def describe_actor(graph: nx.MultiDiGraph, actor_id: str) -> Statement:
+    """Write one sentence listing an actor's ties with their status, citing their claims.
 
     Names are the actors' ``display_name`` where the graph has one ("the United States").
     Ties that read the same (two ties of one type with one actor, in opposite directions for
@@ -412,7 +411,7 @@ def describe_actor(graph: nx.MultiDiGraph, actor_id: str) -> str:
     ties = list_actor_ties(graph, actor_id)
     name = capitalise(_display(graph, actor_id))
     if not ties:
-        return f"{name}: no ties in this selection."
+        return Statement(f"{name}: no ties in this selection.")
     parts: dict[str, int] = {}
     for tie in ties:
         column = "phrase_from_source" if tie["direction"] == "out" else "phrase_from_target"
@@ -420,7 +419,8 @@ def describe_actor(graph: nx.MultiDiGraph, actor_id: str) -> str:
         text = f"{phrase.format(other=_display(graph, tie['other']))} ({tie['status']}"
         parts[text] = parts.get(text, 0) + 1
     told = [text + (f", {n} ties)" if n > 1 else ")") for text, n in parts.items()]
-    return f"{name}: " + "; ".join(told) + "."
+    cited = [c for tie in ties for c in tie["claim_ids"]]
+    return Statement(f"{name}: " + "; ".join(told) + ".", cited)
 
 
 def _display(graph: nx.MultiDiGraph, node: str) -> str:
@@ -440,11 +440,7 @@ def describe_relations(
     ``limit`` actors are described (in node order) and a last sentence counts the others.
     """
     if focus_actor:
-        if focus_actor not in graph:
-            roots = {m: n for n, members in graph.nodes(data="members") for m in members or ()}
-            check_known("actor", [focus_actor], roots)
-            focus_actor = roots[focus_actor]
-        return [describe_actor(graph, focus_actor)]
+        return [describe_actor(graph, node_for(graph, focus_actor))]
     tied = [node for node in graph if graph.degree(node) > 0]
     if not tied:
         return [

@@ -8,18 +8,21 @@ Names, notes and quotes are untrusted: hover text goes through
 
 from __future__ import annotations
 
-import math
 import re
 import textwrap
-from itertools import combinations
 
 import networkx as nx
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from claimscope.analysis.relations import vocabularies_of
+from claimscope.analysis.relations import node_for, vocabularies_of
 from claimscope.data.vocab import Vocabularies
+from claimscope.present.charts.network_layout import (
+    CURVE_POINTS,
+    curve_between,
+    layout_actor_graph,
+    offset_ties,
+)
 from claimscope.present.charts.style import (
     actor_colours,
     add_source,
@@ -31,10 +34,7 @@ from claimscope.present.charts.style import (
 )
 from claimscope.present.display import escape_text
 
-LAYOUT_SEED = 7
-MIN_NODE_DISTANCE = 0.5  # in layout units: nodes sit within [-1, 1] on both axes
 LABEL_WIDTH_CHARS = 18
-CURVE_POINTS = 13
 ARROW_AT = 0.8  # fraction of the way from source to target where the arrow head sits
 #: Most actors the network and the matrix draw: those with most ties. Hundreds of nodes are a
 #: hairball, the layout's overlap removal is quadratic, and the matrix grows as the square.
@@ -42,84 +42,9 @@ NETWORK_ACTORS = 40
 MATRIX_ACTORS = 40
 #: Most ties the network draws between those actors, firmest first (each tie is a trace).
 NETWORK_TIES = 150
-
-
-def layout_actor_graph(graph: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
-    """Place the nodes deterministically, spread so no two sit closer than ``MIN_NODE_DISTANCE``.
-
-    Each connected component gets a seeded spring layout of its undirected ties; components sit
-    side by side, each in a box as wide as the square root of its size. The whole is scaled
-    into [-1, 1], then nodes that crowd each other are pushed apart (labels sit on the nodes).
-
-    >>> g = nx.MultiDiGraph([("a", "b"), ("b", "c")])
-    >>> layout_actor_graph(g) == layout_actor_graph(g)
-    True
-    """
-    nodes = list(graph)
-    if not nodes:
-        return {}
-    order = {node: i for i, node in enumerate(nodes)}
-    simple = nx.Graph()
-    simple.add_nodes_from(nodes)
-    simple.add_edges_from((s, t) for s, t in graph.edges() if s != t)
-    components = sorted(
-        (sorted(c, key=order.__getitem__) for c in nx.connected_components(simple)),
-        key=lambda c: (-len(c), order[c[0]]),
-    )
-    placed: dict[str, np.ndarray] = {}
-    left = 0.0
-    for component in components:
-        width = math.sqrt(len(component))
-        if len(component) == 1:
-            local = {component[0]: np.zeros(2)}
-        else:
-            # A fresh graph in node order: subgraph views iterate a set, whose order changes
-            # with the hash seed, and the seeded layout depends on the node order.
-            part = nx.Graph()
-            part.add_nodes_from(component)
-            part.add_edges_from(
-                sorted(
-                    (tuple(sorted(e, key=order.__getitem__)) for e in simple.edges(component)),
-                    key=lambda e: (order[e[0]], order[e[1]]),
-                )
-            )
-            local = nx.spring_layout(part, seed=LAYOUT_SEED, iterations=300, center=(0, 0))
-        points = _fit(np.array([local[n] for n in component], dtype=float)) * width / 2
-        for node, point in zip(component, points, strict=True):
-            placed[node] = point + np.array([left + width / 2, 0.0])
-        left += width + 0.5
-    points = _spread(_fit(np.array([placed[n] for n in nodes]), each_axis=True))
-    return {
-        n: (round(float(x), 4), round(float(y), 4)) for n, (x, y) in zip(nodes, points, strict=True)
-    }
-
-
-def _fit(points: np.ndarray, each_axis: bool = False) -> np.ndarray:
-    """Centre the points and scale them into [-1, 1]: the wider axis, or each axis to fill it."""
-    points = points - (points.max(axis=0) + points.min(axis=0)) / 2
-    extent = np.abs(points).max(axis=0) if each_axis else np.abs(points).max()
-    return points / np.where(extent > 0, extent, 1.0)
-
-
-def _spread(points: np.ndarray, rounds: int = 200) -> np.ndarray:
-    """Push apart pairs closer than ``MIN_NODE_DISTANCE``; refit after each round."""
-    for _ in range(rounds):
-        moved = False
-        for i, j in combinations(range(len(points)), 2):
-            delta = points[j] - points[i]
-            distance = float(np.hypot(*delta))
-            if distance >= MIN_NODE_DISTANCE * 1.05:
-                continue
-            # Coincident points separate along a fixed direction that depends on the pair only.
-            direction = delta / distance if distance > 1e-9 else np.array([math.cos(i + j), 1.0])
-            push = (MIN_NODE_DISTANCE * 1.05 - distance) / 2
-            points[i] -= direction * push
-            points[j] += direction * push
-            moved = True
-        points = _fit(points, each_axis=True)
-        if not moved:
-            break
-    return points
+#: A per-actor network: its actor's marker size, and the opacity left to ties not its own.
+FOCUS_SIZE = 34
+FADED = 0.3
 
 
 def _label(name: str) -> str:
@@ -140,43 +65,6 @@ def _names(graph: nx.MultiDiGraph, actors: pd.DataFrame) -> dict[str, str]:
     names = dict(zip(actors["actor_id"], actors["name"], strict=True))
     names.update({node: data["name"] for node, data in graph.nodes(data=True)})
     return names
-
-
-def _edge_offsets(graph: nx.MultiDiGraph) -> dict[str, float]:
-    """Give parallel and opposite ties between one pair distinct bends, keyed by relation id."""
-    order = {node: i for i, node in enumerate(graph)}
-    pairs: dict[tuple[str, str], list[str]] = {}
-    for source, target, key in graph.edges(keys=True):
-        pair = tuple(sorted((source, target), key=order.__getitem__))
-        pairs.setdefault(pair, []).append(key)
-    offsets = {}
-    for keys in pairs.values():
-        for i, key in enumerate(sorted(keys)):
-            offsets[key] = (i - (len(keys) - 1) / 2) * 0.14
-    return offsets
-
-
-def _curve(
-    start: tuple[float, float], end: tuple[float, float], bend: float, canonical: bool
-) -> tuple[list[float], list[float]]:
-    """Sample a quadratic Bezier from ``start`` to ``end`` bent sideways by ``bend``."""
-    (x0, y0), (x1, y1) = start, end
-    if (x0, y0) == (x1, y1):  # a self-loop: a small circle above the node
-        angles = np.linspace(-math.pi / 2, 1.5 * math.pi, CURVE_POINTS)
-        radius = 0.08 + abs(bend)
-        xs = x0 + radius * np.cos(angles)
-        ys = y0 + radius + radius * np.sin(angles)
-        return [round(float(v), 4) for v in xs], [round(float(v), 4) for v in ys]
-    dx, dy = x1 - x0, y1 - y0
-    length = math.hypot(dx, dy)
-    # The normal is taken from the pair's canonical direction so opposite ties bend apart.
-    sign = 1.0 if canonical else -1.0
-    nx_, ny_ = -dy / length * sign, dx / length * sign
-    cx, cy = (x0 + x1) / 2 + bend * nx_, (y0 + y1) / 2 + bend * ny_
-    t = np.linspace(0, 1, CURVE_POINTS)
-    xs = (1 - t) ** 2 * x0 + 2 * (1 - t) * t * cx + t**2 * x1
-    ys = (1 - t) ** 2 * y0 + 2 * (1 - t) * t * cy + t**2 * y1
-    return [round(float(v), 4) for v in xs], [round(float(v), 4) for v in ys]
 
 
 def _edge_hover(
@@ -264,6 +152,7 @@ def plot_relation_network(
     limit: int | None = NETWORK_ACTORS,
     tie_limit: int | None = NETWORK_TIES,
     source: str | None = None,
+    focus_actor: str | None = None,
 ) -> go.Figure:
     """Draw the actor graph: actors by kind, ties coloured by type and styled by status.
 
@@ -274,6 +163,8 @@ def plot_relation_network(
         limit: Most actors drawn, those with most ties (see :func:`select_busiest`).
         tie_limit: Most ties drawn among them, firmest first. The title says what was cut.
         source: The source line; by default, how many claims the ties drawn rest on.
+        focus_actor: The actor a per-actor page is about: drawn at the centre, larger and
+            ringed, its ties at full strength and every other tie faded (``FADED``).
 
     Returns:
         A figure with one trace per tie (line plus an arrow head near the target; hover lists
@@ -284,13 +175,15 @@ def plot_relation_network(
     styles = vocab.relation_statuses
     relation_colours = vocab.lookup("relation_types", "colour")
     symbols = vocab.lookup("actor_kinds", "symbol")
+    focus_actor = node_for(graph, focus_actor) if focus_actor else None
     graph, cut = select_busiest(graph, limit=limit, tie_limit=tie_limit)
+    focus_actor = focus_actor if focus_actor in graph else None
     title = f"{title} — {cut}" if cut else title
-    positions = layout_actor_graph(graph)
+    positions = layout_actor_graph(graph, centre=focus_actor)
     names = _names(graph, actors)
     colours = actor_colours(actors)
     order = {node: i for i, node in enumerate(graph)}
-    offsets = _edge_offsets(graph)
+    offsets = offset_ties(graph)
     fig = go.Figure()
     arrow_index = round(ARROW_AT * (CURVE_POINTS - 1))
     sizes = [0] * CURVE_POINTS
@@ -298,7 +191,8 @@ def plot_relation_network(
     for source, target, key, data in graph.edges(keys=True, data=True):
         style = styles.loc[data["status"]]
         colour = colour_of(relation_colours, data["relation"])
-        xs, ys = _curve(
+        faded = focus_actor is not None and focus_actor not in (source, target)
+        xs, ys = curve_between(
             positions[source], positions[target], offsets[key], order[source] <= order[target]
         )
         fig.add_trace(
@@ -309,7 +203,7 @@ def plot_relation_network(
                 name=key,
                 showlegend=False,
                 legendgroup="relation",
-                opacity=float(style["opacity"]),
+                opacity=float(style["opacity"]) * (FADED if faded else 1.0),
                 line={"color": colour, "width": float(style["width"]), "dash": style["dash"]},
                 marker={
                     "symbol": "arrow",
@@ -340,9 +234,12 @@ def plot_relation_network(
                 customdata=nodes,
                 marker={
                     "symbol": symbols.get(kind, "circle"),
-                    "size": 20,
+                    "size": [FOCUS_SIZE if n == focus_actor else 20 for n in nodes],
                     "color": [colour_of(colours, n) for n in nodes],
-                    "line": {"color": "#ffffff", "width": 1.5},
+                    "line": {
+                        "color": ["#111111" if n == focus_actor else "#ffffff" for n in nodes],
+                        "width": [4 if n == focus_actor else 1.5 for n in nodes],
+                    },
                 },
                 hovertext=[_node_hover(graph, n, graph.nodes[n], names) for n in nodes],
                 hoverinfo="text",
@@ -360,8 +257,13 @@ def plot_relation_network(
         + (f" ({cut})" if cut else "")
         + ". Ties by status: "
         + ", ".join(f"{n} {s}" for s, n in statuses.items())
-        + ". Colour gives the relation type, the line's dash its status.",
+        + ". Colour gives the relation type, the line's dash its status."
+        + (_focus_words(graph, focus_actor) if focus_actor else ""),
     )
+    if focus_actor:
+        meta = dict(fig.layout.meta or {})
+        meta["focus"] = focus_actor
+        fig.update_layout(meta=meta)
     axis = {"visible": False, "range": [-1.3, 1.3], "fixedrange": False}
     fig.update_layout(
         xaxis=axis,
@@ -370,6 +272,18 @@ def plot_relation_network(
         hovermode="closest",
     )
     return fig
+
+
+def _focus_words(graph: nx.MultiDiGraph, focus_actor: str) -> str:
+    """Say how a per-actor network shows its actor (for the description under the chart)."""
+    name = graph.nodes[focus_actor]["name"]
+    others = [e for e in graph.edges(keys=True) if focus_actor not in e[:2]]
+    faded = f"; the {len(others)} ties between other actors are faded" if others else ""
+    return (
+        f" {name} sits at the centre, drawn larger with a dark ring; its"
+        f" {graph.degree(focus_actor)} ties are drawn in full{faded}. The others sit on rings,"
+        " nearer the centre the fewer ties away they are."
+    )
 
 
 def _add_edge_legend(fig: go.Figure, graph: nx.MultiDiGraph, vocab: Vocabularies) -> None:

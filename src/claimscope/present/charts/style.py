@@ -22,6 +22,7 @@ from claimscope.present.formatting import (
     format_troops,
     text_of,
 )
+from claimscope.present.statements import claim_ids_of
 
 # Dark24 and Light24 from plotly's qualitative palettes: 48 distinct hues, each darkened just
 # enough to read as text on white (the legend, labels and markers all use them).
@@ -194,8 +195,40 @@ def hover_text(*lines: tuple[str, object], width: int = 80) -> str:
     return "<br>".join(out)
 
 
-def base_layout(fig: go.Figure, title: str, height: int = 480) -> go.Figure:
-    """Apply the shared layout: plain template, title, font, height, margins."""
+#: A title's line length: two lines fit a notebook's 820 px output area; a phone rewraps.
+TITLE_CHARS = 64
+#: Room each line of the title block takes at the top of a chart, in pixels.
+TITLE_LINE_PX = 22
+
+
+def title_block(title: str, subtitle: str = "") -> str:
+    """The chart title's text: the title wrapped to ``TITLE_CHARS``, then a smaller subtitle.
+
+    Both are escaped (a title may quote a claimant's name).
+
+    >>> print(title_block("Estimates rose", "Claimed figures <by source>"))
+    Estimates rose<br><span style="font-size:13px;color:#555555">Claimed figures &lt;by \
+source&gt;</span>
+    """
+    lines = [escape_text(part) for part in textwrap.wrap(text_of(title), TITLE_CHARS)]
+    if subtitle:
+        small = "<br>".join(escape_text(p) for p in textwrap.wrap(subtitle, TITLE_CHARS + 20))
+        lines.append(f'<span style="font-size:13px;color:#555555">{small}</span>')
+    return "<br>".join(lines)
+
+
+def title_room(fig: go.Figure) -> int:
+    """Pixels the title's lines beyond the first take (for a chart's top margin)."""
+    text = fig.layout.title.text or ""
+    return TITLE_LINE_PX * text.count("<br>")
+
+
+def base_layout(fig: go.Figure, title: str, height: int = 480, subtitle: str = "") -> go.Figure:
+    """Apply the shared layout: plain template, title (and subtitle), font, height, margins.
+
+    A title that states a finding (a :class:`~claimscope.present.statements.Statement`) keeps
+    the claim ids it rests on in ``layout.meta["title_claims"]``.
+    """
     # A named template would be written out in full (about 9 KB) into every chart of every
     # notebook and report; these few settings give the same plain look.
     fig.update_layout(
@@ -205,7 +238,7 @@ def base_layout(fig: go.Figure, title: str, height: int = 480) -> go.Figure:
         # At the top of the chart, whatever the top margin: centred in a margin grown for top
         # tick labels, a title would run into them.
         title={
-            "text": escape_text(title),
+            "text": title_block(title, subtitle) if subtitle else escape_text(title),
             "x": 0,
             "xanchor": "left",
             "yref": "container",
@@ -218,6 +251,11 @@ def base_layout(fig: go.Figure, title: str, height: int = 480) -> go.Figure:
         margin={"l": 20, "r": 20, "t": 60, "b": 40},
         hoverlabel={"align": "left"},
     )
+    # plotly centres a title's lines on its anchor: the pad keeps the first line in the chart.
+    fig.update_layout(margin={"t": 60 + 2 * title_room(fig)}, title_pad_t=14 + title_room(fig))
+    ids = claim_ids_of(title)
+    if ids:
+        fig.update_layout(meta={**dict(fig.layout.meta or {}), "title_claims": list(ids)})
     axes = {
         "showline": True,
         "linecolor": "#444",

@@ -50,6 +50,7 @@ def plot_figures_timeline(
     limit: int = TIMELINE_POINTS,
     vocab: Vocabularies | None = None,
     source: str | None = None,
+    subtitle: str = "",
 ) -> go.Figure:
     """Draw each figure's interval against the date it was claimed, by claimant and measure.
 
@@ -70,9 +71,10 @@ def plot_figures_timeline(
             instead (see :func:`plot_timeline_by_day`).
         vocab: The dataset's vocabularies (the project's by default).
         source: The source line; by default, from the documents of the figures drawn.
+        subtitle: What is plotted, in a line under the title.
     """
     if len(figures) > limit:
-        return plot_timeline_by_day(figures, title=title, vocab=vocab)
+        return plot_timeline_by_day(figures, title=title, vocab=vocab, subtitle=subtitle)
     vocab = vocab or load_vocabularies()
     measure_symbols = vocab.lookup("measures", "symbol")
     fig = go.Figure()
@@ -122,7 +124,7 @@ def plot_figures_timeline(
         in_legend.add(key)
     _join_series(fig, figures, when, colours)
     entries = _add_legend(fig, figures, colours, vocab, {key[1:] for key in in_legend})
-    base_layout(fig, title, height=max(480, 250 + 22 * entries))
+    base_layout(fig, title, height=max(480, 250 + 22 * entries), subtitle=subtitle)
     if len(figures):
         first, last = figures["claimed_on"].min(), figures["claimed_on"].max()
         pad = max(MIN_DATE_PAD, (last - first) * 0.1)
@@ -245,6 +247,7 @@ def plot_timeline_by_day(
     *,
     title: str = "Claimed troop figures over time",
     vocab: Vocabularies | None = None,
+    subtitle: str = "",
 ) -> go.Figure:
     """Draw, per day and measure, the median stated figure with a bar from lowest to highest.
 
@@ -310,7 +313,7 @@ def plot_timeline_by_day(
             )
         )
     note = f"{len(figures):,} figures, median per day and measure (bars: lowest to highest)"
-    base_layout(fig, f"{title} — {note}", height=480)
+    base_layout(fig, f"{title} — {note}", height=480, subtitle=subtitle)
     fig.update_xaxes(type="date", title_text="date claimed", tickformat="%d %b %Y")
     fig.update_yaxes(**troop_axis(figures, f"{vocab.subject.noun} (log scale)"))
     fig.update_layout(legend={"title": {"text": "Measure"}})

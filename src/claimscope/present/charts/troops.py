@@ -31,6 +31,7 @@ from claimscope.present.charts.style import (
     describe_in_words,
     hover_text,
     source_note,
+    title_room,
 )
 from claimscope.present.display import escape_text
 from claimscope.present.formatting import format_date, format_row_interval, text_of
@@ -128,6 +129,7 @@ def plot_figures_by_source(
     limit: int = SOURCE_ROWS,
     vocab: Vocabularies | None = None,
     source: str | None = None,
+    subtitle: str = "",
 ) -> go.Figure:
     """Draw each claim as a row: its troop interval on the left, its stance in a lane on the right.
 
@@ -146,16 +148,24 @@ def plot_figures_by_source(
         figures: Output of ``claimscope.analysis.troops.normalise_figures``.
         stances: Output of ``claimscope.analysis.stances.list_stances``.
         colours: ``actor_colours`` of the full actors table.
-        title: Chart title.
+        title: Chart title (a finding: ``claimscope.present.chart_titles``).
         limit: Above this many claims, draw one row per claimant instead (see
             :func:`plot_sources_by_claimant`).
         vocab: The dataset's vocabularies (the project's by default).
         source: The source line; by default, from the documents of the rows drawn.
+        subtitle: What is plotted, in a line under the title.
     """
     others = stances[~stances["claim_id"].isin(figures["claim_id"])]
     if len(figures) + len(others) > limit:
         return plot_sources_by_claimant(
-            figures, stances, colours=colours, title=title, limit=limit, vocab=vocab, source=source
+            figures,
+            stances,
+            colours=colours,
+            title=title,
+            limit=limit,
+            vocab=vocab,
+            source=source,
+            subtitle=subtitle,
         )
     vocab = vocab or load_vocabularies()
     labels, order = vocab.lookup("stances", "label"), vocab.stance_order
@@ -233,9 +243,10 @@ def plot_figures_by_source(
             row=1,
             col=2,
         )
-    base_layout(fig, title)
+    base_layout(fig, title, subtitle=subtitle)
     rows_px = _lay_out_rows_and_lane(fig, ticks, figures, lane, vocab.subject.noun)
-    fig.update_layout(showlegend=False, height=rows_px + 260, margin={"t": 150})
+    top = 150 + 2 * title_room(fig)
+    fig.update_layout(showlegend=False, height=rows_px + 260 + title_room(fig), margin={"t": top})
     titles = [r.get("doc_title", r.get("doc_id")) for r in rows]
     add_source(fig, source or source_note(titles, claims=len(rows)), below=65)
     return describe_in_words(fig, describe_figures(figures, others, noun=vocab.subject.noun))
@@ -250,6 +261,7 @@ def plot_sources_by_claimant(
     limit: int = SOURCE_ROWS,
     vocab: Vocabularies | None = None,
     source: str | None = None,
+    subtitle: str = "",
 ) -> go.Figure:
     """Draw one row per claimant: the span of its figures, their median, its stances counted.
 
@@ -352,9 +364,10 @@ def plot_sources_by_claimant(
             else ""
         )
     )
-    base_layout(fig, f"{title} — {note}")
+    base_layout(fig, f"{title} — {note}", subtitle=subtitle)
     rows_px = _lay_out_rows_and_lane(fig, ticks, figures, lane, vocab.subject.noun)
-    fig.update_layout(showlegend=False, height=rows_px + 260, margin={"t": 150})
+    top = 150 + 2 * title_room(fig)
+    fig.update_layout(showlegend=False, height=rows_px + 260 + title_room(fig), margin={"t": top})
     titles = [*figures.get("doc_title", []), *stances.get("doc_title", [])]
     add_source(fig, source or source_note(titles, claims=int(summary["claims"].sum())), below=65)
     alone = stances[~stances["claim_id"].isin(figures["claim_id"])]
