@@ -143,3 +143,31 @@ def headline(finding: Statement, neutral: str) -> dict[str, str]:
     if not finding:
         return {"title": neutral, "subtitle": ""}
     return {"title": finding, "subtitle": neutral}
+
+
+def state_lead(
+    scores: pd.DataFrame, claim_ids: list[str], statements: Mapping[str, str] | None = None
+) -> Statement:
+    """Which hypothesis the rated claims contradict least, and by how much (the ACH ranking).
+
+    ``scores`` is ``score_hypotheses``' output, ``claim_ids`` the rated claims it rests on and
+    cites, ``statements`` each hypothesis's statement, quoted after its id when given. An empty
+    Statement with fewer than two hypotheses or no rated claim.
+
+    >>> scores = pd.DataFrame({"hypothesis_id": ["H1", "H2"], "inconsistency": [3.0, 1.0],
+    ...     "rank": [2, 1]})
+    >>> print(state_lead(scores, ["c1", "c2"]))
+    H2 is the least contradicted by the 2 rated claims: inconsistency 1 against 3 for H1.
+    """
+    if len(scores) < 2 or not claim_ids:
+        return Statement("")
+    ordered = scores.sort_values(["rank", "hypothesis_id"], kind="stable")
+    first, second = ordered.iloc[0], ordered.iloc[1]
+    said = f" (“{statements.get(first['hypothesis_id'], '')}”)" if statements else ""
+    text = (
+        f"{first['hypothesis_id']}{said} is the least contradicted by the {len(claim_ids)} rated "
+        f"claims: inconsistency {first['inconsistency']:g} against {second['inconsistency']:g} "
+        f"for {second['hypothesis_id']}"
+    )
+    tied = second["inconsistency"] == first["inconsistency"]
+    return Statement(text + ("; the two are tied." if tied else "."), claim_ids)

@@ -10,6 +10,7 @@ import pandas as pd
 from claimscope.analysis.relations import list_actor_ties, node_for
 from claimscope.data.columns import split_list
 from claimscope.data.vocab import Vocabularies
+from claimscope.present.chart_titles import state_lead
 from claimscope.present.formatting import (
     describe_hedges,
     describe_measure,
@@ -200,20 +201,10 @@ def find_ach_findings(
         return [Statement("No rated claim is known yet, so no hypothesis leads.")]
     ids = list(dict.fromkeys(cells["claim_id"]))
     text = dict(zip(hypotheses["hypothesis_id"], hypotheses["statement"], strict=True))
-    ordered = scores.sort_values(["rank", "hypothesis_id"], kind="stable")
-    first = ordered.iloc[0]
     out = []
-    if len(ordered) > 1:
-        second = ordered.iloc[1]
-        margin = second["inconsistency"] - first["inconsistency"]
-        lead = (
-            f"{first['hypothesis_id']} (“{text.get(first['hypothesis_id'], '')}”) is the least "
-            f"contradicted by the {len(ids)} rated claims: inconsistency "
-            f"{first['inconsistency']:g} against {second['inconsistency']:g} for "
-            f"{second['hypothesis_id']}"
-        )
-        lead += "." if margin else "; the two are tied."
-        out.append(Statement(lead, ids))
+    lead = state_lead(scores, ids, text)
+    if lead:
+        out.append(lead)
     changing = sensitivity[sensitivity["changes_leader"]]
     by_claim = changing[changing["removed"] == "claim"]["removed_id"].tolist()
     by_claimant = changing[changing["removed"] == "claimant"]["removed_id"].tolist()

@@ -123,8 +123,13 @@ def _source(cells: pd.DataFrame) -> str:
     return source_note(cells.get("doc_id", []), claims=cells["claim_id"].nunique())
 
 
-def plot_scores(scores: pd.DataFrame, *, title: str, weighted: bool) -> go.Figure:
-    """Draw each hypothesis's inconsistency score as a bar; the leading ones are marked."""
+def plot_scores(
+    scores: pd.DataFrame, *, title: str, weighted: bool, subtitle: str = ""
+) -> go.Figure:
+    """Draw each hypothesis's inconsistency score as a bar; the leading ones are marked.
+
+    ``title`` may state the ranking (``chart_titles.state_lead``) over a neutral ``subtitle``.
+    """
     fig = go.Figure(
         go.Bar(
             x=list(scores["hypothesis_id"]),
@@ -136,7 +141,7 @@ def plot_scores(scores: pd.DataFrame, *, title: str, weighted: bool) -> go.Figur
             hovertemplate="%{x}: %{y}<extra></extra>",
         )
     )
-    base_layout(fig, title, height=400)
+    base_layout(fig, title, height=400, subtitle=subtitle)
     what = "weighted inconsistency" if weighted else "inconsistency"
     # Headroom above the tallest bar keeps every label outside its bar, on the white page:
     # plotly moves a label that does not fit into the bar, where it would lose its contrast.
