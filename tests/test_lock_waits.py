@@ -20,10 +20,10 @@ from curate_package import curate_package
 from helpers import snapshot
 from test_build import write_config
 
-from claimscope.build import build_reports, kernel, outputs
+from claimscope.build import build_reports, kernel, outputs, preview
 from claimscope.cli import main
 from claimscope.data import locks, transaction
-from claimscope.data.paths import PROJECT_ROOT
+from claimscope.data.paths import DATA_DIR, PROJECT_ROOT
 
 pytestmark = pytest.mark.integration
 
@@ -151,6 +151,21 @@ def test_a_build_in_another_thread_stops_when_the_build_is_stopped(built, capsys
     (failure,) = failures
     assert isinstance(failure, locks.LockWaitStopped)
     assert "the preview stopped; nothing was written" in str(failure)
+
+
+def test_a_preview_shows_the_lock_it_gave_up_on_as_its_problem(built, monkeypatch):
+    config, out = built
+    monkeypatch.setenv(locks.LOCK_WAIT_VARIABLE, "0.3")
+    shown = preview.Preview(out, config, DATA_DIR, say=lambda _: None)
+    handle, holding = _held(out / outputs.LOCK_NAME)
+    with handle, holding:
+        before = snapshot(out)
+        shown.rebuild()
+        assert snapshot(out) == before
+    problems, is_shown = shown.status("alpha")
+    assert is_shown and len(problems) == 1
+    assert problems[0].startswith(f"gave up after 0.3 s waiting for another build of {out}")
+    assert not shown.stop.is_set()
 
 
 def test_a_wrong_deadline_is_refused_before_the_output_folder_is_made(built, capsys, monkeypatch):
