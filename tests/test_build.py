@@ -286,7 +286,7 @@ def test_second_build_waits_for_the_lock(tmp_path, two_reports, capsys):
         fcntl.flock(held, fcntl.LOCK_UN)
     worker.join(timeout=60)
     assert done.is_set()
-    assert "another build is writing to" in capsys.readouterr().out
+    assert f"waiting for another build of {out}" in capsys.readouterr().err
 
 
 def test_no_temporary_files_are_left_behind(tmp_path, two_reports):

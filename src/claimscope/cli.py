@@ -319,7 +319,13 @@ def main(argv: list[str] | None = None) -> int:
     if extra:
         # argparse would print the top-level usage; the sub-command's is the useful one.
         subs[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
-    return args.func(args)
+    from claimscope.data.locks import LockWaitError
+
+    try:
+        return args.func(args)
+    except LockWaitError as error:  # any command that waited for another run's lock
+        print(error, file=sys.stderr)
+        return error.exit_code
 
 
 if __name__ == "__main__":

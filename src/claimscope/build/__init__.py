@@ -204,6 +204,8 @@ def build_reports(
         DatasetError: the dataset is invalid; nothing was written.
         BuildInputError: the configuration or a parameter is wrong, or a report asks for a
             PDF and no Chromium is found; nothing was written.
+        LockWaitError: another build held the output folder past the deadline, or this one was
+            stopped while it waited; nothing was written.
     """
     say = _say(quiet)
     output_dir = Path(output_dir)
@@ -266,7 +268,7 @@ def build_reports(
                 plan.period = html.describe_period(dataset, plan.notebook_parameters.get("as_of"))
         errors = []
         try:
-            with outputs.build_lock(output_dir, say):
+            with outputs.build_lock(output_dir, kernel.stop_reason):
                 outputs.remove_leftovers(output_dir)
                 kernel.remove_stale_connection_files()
                 if site:

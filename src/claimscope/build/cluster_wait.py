@@ -20,7 +20,6 @@ read from ``CLAIMSCOPE_DASK_CONNECT_S``, ``CLAIMSCOPE_DASK_NO_WORKER_S`` and
 
 from __future__ import annotations
 
-import math
 import os
 import threading
 import time
@@ -29,6 +28,7 @@ from dataclasses import dataclass, fields
 
 from claimscope.build import kernel
 from claimscope.build.config import BuildInputError
+from claimscope.data.locks import read_seconds
 
 # How often the client looks at the cluster and at a stop request while it waits.
 POLL_S = 1.0
@@ -60,17 +60,13 @@ class ClusterDeadlines:
         """
         values, problems = {}, []
         for field in fields(cls):
-            name = _ENVIRONMENT[field.name]
-            text = environ.get(name, "").strip()
-            if not text:
-                continue
             try:
-                value = float(text)
-            except ValueError:
-                value = math.nan
-            if not (math.isfinite(value) and value > 0):
-                problems.append(f"{name}={text!r}: give a positive number of seconds")
-            values[field.name] = value
+                value = read_seconds(_ENVIRONMENT[field.name], environ)
+            except ValueError as exc:
+                problems.append(str(exc))
+                continue
+            if value is not None:
+                values[field.name] = value
         if problems:
             raise BuildInputError(problems)
         return cls(**values)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from claimscope.data.files import remove_stale_temporaries, write_files_atomic
+from claimscope.data.locks import hold_lock, lock_wait_s
 
 if TYPE_CHECKING:
     from claimscope.build.pdf import Printer
@@ -99,27 +99,23 @@ def check_output_folder(output_dir: Path, data_dir: Path) -> list[str]:
 
 
 @contextlib.contextmanager
-def build_lock(output_dir: Path, say: Callable[[str], None]) -> Iterator[None]:
+def build_lock(output_dir: Path, stopped: Callable[[], str]) -> Iterator[None]:
     """Hold the output folder's lock, so two builds never interleave their writes.
+
+    Another build holding it is waited for as :func:`claimscope.data.locks.hold_lock` says.
 
     Raises:
         OutputUnwritable: the folder or its lock file cannot be created.
+        LockWaitError: the wait for another build timed out or was stopped.
     """
+    lock_wait_s()  # a wrong deadline is refused before the folder is made
     try:
         output_dir.mkdir(parents=True, exist_ok=True)
         handle = open(output_dir / LOCK_NAME, "a+")  # noqa: SIM115 - closed below
     except OSError as exc:
         raise OutputUnwritable(exc.errno, f"cannot write to {output_dir}: {exc.strerror}") from exc
-    with handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            say(f"another build is writing to {output_dir}; waiting for it to finish")
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with handle, hold_lock(handle, f"another build of {output_dir}", stopped):
+        yield
 
 
 def remove_leftovers(output_dir: Path) -> None:

@@ -119,6 +119,7 @@ class Preview:
     def rebuild(self) -> None:
         """Build what changed; record the problems it met, and move the version on."""
         from claimscope.data.dataset import DatasetError
+        from claimscope.data.locks import LockWaitError, LockWaitStopped
 
         start = time.perf_counter()
         problems, failed = [], set()
@@ -135,6 +136,11 @@ class Preview:
             built = result.count("built")
         except (DatasetError, BuildInputError) as error:
             problems, built = [str(p) for p in error.problems], 0
+        except LockWaitStopped:  # a Ctrl-C while it waited for another build: the preview ends
+            self.stop.set()
+            return
+        except LockWaitError as error:
+            problems, built = [str(error)], 0
         with self.lock:
             self.problems, self.failed = problems, failed
             self.version += 1

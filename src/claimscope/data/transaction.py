@@ -16,15 +16,14 @@ after). Hidden files are not part of the package: its content hash skips them.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
-import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 from claimscope.data.files import require_folder
+from claimscope.data.locks import hold_lock
 from claimscope.data.problems import DatasetError, Problem
 
 JOURNAL_NAME = ".claimscope.journal"
@@ -53,10 +52,12 @@ def lock_path(data_dir: Path) -> Path:
 def dataset_lock(data_dir: Path | str) -> Iterator[None]:
     """Hold ``data_dir``'s writer lock; finish or undo an interrupted write first.
 
-    Waits (saying so on stderr) while another command writes the same package.
+    Waits while another command writes the same package, as
+    :func:`claimscope.data.locks.hold_lock` says.
 
     Raises:
         DatasetError: the folder is missing or the lock file cannot be created.
+        LockWaitError: the wait for the other command timed out or was stopped.
     """
     data_dir = Path(data_dir)
     require_folder(data_dir)
@@ -64,20 +65,9 @@ def dataset_lock(data_dir: Path | str) -> Iterator[None]:
         handle = open(lock_path(data_dir), "a+")  # noqa: SIM115 - closed below
     except OSError as exc:
         raise _problem(data_dir, exc, "lock the data folder for writing") from exc
-    with handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            print(
-                f"another claimscope command is writing to {data_dir}; waiting for it",
-                file=sys.stderr,
-            )
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            _recover(data_dir)
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with handle, hold_lock(handle, f"another claimscope command writing to {data_dir}"):
+        _recover(data_dir)
+        yield
 
 
 def settle(data_dir: Path | str) -> None:
