@@ -119,3 +119,22 @@ def test_a_judgement_made_before_its_evidence_is_refused(data_copy):
         m.startswith("judgements.csv:4:made_on: c068 was not known until 2024-11-04")
         for m in messages
     ), messages
+
+
+def test_the_index_takes_the_first_finding_from_the_cell_tagged_key_findings(tmp_path):
+    import nbformat
+
+    from claimscope.build.html import first_finding
+
+    def cell(text: str, tags: list[str]) -> nbformat.NotebookNode:
+        out = nbformat.v4.new_output("display_data", data={"text/plain": text})
+        return nbformat.v4.new_code_cell("show()", outputs=[out], metadata={"tags": tags})
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [cell("An intro.", []), cell("Ties rose.\n\nMore.", ["key-findings"])]
+    path = tmp_path / "own.ipynb"
+    nbformat.write(nb, path)
+    assert first_finding(path) == "Ties rose."
+    nb.cells[1].metadata["tags"] = []
+    nbformat.write(nb, path)
+    assert first_finding(path) == ""

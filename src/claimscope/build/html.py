@@ -200,14 +200,17 @@ def write_site_assets(output_dir: Path) -> None:
         write_files_atomic(changed)
 
 
-#: The id of the notebook cell whose first output is a report's first key finding.
-KEY_FINDINGS_CELL = "key-findings-code"
+#: The tag of the notebook cell whose first output is a report's first key finding.
+KEY_FINDINGS_TAG = "key-findings"
 #: Longest first finding the index shows.
 FINDING_CHARACTERS = 400
 
 
 def first_finding(executed: Path) -> str:
-    """A report's first key finding, as plain text, for the index ("" when it has none)."""
+    """A report's first key finding, as plain text, for the index ("" when it has none).
+
+    It is the first paragraph of the first output of the first cell tagged ``key-findings``.
+    """
     import nbformat
 
     try:
@@ -215,7 +218,7 @@ def first_finding(executed: Path) -> str:
     except (OSError, ValueError):
         return ""
     for cell in nb.cells:
-        if cell.get("id") != KEY_FINDINGS_CELL:
+        if KEY_FINDINGS_TAG not in cell.get("metadata", {}).get("tags", []):
             continue
         for output in cell.get("outputs", []):
             text = output.get("data", {}).get("text/plain", "")
