@@ -290,35 +290,40 @@ def _add_edge_legend(fig: go.Figure, graph: nx.MultiDiGraph, vocab: Vocabularies
     """Add one legend-only trace per relation type and per status present in ``graph``."""
     present_relations = {d for _, _, d in graph.edges(data="relation")}
     present_statuses = {d for _, _, d in graph.edges(data="status")}
-    for relation, colour in vocab.lookup("relation_types", "colour").items():
-        if relation not in present_relations:
-            continue
-        fig.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="lines",
-                name=escape_text(vocab.label("relation_types", relation)),
-                legendgroup="relation",
-                legendgrouptitle={"text": "Relation (colour)"},
-                # solid, always: the line's dash tells the status, never the relation type
-                line={"color": colour, "width": 3, "dash": "solid"},
-                hoverinfo="skip",
-            )
+    entries = [
+        # solid, always: the line's dash tells the status, never the relation type
+        (
+            escape_text(vocab.label("relation_types", relation)),
+            "relation",
+            "Relation (colour)",
+            {"color": colour, "width": 3, "dash": "solid"},
+            None,  # unset: fully opaque
         )
-    for status, style in vocab.relation_statuses.iterrows():
-        if status not in present_statuses:
-            continue
+        for relation, colour in vocab.lookup("relation_types", "colour").items()
+        if relation in present_relations
+    ]
+    entries += [
+        (
+            status,
+            "status",
+            "Status (line)",
+            {"color": "#333333", "width": float(style["width"]), "dash": style["dash"]},
+            float(style["opacity"]),
+        )
+        for status, style in vocab.relation_statuses.iterrows()
+        if status in present_statuses
+    ]
+    for name, group, title, line, opacity in entries:
         fig.add_trace(
             go.Scatter(
                 x=[None],
                 y=[None],
                 mode="lines",
-                name=status,
-                legendgroup="status",
-                legendgrouptitle={"text": "Status (line)"},
-                opacity=float(style["opacity"]),
-                line={"color": "#333333", "width": float(style["width"]), "dash": style["dash"]},
+                name=name,
+                legendgroup=group,
+                legendgrouptitle={"text": title},
+                opacity=opacity,
+                line=line,
                 hoverinfo="skip",
             )
         )
