@@ -6,6 +6,7 @@ Plain helper functions live in ``helpers.py``; tests import them from there.
 from __future__ import annotations
 
 import os
+import sys
 import shutil
 from pathlib import Path
 
@@ -82,3 +83,20 @@ def site(tmp_path_factory) -> Path:
             assert result.exit_code == 0, [r.error for r in result.results if r.error]
             done.touch()
     return out
+
+
+@pytest.fixture(autouse=True)
+def _no_build_state_outlives_its_test():
+    """A test leaves no process-wide build state to the next one in its worker.
+
+    A preview or a cluster worker keeps a warm parent for its process's life, and a stopped
+    build stops kernels until the next build allows them: a test that made either, and did
+    not end it the way the preview or the CLI does, would hand it to whichever test runs next.
+    """
+    yield
+    pool = sys.modules.get("claimscope.build.pool")
+    if pool is not None and pool._kept:
+        pool.release_kept()
+    kernel = sys.modules.get("claimscope.build.kernel")
+    if kernel is not None and kernel.stop_reason():
+        kernel.allow_kernels()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import nbformat
@@ -102,3 +103,26 @@ def add_relation(data: Path, *, status: str, claim_ids: str, status_on: str = ""
     ):
         rows = read_csv(data / name)
         write_csv(data / name, [*rows, [values.get(c, "") for c in rows[0]]])
+
+
+def outputs(nb: nbformat.NotebookNode, mimetype: str) -> list:
+    """Every output of ``nb`` of ``mimetype``, in cell order."""
+    return [
+        output["data"][mimetype]
+        for cell in nb.cells
+        for output in cell.get("outputs", [])
+        if mimetype in output.get("data", {})
+    ]
+
+
+def chart(nb: nbformat.NotebookNode, title: str) -> dict:
+    """The one chart titled ``title``, or whose finding title stands over ``title`` as subtitle."""
+    from claimscope.present.display import PLOTLY_MIMETYPE
+
+    def named(spec: dict) -> bool:
+        text = spec["layout"]["title"]["text"]
+        last = re.sub(r"<[^>]+>", " ", text).split()[-len(title.split()) :]
+        return text == title or last == title.split()
+
+    (spec,) = [s for s in outputs(nb, PLOTLY_MIMETYPE) if named(s)]
+    return spec

@@ -2,47 +2,23 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import nbformat
 import papermill as pm
 import pytest
-from helpers import run_notebook
+from helpers import chart, outputs, run_notebook
 
 from claimscope.analysis import ach
 from claimscope.analysis.timeline import known_as_of
 from claimscope.data.dataset import load_dataset
 from claimscope.data.paths import NOTEBOOKS_DIR
-from claimscope.present.display import PLOTLY_MIMETYPE
 
 NOTEBOOK = NOTEBOOKS_DIR / "competing_hypotheses.ipynb"
 
 
 def run(tmp_path: Path, **parameters) -> nbformat.NotebookNode:
     return run_notebook(NOTEBOOK, tmp_path / "competing_hypotheses.out.ipynb", **parameters)
-
-
-def outputs(nb: nbformat.NotebookNode, mimetype: str) -> list:
-    return [
-        output["data"][mimetype]
-        for cell in nb.cells
-        for output in cell.get("outputs", [])
-        if mimetype in output.get("data", {})
-    ]
-
-
-def chart(nb: nbformat.NotebookNode, title: str) -> dict:
-    """The chart titled ``title``, or whose finding title stands over ``title`` as subtitle."""
-
-    def named(spec: dict) -> bool:
-        text = spec["layout"]["title"]["text"]
-        return text == title or re.sub(r"<[^>]+>", " ", text).split()[-len(title.split()) :] == (
-            title.split()
-        )
-
-    (spec,) = [s for s in outputs(nb, PLOTLY_MIMETYPE) if named(s)]
-    return spec
 
 
 def test_notebook_follows_the_report_conventions():

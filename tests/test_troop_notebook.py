@@ -8,10 +8,9 @@ from pathlib import Path
 import nbformat
 import papermill as pm
 import pytest
-from helpers import run_notebook
+from helpers import chart, outputs, run_notebook
 
 from claimscope.data.paths import KERNEL_NAME, NOTEBOOKS_DIR
-from claimscope.present.display import PLOTLY_MIMETYPE
 
 NOTEBOOK = NOTEBOOKS_DIR / "troop_figures.ipynb"
 ZELENSKYY = "volodymyr_zelenskyy"
@@ -21,23 +20,9 @@ def run(tmp_path: Path, **parameters) -> nbformat.NotebookNode:
     return run_notebook(NOTEBOOK, tmp_path / "troop_figures.out.ipynb", **parameters)
 
 
-def outputs(nb: nbformat.NotebookNode, mimetype: str) -> list:
-    found = []
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            if mimetype in output.get("data", {}):
-                found.append(output["data"][mimetype])
-    return found
-
-
 def text_with(nb: nbformat.NotebookNode, needle: str) -> str:
     (match,) = [t for t in outputs(nb, "text/plain") if needle in t]
     return match
-
-
-def chart(nb: nbformat.NotebookNode, title: str) -> dict:
-    (spec,) = [s for s in outputs(nb, PLOTLY_MIMETYPE) if s["layout"]["title"]["text"] == title]
-    return spec
 
 
 @pytest.mark.integration
