@@ -20,10 +20,11 @@ from typing import Any
 
 from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
-from traitlets import default
+from traitlets import Bool, default
 
 from claimscope.build import html
 from claimscope.build.csp import add_content_security_policy
+from claimscope.build.css import prune_styles
 from claimscope.build.kernel import INJECTED_TAG
 
 REMOVED_TAGS = {INJECTED_TAG, "parameters", html.TITLE_TAG}
@@ -150,6 +151,12 @@ class ClaimscopeExporter(HTMLExporter):
 
     export_from_notebook = "claimscope report"
 
+    prune_css = Bool(
+        True,
+        help="Drop the rules of JupyterLab's stylesheet that nothing on the page can match "
+        "(claimscope.build.css); the page looks the same, about 190 KB lighter.",
+    ).tag(config=True)
+
     @default("template_name")
     def _template_name_default(self) -> str:
         return "claimscope"
@@ -189,6 +196,8 @@ class ClaimscopeExporter(HTMLExporter):
         body, out = super().from_notebook_node(nb, resources, **kw)
         page = resources["claimscope"]
         body = add_contents(body)
+        if self.prune_css:
+            body = prune_styles(body, html.CSS_NOTICE)
         secured = add_content_security_policy(
             body, page.get("plotly_js", ""), site=bool(page.get("plotly_src"))
         )
