@@ -3,19 +3,27 @@
 Every report notebook runs (in this process) at every date the data names and every day
 between its first and last, and the page is read for what it cites: claim and correction ids,
 dates, and the ties' steps. Each must have been known on that date.
+
+test_truth_faithful reads the same runs: :func:`replay` runs each notebook once per date and
+keeps what both need, and both files' tests of a notebook share an xdist group (``make test``
+runs with ``--dist loadgroup``), so one worker replays it once.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from functools import cache
+from pathlib import Path
+from unittest import mock
 
 import pandas as pd
 import pytest
 from inprocess import page_text, run_in_process
 
 from claimscope.analysis.timeline import dates_named, known_as_of
+from claimscope.data import dataset as dataset_module
 from claimscope.data.columns import split_list
 from claimscope.data.dataset import load_dataset
 from claimscope.data.paths import NOTEBOOKS_DIR
@@ -27,6 +35,30 @@ _CLAIM_ID = re.compile(r"\bc\d{3}\b")
 @cache
 def dataset():
     return load_dataset()
+
+
+def truth_group(notebook: Path):
+    """The xdist group of a notebook's replays: its tests here and in test_truth_faithful."""
+    return pytest.param(notebook, id=notebook.stem, marks=pytest.mark.xdist_group(notebook.stem))
+
+
+@cache
+def replay(notebook: Path, day: dt.date) -> tuple[str, tuple]:
+    """Run ``notebook`` as of ``day`` once: its page text and the paragraphs it generated.
+
+    The notebook's own load of the data is handed a fresh copy of the dataset loaded here (as a
+    forked report kernel is handed its parent's), so only the run's own work is repeated.
+    """
+    ds = dataset()
+    fresh = dataclasses.replace(
+        ds,
+        tables={name: frame.copy() for name, frame in ds.tables.items()},
+        texts=dict(ds.texts),
+    )
+    paragraphs: list = []
+    with mock.patch.object(dataset_module, "_preloaded", [fresh]):
+        bundles = run_in_process(notebook, {"as_of": day.isoformat()}, paragraphs)
+    return page_text(bundles), tuple(paragraphs)
 
 
 def every_date() -> list[dt.date]:
@@ -45,13 +77,13 @@ def known_text(known) -> str:
     return "\n".join(known.texts.values())
 
 
-@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("notebook", [truth_group(n) for n in NOTEBOOKS])
 def test_no_page_shows_what_was_unknown_on_its_date(notebook):
     ds = dataset()
     checked = 0
     for day in every_date():
         known = known_as_of(ds, day)
-        text = page_text(run_in_process(notebook, {"as_of": day.isoformat()}))
+        text, _ = replay(notebook, day)
         shown_ids = set(_CLAIM_ID.findall(text))
         unknown = shown_ids - set(known.claims["claim_id"])
         assert not unknown, f"{notebook.stem} as of {day}: cites claims not yet known {unknown}"
