@@ -4,9 +4,9 @@ Every report notebook runs (in this process) at every date the data names and ev
 between its first and last, and the page is read for what it cites: claim and correction ids,
 dates, and the ties' steps. Each must have been known on that date.
 
-test_truth_faithful reads the same runs: :func:`replay` runs each notebook once per date and
-keeps what both need, and both files' tests of a notebook share an xdist group (``make test``
-runs with ``--dist loadgroup``), so one worker replays it once.
+test_truth_faithful and test_chart_titles read the same runs: :func:`replay` runs each notebook
+once per date and keeps what they need, and their tests of a notebook share an xdist group
+(``make test`` runs with ``--dist loadgroup``), so one worker replays it once.
 """
 
 from __future__ import annotations
@@ -42,12 +42,11 @@ def truth_group(notebook: Path):
     return pytest.param(notebook, id=notebook.stem, marks=pytest.mark.xdist_group(notebook.stem))
 
 
-@cache
-def replay(notebook: Path, day: dt.date) -> tuple[str, tuple]:
-    """Run ``notebook`` as of ``day`` once: its page text and the paragraphs it generated.
+def run_loaded(notebook: Path, parameters: dict, paragraphs: list | None = None) -> list[dict]:
+    """Run ``notebook`` in this process, its own load of the data handed a copy of :func:`dataset`.
 
-    The notebook's own load of the data is handed a fresh copy of the dataset loaded here (as a
-    forked report kernel is handed its parent's), so only the run's own work is repeated.
+    As a forked report kernel is handed its parent's dataset, a replay repeats only the
+    report's own work, not the loading and checking of every file.
     """
     ds = dataset()
     fresh = dataclasses.replace(
@@ -55,10 +54,16 @@ def replay(notebook: Path, day: dt.date) -> tuple[str, tuple]:
         tables={name: frame.copy() for name, frame in ds.tables.items()},
         texts=dict(ds.texts),
     )
-    paragraphs: list = []
     with mock.patch.object(dataset_module, "_preloaded", [fresh]):
-        bundles = run_in_process(notebook, {"as_of": day.isoformat()}, paragraphs)
-    return page_text(bundles), tuple(paragraphs)
+        return run_in_process(notebook, parameters, paragraphs)
+
+
+@cache
+def replay(notebook: Path, day: dt.date) -> tuple[tuple, tuple]:
+    """Run ``notebook`` as of ``day`` once: the bundles it displayed and paragraphs it made."""
+    paragraphs: list = []
+    bundles = run_loaded(notebook, {"as_of": day.isoformat()}, paragraphs)
+    return tuple(bundles), tuple(paragraphs)
 
 
 def every_date() -> list[dt.date]:
@@ -83,7 +88,7 @@ def test_no_page_shows_what_was_unknown_on_its_date(notebook):
     checked = 0
     for day in every_date():
         known = known_as_of(ds, day)
-        text, _ = replay(notebook, day)
+        text = page_text(replay(notebook, day)[0])
         shown_ids = set(_CLAIM_ID.findall(text))
         unknown = shown_ids - set(known.claims["claim_id"])
         assert not unknown, f"{notebook.stem} as of {day}: cites claims not yet known {unknown}"
