@@ -20,7 +20,6 @@ from pathlib import Path
 import pytest
 from helpers import read_csv, snapshot, validate_argv, write_csv
 
-from claimscope.build import build_reports
 from claimscope.data.paths import PROJECT_ROOT
 
 pytestmark = pytest.mark.integration
@@ -41,11 +40,10 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def built_reports(tmp_path_factory) -> Path:
-    """The default reports, built once from the good data."""
-    out = tmp_path_factory.mktemp("reports")
-    result = build_reports(output_dir=out, quiet=True)
-    assert result.exit_code == 0, [r.error for r in result.results]
+def built_reports(site, tmp_path_factory) -> Path:
+    """The default reports built from the good data: a copy of the run's shared build."""
+    out = tmp_path_factory.mktemp("reports") / "reports"
+    shutil.copytree(site, out)
     return out
 
 
