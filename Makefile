@@ -32,7 +32,7 @@ reports: setup
 
 ## Run the whole test suite in parallel (TEST_JOBS=N): fast unit tests first, then the rest
 test: setup
-	CLAIMSCOPE_TEST_STAGE=fast $(BIN)/python -m pytest tests -n $(TEST_JOBS) --maxfail=1 -q
+	CLAIMSCOPE_TEST_STAGE=fast $(BIN)/python -m pytest tests -n $(TEST_JOBS) --dist loadgroup --maxfail=1 -q
 	CLAIMSCOPE_TEST_STAGE=rest $(BIN)/python -m pytest tests src notebooks -n $(TEST_JOBS) --dist loadfile \
 		--doctest-modules --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg
 

@@ -41,9 +41,14 @@ _CHARTS_JS = """
 """
 #: Ask a report page to draw every chart now (it draws them lazily otherwise).
 _DRAW_ALL_JS = "() => window.claimscopeCharts ? window.claimscopeCharts.drawAll() : null"
+#: Whether every chart has drawn (or says why not); with ``false``, only those in view.
 _DRAWN_JS = """
-() => Array.from(document.querySelectorAll('.claimscope-chart')).every(
-  el => el.querySelector('svg.main-svg') !== null || el.textContent.length > 0)
+(all) => Array.from(document.querySelectorAll('.claimscope-chart')).every(el => {
+  const box = el.getBoundingClientRect();
+  const inView = box.bottom > 0 && box.top < window.innerHeight;
+  return (!all && !inView) || el.querySelector('svg.main-svg') !== null
+    || el.textContent.length > 0;
+})
 """
 
 
@@ -148,7 +153,8 @@ def open_page(
         with contextlib.suppress(Exception):  # a chart that never draws is reported below
             if draw_all:
                 page.evaluate(_DRAW_ALL_JS)
-            page.wait_for_function(_DRAWN_JS, timeout=draw_timeout_ms)
+            # Without draw_all a chart out of view never draws: waiting for it would time out.
+            page.wait_for_function(_DRAWN_JS, arg=draw_all, timeout=draw_timeout_ms)
         visit.charts = page.evaluate(_CHARTS_JS)
         visit.links = page.eval_on_selector_all(
             "a[href]", "els => els.map(a => (typeof a.href === 'string' ? a.href : a.href.baseVal))"

@@ -407,17 +407,16 @@ def test_a_title_the_report_sets_is_the_one_the_notebook_gets():
     assert build.config.resolve_parameters(spec, declared, None) == ({}, {})
 
 
-def test_every_built_report_page_has_one_h1_and_no_skipped_heading(tmp_path):
-    out = tmp_path / "out"
-    result = build_reports(output_dir=out, quiet=True)
-    assert result.exit_code == 0
-    problems = {
-        r.name: heading_problems((out / r.html).read_text(encoding="utf-8")) for r in result.results
-    }
+def test_every_built_report_page_has_one_h1_and_no_skipped_heading(site):
     specs = build.sweeps.expand_sweeps(build.read_config(REPORTS_CONFIG), DATA_DIR)
     titles = {s.name: s.title for s in specs}
+    assert sorted(p.stem for p in site.glob("*.html")) == sorted([*titles, "index"])
+    problems = {
+        name: heading_problems((site / f"{name}.html").read_text(encoding="utf-8"))
+        for name in titles
+    }
     assert problems == {name: [] for name in titles}
     for name, title in titles.items():
-        page = (out / f"{name}.html").read_text(encoding="utf-8")
+        page = (site / f"{name}.html").read_text(encoding="utf-8")
         assert page_headings(page)[0] == (1, title)
-    assert heading_problems((out / "index.html").read_text(encoding="utf-8")) == []
+    assert heading_problems((site / "index.html").read_text(encoding="utf-8")) == []

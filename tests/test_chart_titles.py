@@ -14,8 +14,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from inprocess import run_in_process
-from test_truth_as_of import dataset, every_date
+from test_truth_as_of import dataset, every_date, replay
 from test_truth_faithful import _numbers, find_unfaithful, names_of
 
 import claimscope as cs
@@ -112,7 +111,7 @@ def _titles(bundles: list[dict]) -> list[Statement]:
     return out
 
 
-@pytest.mark.integration
+@pytest.mark.xdist_group("troop_figures")  # it reads the truth properties' replays
 def test_every_figures_chart_title_follows_from_its_claims_at_every_date():
     ds = dataset()
     names = names_of(ds)
@@ -121,7 +120,7 @@ def test_every_figures_chart_title_follows_from_its_claims_at_every_date():
     for day in every_date():
         known = known_as_of(ds, day)
         figures = cs.normalise_figures(known)
-        for title in _titles(run_in_process(notebook, {"as_of": day.isoformat()})):
+        for title in _titles(replay(notebook, day)[0]):
             problem = find_unfaithful(known, figures, names, title)
             assert not problem, f"{day}: {problem}"
             checked += 1

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 from inprocess import run_in_process
-from test_truth_as_of import dataset, every_date
+from test_truth_as_of import dataset, every_date, run_loaded
 from test_truth_faithful import find_unfaithful, names_of
 
 import claimscope as cs
@@ -73,7 +73,7 @@ def test_each_actor_page_is_about_its_actor_at_every_date(spec):
         figures = cs.normalise_figures(known)
         relation_ids, tie_claims = _ties_of(known, actor)
         said: list = []
-        bundles = run_in_process(NOTEBOOK, {**spec.parameters, "as_of": day.isoformat()}, said)
+        bundles = run_loaded(NOTEBOOK, {**spec.parameters, "as_of": day.isoformat()}, said)
         shown = _tie_ids(bundles)
         findings = [s for s in said if claim_ids_of(s)]
         assert findings or not shown, f"{spec.name} {day}: no finding cites a claim"

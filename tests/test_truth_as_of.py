@@ -3,19 +3,27 @@
 Every report notebook runs (in this process) at every date the data names and every day
 between its first and last, and the page is read for what it cites: claim and correction ids,
 dates, and the ties' steps. Each must have been known on that date.
+
+test_truth_faithful and test_chart_titles read the same runs: :func:`replay` runs each notebook
+once per date and keeps what they need, and their tests of a notebook share an xdist group
+(``make test`` runs with ``--dist loadgroup``), so one worker replays it once.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from functools import cache
+from pathlib import Path
+from unittest import mock
 
 import pandas as pd
 import pytest
 from inprocess import page_text, run_in_process
 
 from claimscope.analysis.timeline import dates_named, known_as_of
+from claimscope.data import dataset as dataset_module
 from claimscope.data.columns import split_list
 from claimscope.data.dataset import load_dataset
 from claimscope.data.paths import NOTEBOOKS_DIR
@@ -27,6 +35,35 @@ _CLAIM_ID = re.compile(r"\bc\d{3}\b")
 @cache
 def dataset():
     return load_dataset()
+
+
+def truth_group(notebook: Path):
+    """The xdist group of a notebook's replays: its tests here and in test_truth_faithful."""
+    return pytest.param(notebook, id=notebook.stem, marks=pytest.mark.xdist_group(notebook.stem))
+
+
+def run_loaded(notebook: Path, parameters: dict, paragraphs: list | None = None) -> list[dict]:
+    """Run ``notebook`` in this process, its own load of the data handed a copy of :func:`dataset`.
+
+    As a forked report kernel is handed its parent's dataset, a replay repeats only the
+    report's own work, not the loading and checking of every file.
+    """
+    ds = dataset()
+    fresh = dataclasses.replace(
+        ds,
+        tables={name: frame.copy() for name, frame in ds.tables.items()},
+        texts=dict(ds.texts),
+    )
+    with mock.patch.object(dataset_module, "_preloaded", [fresh]):
+        return run_in_process(notebook, parameters, paragraphs)
+
+
+@cache
+def replay(notebook: Path, day: dt.date) -> tuple[tuple, tuple]:
+    """Run ``notebook`` as of ``day`` once: the bundles it displayed and paragraphs it made."""
+    paragraphs: list = []
+    bundles = run_loaded(notebook, {"as_of": day.isoformat()}, paragraphs)
+    return tuple(bundles), tuple(paragraphs)
 
 
 def every_date() -> list[dt.date]:
@@ -45,13 +82,13 @@ def known_text(known) -> str:
     return "\n".join(known.texts.values())
 
 
-@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("notebook", [truth_group(n) for n in NOTEBOOKS])
 def test_no_page_shows_what_was_unknown_on_its_date(notebook):
     ds = dataset()
     checked = 0
     for day in every_date():
         known = known_as_of(ds, day)
-        text = page_text(run_in_process(notebook, {"as_of": day.isoformat()}))
+        text = page_text(replay(notebook, day)[0])
         shown_ids = set(_CLAIM_ID.findall(text))
         unknown = shown_ids - set(known.claims["claim_id"])
         assert not unknown, f"{notebook.stem} as of {day}: cites claims not yet known {unknown}"

@@ -11,8 +11,7 @@ import re
 
 import pandas as pd
 import pytest
-from inprocess import run_in_process
-from test_truth_as_of import dataset, every_date
+from test_truth_as_of import dataset, every_date, replay, truth_group
 
 import claimscope as cs
 from claimscope.analysis.timeline import dates_named, known_as_of
@@ -87,7 +86,7 @@ def _related(ds, ids: tuple[str, ...]) -> set[str]:
     return related
 
 
-@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("notebook", [truth_group(n) for n in NOTEBOOKS])
 def test_every_statement_states_only_what_its_claims_say(notebook):
     ds = dataset()
     names = names_of(ds)
@@ -95,8 +94,7 @@ def test_every_statement_states_only_what_its_claims_say(notebook):
     for day in every_date():
         known = known_as_of(ds, day)
         figures = cs.normalise_figures(known)
-        paragraphs: list = []
-        run_in_process(notebook, {"as_of": day.isoformat()}, paragraphs)
+        _, paragraphs = replay(notebook, day)
         for text in paragraphs:
             if not claim_ids_of(text):
                 continue

@@ -74,6 +74,21 @@ def _copy(template: Path, where: Path) -> Path:
     return where / "data"
 
 
+_AFTER: dict[tuple[Path, str], dict[str, bytes]] = {}
+
+
+def _after(template: Path, name: str, tmp_path_factory) -> dict[str, bytes]:
+    """The package after a complete run of ``name`` on a copy of ``template``.
+
+    The commands write no clock time, so one run per template and command serves every example.
+    """
+    if (template, name) not in _AFTER:
+        done = _copy(template, tmp_path_factory.mktemp("done"))
+        _command(name, done)()
+        _AFTER[template, name] = _package_files(done)
+    return _AFTER[template, name]
+
+
 class _KillingOs:
     """``os`` for the transaction module, exiting the process at its ``kill_at``-th step."""
 
@@ -125,9 +140,7 @@ def _run_killed(name: str, data: Path, kill_at: int) -> int:
 )
 def test_a_run_killed_at_any_step_leaves_before_or_after(template, tmp_path_factory, name, kill_at):
     before = _package_files(template)
-    done = _copy(template, tmp_path_factory.mktemp("done"))
-    _command(name, done)()
-    after = _package_files(done)
+    after = _after(template, name, tmp_path_factory)
     assert after != before
 
     data = _copy(template, tmp_path_factory.mktemp("killed"))
@@ -160,9 +173,7 @@ def _cli(data: Path, *args: str) -> subprocess.Popen:
 @given(delay=st.floats(min_value=0.5, max_value=4.0))
 def test_add_document_killed_by_sigkill_at_a_random_time(template, tmp_path_factory, delay):
     before = _package_files(template)
-    done = _copy(template, tmp_path_factory.mktemp("done"))
-    _command("add-document", done)()
-    after = _package_files(done)
+    after = _after(template, "add-document", tmp_path_factory)
     data = _copy(template, tmp_path_factory.mktemp("killed"))
     run = _cli(
         data, "add-document", str(data.parent / "other.txt"), "--title", "Other",

@@ -156,9 +156,14 @@ def check_report_ids(plans: list[ReportPlan], dataset: Dataset) -> None:
 
 
 def _validate(data_dir: Path) -> Dataset:
-    from claimscope.data.dataset import load_dataset
+    """Load and check the dataset, kept for this process's next build of the same bytes.
 
-    return load_dataset(data_dir)
+    A running process that builds again (preview, a sweep, a server) then checks only the
+    package's content hash, as a forked kernel does with its warm parent's dataset.
+    """
+    from claimscope.data.dataset import preload
+
+    return preload(data_dir)
 
 
 def _say(quiet: bool) -> Callable[..., None]:
