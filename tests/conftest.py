@@ -6,8 +6,8 @@ Plain helper functions live in ``helpers.py``; tests import them from there.
 from __future__ import annotations
 
 import os
-import sys
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
