@@ -25,27 +25,39 @@ import sys
 import traceback
 from pathlib import Path
 
-#: Modules every kernel imports while starting, before any report code.
+#: Modules every kernel imports while starting or running a report, before any report code:
+#: ipykernel's debugger (a trait of the kernel resolves it at start), the shell's history
+#: and inspector, and the parts of plotly that ``plotly.graph_objects`` loads only on first use.
 KERNEL_MODULES = (
     "ipykernel.kernelapp",
     "ipykernel.ipkernel",
     "ipykernel.zmqshell",
+    "ipykernel.debugger",
+    "IPython.core.history",
+    "IPython.core.oinspect",
+    "IPython.core.completerlib",
+    "IPython.extensions.storemagic",
     "IPython.display",
     "claimscope",
     "pandas",
     "plotly.graph_objects",
+    "plotly.subplots",
+    "plotly.io",
     "networkx",
 )
 
 
 def notebook_modules(notebook: Path) -> list[str]:
-    r"""The modules a notebook's code cells import at their top level, in order.
+    r"""The modules a notebook's code cells may import at their top level, in order.
+
+    ``from a.b import c`` may import the submodule ``a.b.c`` (when ``c`` is one), so both
+    ``a.b`` and ``a.b.c`` are listed; :func:`warm_up` skips a name that is not a module.
 
     >>> import tempfile; p = Path(tempfile.mkdtemp()) / "n.ipynb"
     >>> cells = [{"cell_type": "code", "source": "import pandas as pd\nfrom a.b import c"}]
     >>> _ = p.write_text(json.dumps({"cells": cells}))
     >>> notebook_modules(p)
-    ['pandas', 'a.b']
+    ['pandas', 'a.b', 'a.b.c']
     """
     try:
         cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
@@ -66,6 +78,8 @@ def notebook_modules(notebook: Path) -> list[str]:
                 found += [alias.name for alias in node.names]
             elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
                 found.append(node.module)
+                names = [alias.name for alias in node.names if alias.name != "*"]
+                found += [f"{node.module}.{name}" for name in names]
     return list(dict.fromkeys(found))
 
 
@@ -78,8 +92,12 @@ def warm_up(notebooks: list[Path], data_dir: Path) -> dict:
         try:
             importlib.import_module(name)
             imported.append(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:  # `from a import f` with f a function is no failure
+                failed.append(name)
         except Exception:  # noqa: BLE001 - the kernel will meet and report the same error
             failed.append(name)
+    _warm_plotly()
     dataset = ""
     try:
         from claimscope.data.dataset import preload
@@ -90,6 +108,43 @@ def warm_up(notebooks: list[Path], data_dir: Path) -> dict:
     gc.collect()
     gc.freeze()  # keep the warm objects out of the children's collections: fewer copied pages
     return {"ready": True, "imported": len(imported), "failed": failed, "dataset": dataset}
+
+
+def _warm_plotly() -> None:
+    """Fill plotly's validator cache with the traces and layout parts charts commonly use.
+
+    plotly makes a validator per property on first use and caches it for the process; made
+    here, every kernel forked later starts with them. Only plotly's own objects are made: no
+    report code runs in the parent.
+    """
+    try:
+        import plotly.io as pio
+        from plotly.subplots import make_subplots
+
+        figure = make_subplots(rows=1, cols=2)
+        scatter = {"x": [1], "y": [1], "mode": "markers+lines", "name": "a", "text": ["a"]}
+        scatter |= {"hovertemplate": "%{x}", "marker": {"color": "red", "size": 4, "symbol": 0}}
+        scatter |= {"line": {"color": "red", "width": 1, "dash": "dot"}, "customdata": [[1]]}
+        figure.add_scatter(**scatter, legendgroup="a", showlegend=True, row=1, col=1)
+        figure.add_bar(x=[1], y=["a"], orientation="h", marker={"color": "red"}, row=1, col=2)
+        figure.add_heatmap(z=[[1]], x=["a"], y=["a"], colorscale=[[0, "red"], [1, "blue"]])
+        axis = {"title": {"text": "a"}, "type": "linear", "range": [0, 1], "tickformat": ","}
+        figure.update_layout(
+            title={"text": "a", "x": 0, "subtitle": {"text": "a"}},
+            xaxis=axis,
+            yaxis=axis | {"type": "category", "automargin": True},
+            legend={"title": {"text": "a"}, "orientation": "h", "traceorder": "grouped"},
+            margin={"l": 1, "r": 1, "t": 1, "b": 1},
+            font={"family": "sans-serif", "size": 12, "color": "black"},
+            hoverlabel={"align": "left"},
+            meta={"a": 1},
+            height=100,
+        )
+        figure.add_annotation(text="a", x=0, y=0, showarrow=False, xref="paper", yref="paper")
+        figure.add_shape(type="line", x0=0, x1=1, y0=0, y1=1, line={"color": "red"})
+        pio.to_json(figure)
+    except Exception:  # noqa: BLE001 - only a head start; the kernel makes what is missing
+        pass
 
 
 def become_kernel(channel: socket.socket, request: dict) -> None:
@@ -115,7 +170,9 @@ def become_kernel(channel: socket.socket, request: dict) -> None:
         sys.argv = [ipykernel_launcher.__file__, *request["argv"]]
         # Its default was read from the environment when imported, before this fork.
         app = IPKernelApp.instance(parent_handle=os.getppid())
-        app.initialize(request["argv"])
+        # A report's kernel keeps no input history: writing it to IPython's SQLite file is
+        # work no report reads, and parallel kernels would contend for the file.
+        app.initialize([*request["argv"], "--HistoryManager.enabled=False"])
         _choose_plotly_renderer()
         app.start()
         code = 0
