@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -38,6 +39,7 @@ def stop_kernels(reason: str) -> None:
         kernels = list(_running)
     for kernel in kernels:
         _kill(kernel)
+    discard_spares()
 
 
 def allow_kernels() -> None:
@@ -118,24 +120,10 @@ def execute_notebook(notebook: Path, executed: Path, parameters: dict, timeout: 
         StoppedError: a cell ran past ``timeout``, or :func:`stop_kernels` was called.
     """
     papermill = import_papermill()
-    from jupyter_client.manager import AsyncKernelManager
-    from jupyter_core.paths import jupyter_runtime_dir
-    from jupyter_core.utils import run_sync
+    from claimscope.build import engine
 
-    from claimscope.build import engine, pool
-
-    # IPC sockets are files named after a unique connection file, so parallel kernels cannot
-    # race for TCP ports (the connection file must be set before the socket paths derive).
-    # The manager must be the async one: nbclient polls its channels concurrently, and a
-    # blocking client would wait on output forever and never notice a cell's timeout.
-    runtime = Path(jupyter_runtime_dir())
-    runtime.mkdir(parents=True, exist_ok=True)
-    kernel = AsyncKernelManager(
-        kernel_name=KERNEL_NAME,
-        transport="ipc",
-        connection_file=str(runtime / f"claimscope-{os.getpid()}-{uuid.uuid4().hex[:12]}.json"),
-    )
-    pool.attach(kernel)  # forked from the build's warm parent, when it has one
+    kernel = _take_spare(notebook.parent) or _new_manager()
+    prestart(notebook.parent)  # the next report's kernel starts while this one runs
     timed_out = _flag_interrupts(kernel)
     # The backstop for a kernel stuck outside any cell (starting, or not answering at all).
     watchdog = threading.Timer(time_limit(notebook, timeout), _kill, args=(kernel,))
@@ -178,11 +166,144 @@ def execute_notebook(notebook: Path, executed: Path, parameters: dict, timeout: 
         with _running_lock:
             _running.discard(kernel)
         # nbclient leaves a kernel manager it was handed running; stop it and its socket files.
+        _discard(kernel)
+
+
+def _new_manager():
+    """A kernel manager for one report: IPC sockets, forked from the warm parent when there is one.
+
+    IPC sockets are files named after a unique connection file, so parallel kernels cannot
+    race for TCP ports (the connection file must be set before the socket paths derive).
+    The manager must be the async one: nbclient polls its channels concurrently, and a
+    blocking client would wait on output forever and never notice a cell's timeout.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.paths import jupyter_runtime_dir
+
+    from claimscope.build import pool
+
+    class Manager(AsyncKernelManager):
+        async def _async_wait(self, pollinterval: float = 0.1) -> None:
+            # After a kill, notice the kernel gone within 5 ms, not jupyter_client's 100 ms.
+            await super()._async_wait(pollinterval=min(pollinterval, 0.005))
+
+    runtime = Path(jupyter_runtime_dir())
+    runtime.mkdir(parents=True, exist_ok=True)
+    kernel = Manager(
+        kernel_name=KERNEL_NAME,
+        transport="ipc",
+        connection_file=str(runtime / f"claimscope-{os.getpid()}-{uuid.uuid4().hex[:12]}.json"),
+    )
+    pool.attach(kernel)  # forked from the build's warm parent, when it has one
+    return kernel
+
+
+def _discard(kernel) -> None:
+    """Stop ``kernel`` if it runs, and delete its connection and socket files."""
+    from jupyter_core.utils import run_sync
+
+    try:
         if kernel.has_kernel:
             run_sync(kernel.shutdown_kernel)(now=True)
         run_sync(kernel.cleanup_resources)()
-        for leftover in runtime.glob(Path(kernel.connection_file).stem + "*"):
+    finally:
+        connection = Path(kernel.connection_file)
+        for leftover in connection.parent.glob(connection.stem + "*"):
             leftover.unlink(missing_ok=True)
+
+
+# Spare kernels: one started ahead per notebook folder, forked from the warm parent, so the next
+# report (the next report of a build, or a preview's next rebuild) finds its kernel up and
+# answering. A spare runs no code before its report, serves one report, and is thrown away
+# when the environment or the warm parent it came from is no longer the one in use.
+#: Seconds a spare kernel has to start and answer before it is given up.
+SPARE_START_S = 15
+_spares: dict[str, tuple] = {}
+_spares_lock = threading.Lock()
+_starting: list[threading.Thread] = []  # spares being started
+_queued = [0]  # reports of the running build whose kernel has not been asked for yet
+
+
+def expect_reports(count: int) -> None:
+    """Say that ``count`` more reports will ask for a kernel (a build's queue)."""
+    with _spares_lock:
+        _queued[0] = max(0, count)
+
+
+def _spare_key(folder: Path) -> str:
+    return json.dumps([str(folder), sorted(os.environ.items())])
+
+
+def prestart(folder: Path) -> None:
+    """Start a spare kernel for ``folder`` in the background, when a warm parent is in use."""
+    from claimscope.build import pool
+
+    parent = pool.active_parent()
+    key = _spare_key(folder)
+    with _spares_lock:
+        wanted = _queued[0] > 0 or pool.is_kept(parent)  # a next report is coming
+        if parent is None or not wanted or key in _spares or _stop_reason:
+            return
+        _spares[key] = (None, parent)  # being started
+
+    def start() -> None:
+        from jupyter_core.utils import run_sync
+
+        kernel = _new_manager()
+        try:
+            run_sync(kernel.start_kernel)(cwd=str(folder))
+            client = kernel.client()
+            client.start_channels()
+            try:
+                run_sync(client.wait_for_ready)(timeout=SPARE_START_S)
+            finally:
+                client.stop_channels()
+        except Exception:  # noqa: BLE001 - no spare then; the report starts its own kernel
+            with _spares_lock:
+                _spares.pop(key, None)
+            with contextlib.suppress(Exception):
+                _discard(kernel)
+            return
+        with _spares_lock:
+            if _spares.get(key) == (None, parent):
+                _spares[key] = (kernel, parent)
+                return
+        _discard(kernel)
+
+    thread = threading.Thread(target=start, daemon=True)
+    with _spares_lock:
+        _starting.append(thread)
+    thread.start()
+
+
+def _take_spare(folder: Path):
+    """The spare kernel for ``folder``, started and answering, or None."""
+    from claimscope.build import pool
+
+    with _spares_lock:
+        _queued[0] = max(0, _queued[0] - 1)
+        kernel, parent = _spares.get(_spare_key(folder), (None, None))
+        if kernel is None:
+            return None
+        del _spares[_spare_key(folder)]
+    alive = kernel.provisioner is not None and kernel.provisioner.process.poll() is None
+    if alive and parent is pool.active_parent() and not parent.broken:
+        return kernel
+    _discard(kernel)
+    return None
+
+
+def discard_spares(parent=None) -> None:
+    """Stop the spare kernels forked from ``parent`` (all with None): it or the build ends."""
+    with _spares_lock:
+        ours = [k for k, (_, p) in _spares.items() if parent is None or p is parent]
+        kernels = [_spares.pop(k)[0] for k in ours]
+        starting, _starting[:] = list(_starting), []
+    for thread in starting:  # a spare still starting finds itself unwanted and stops
+        thread.join(timeout=SPARE_START_S)
+    for kernel in filter(None, kernels):
+        with contextlib.suppress(Exception):
+            _discard(kernel)
 
 
 def _flag_interrupts(kernel) -> threading.Event:

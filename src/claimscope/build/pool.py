@@ -200,11 +200,17 @@ _active: list[WarmParent] = []
 _active_lock = threading.Lock()
 
 
-def attach(manager) -> bool:
-    """Make ``manager`` (a kernel manager about to start) fork from the active warm parent."""
+def active_parent() -> WarmParent | None:
+    """The warm parent new kernels fork from now, or None (they start the plain way)."""
     with _active_lock:
         parent = _active[-1] if _active else None
-    if parent is None or parent.broken:
+    return None if parent is None or parent.broken else parent
+
+
+def attach(manager) -> bool:
+    """Make ``manager`` (a kernel manager about to start) fork from the active warm parent."""
+    parent = active_parent()
+    if parent is None:
         return False
     import uuid
 
@@ -236,7 +242,15 @@ def warm_kernels(data_dir: Path, notebooks: list[Path]) -> Iterator[WarmParent |
     finally:
         with _active_lock:
             _active.remove(parent)
-        parent.close()
+        _close(parent)
+
+
+def _close(parent: WarmParent) -> None:
+    """Stop ``parent`` and the spare kernels forked from it."""
+    from claimscope.build import kernel
+
+    parent.close()  # first: a spare still waiting for a fork is refused at once
+    kernel.discard_spares(parent)
 
 
 _kept: dict[str, Any] = {}
@@ -263,7 +277,17 @@ def keep_warm(data_dir: Path, notebooks: list[Path]) -> None:
             _active.remove(old)
         _active.insert(0, parent)
     if old is not None:
-        old.close()
+        _close(old)
+    from claimscope.build import kernel
+
+    for folder in sorted({Path(n).parent for n in notebooks}):
+        kernel.prestart(folder)  # the first report's kernel, up before it is asked for
+
+
+def is_kept(parent: WarmParent | None) -> bool:
+    """Whether ``parent`` is the one :func:`keep_warm` keeps for the process's life."""
+    with _active_lock:
+        return parent is not None and _kept.get("parent") is parent
 
 
 def release_kept() -> None:
@@ -274,4 +298,4 @@ def release_kept() -> None:
         if old is not None and old in _active:
             _active.remove(old)
     if old is not None:
-        old.close()
+        _close(old)

@@ -67,8 +67,12 @@ def _run_reports(
     # nbconvert's import and template compilation happen while the first kernels run.
     threading.Thread(target=_warm_converter, daemon=True).start()
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        list(pool.map(run, todo))
+    kernel.expect_reports(len(todo))  # each report's kernel starts while the one before runs
+    try:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            list(pool.map(run, todo))
+    finally:
+        kernel.expect_reports(0)
 
 
 def _build_one(
