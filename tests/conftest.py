@@ -100,3 +100,5 @@ def _no_build_state_outlives_its_test():
     kernel = sys.modules.get("claimscope.build.kernel")
     if kernel is not None and kernel.stop_reason():
         kernel.allow_kernels()
+    if kernel is not None:
+        kernel.discard_spares()  # a kept parent's spare kernel goes with it

@@ -21,8 +21,9 @@ its notice) are pruned; the page's own styles are left alone.
 
 from __future__ import annotations
 
+import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 _ATTRIBUTE = re.compile(r"""\b(class|id)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
 _CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
@@ -34,13 +35,15 @@ _CUSTOM = re.compile(r"^\s*(--[\w-]+)\s*:")
 _NESTED = ("@media", "@supports", "@layer", "@container", "@document")
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Rule:
     prelude: str
     body: str = ""
-    children: list[_Rule] | None = None  # a block of rules (@media …)
+    children: tuple[_Rule, ...] | None = None  # a block of rules (@media …)
     verbatim: str = ""  # an at-rule kept as written (@font-face, @keyframes, @import …)
-    kept: list[str] = field(default_factory=list)
+    kept: tuple[str, ...] = ()  # the selectors kept
+    selectors: tuple[str, ...] = field(default=(), compare=False)
+    declarations: tuple[str, ...] = field(default=(), compare=False)
 
 
 def _scan(css: str, start: int, stops: str) -> int:
@@ -79,7 +82,12 @@ def _block_end(css: str, brace: int) -> int:
     return len(css)
 
 
-def _parse(css: str) -> list[_Rule]:
+@functools.lru_cache(maxsize=4)
+def _parse(css: str) -> tuple[_Rule, ...]:
+    """The rules of ``css``, split into selectors and declarations once per process.
+
+    Every page embeds the same JupyterLab stylesheet; only the selection differs by page.
+    """
     rules, i = [], 0
     while i < len(css):
         stop = _scan(css, i, "{;}")
@@ -99,9 +107,11 @@ def _parse(css: str) -> list[_Rule]:
         elif prelude.startswith("@"):
             rules.append(_Rule(prelude, verbatim=css[i:end]))
         else:
-            rules.append(_Rule(prelude, body=css[stop + 1 : end - 1]))
+            body = css[stop + 1 : end - 1]
+            selectors, declarations = tuple(_selectors(prelude)), tuple(_declarations(body))
+            rules.append(_Rule(prelude, body, selectors=selectors, declarations=declarations))
         i = end
-    return rules
+    return tuple(rules)
 
 
 def _matchable(selector: str, classes: set[str], ids: set[str]) -> bool:
@@ -136,20 +146,21 @@ def _selectors(prelude: str) -> list[str]:
     return _split(prelude, ",")
 
 
-def _select(rules: list[_Rule], classes: set[str], ids: set[str]) -> list[_Rule]:
+def _select(rules: tuple[_Rule, ...], classes: set[str], ids: set[str]) -> tuple[_Rule, ...]:
+    """The rules with a selector that may match, each with only such selectors kept."""
     kept = []
     for rule in rules:
         if rule.children is not None:
-            rule.children = _select(rule.children, classes, ids)
-            if rule.children:
-                kept.append(rule)
+            children = _select(rule.children, classes, ids)
+            if children:
+                kept.append(replace(rule, children=children))
         elif rule.verbatim:
             kept.append(rule)
         else:
-            rule.kept = [s for s in _selectors(rule.prelude) if _matchable(s, classes, ids)]
-            if rule.kept:
-                kept.append(rule)
-    return kept
+            selectors = tuple(s for s in rule.selectors if _matchable(s, classes, ids))
+            if selectors:
+                kept.append(replace(rule, kept=selectors))
+    return tuple(kept)
 
 
 def _plain_text(rules: list[_Rule]) -> str:
@@ -161,7 +172,7 @@ def _plain_text(rules: list[_Rule]) -> str:
         elif rule.verbatim:
             parts.append(rule.verbatim)
         else:
-            parts += [d for d in _declarations(rule.body) if not _CUSTOM.match(d)]
+            parts += [d for d in rule.declarations if not _CUSTOM.match(d)]
     return " ".join(parts)
 
 
@@ -170,16 +181,17 @@ def _custom_values(rules: list[_Rule], into: dict[str, list[str]]) -> dict[str, 
         if rule.children is not None:
             _custom_values(rule.children, into)
         elif not rule.verbatim:
-            for d in _declarations(rule.body):
+            for d in rule.declarations:
                 found = _CUSTOM.match(d)
                 if found:
                     into.setdefault(found.group(1), []).append(d)
     return into
 
 
-def _used_properties(rules: list[_Rule], elsewhere: str) -> set[str]:
+def _used_properties(rules: tuple[_Rule, ...], elsewhere: frozenset[str]) -> set[str]:
+    """The custom properties ``rules`` or the names ``elsewhere`` refer to, directly or not."""
     values = _custom_values(rules, {})
-    used = set(_VAR.findall(_plain_text(rules) + elsewhere))
+    used = set(_VAR.findall(_plain_text(rules))) | elsewhere
     todo = list(used)
     while todo:
         for declaration in values.get(todo.pop(), []):
@@ -202,7 +214,7 @@ def _write(rules: list[_Rule], used: set[str]) -> str:
         else:
             kept = [
                 d
-                for d in _declarations(rule.body)
+                for d in rule.declarations
                 if not _CUSTOM.match(d) or _CUSTOM.match(d).group(1) in used
             ]
             if kept:
@@ -232,15 +244,29 @@ def prune_styles(page: str, notice: str) -> str:
     sheets = [m for m in _STYLE.finditer(page) if m.group(2).startswith(notice)]
     if not sheets:
         return page
-    parsed = [_select(_parse(m.group(2)[len(notice) :]), classes, ids) for m in sheets]
     starts = [0, *(m.end() for m in sheets)]
     ends = [*(m.start() for m in sheets), len(page)]
-    elsewhere = "".join(page[a:b] for a, b in zip(starts, ends, strict=True))
-    used = _used_properties([r for rules in parsed for r in rules], elsewhere)
+    elsewhere = frozenset(
+        _VAR.findall("".join(page[a:b] for a, b in zip(starts, ends, strict=True)))
+    )
+    texts = tuple(m.group(2)[len(notice) :] for m in sheets)
+    pruned = _prune(texts, frozenset(classes), frozenset(ids), elsewhere)
     out, at = [], 0
-    for match, rules in zip(sheets, parsed, strict=True):
-        out += [page[at : match.start()], match.group(1), notice, _write(rules, used)]
-        out.append(match.group(3))
+    for match, text in zip(sheets, pruned, strict=True):
+        out += [page[at : match.start()], match.group(1), notice, text, match.group(3)]
         at = match.end()
     out.append(page[at:])
     return "".join(out)
+
+
+@functools.lru_cache(maxsize=16)
+def _prune(
+    sheets: tuple[str, ...], classes: frozenset[str], ids: frozenset[str], refs: frozenset[str]
+) -> tuple[str, ...]:
+    """``sheets`` pruned for a page with these classes, ids and ``var()`` references.
+
+    Kept per process: the pages of a sweep carry the same classes and get the same sheets.
+    """
+    parsed = [_select(_parse(css), set(classes), set(ids)) for css in sheets]
+    used = _used_properties(tuple(r for rules in parsed for r in rules), refs)
+    return tuple(_write(rules, used) for rules in parsed)

@@ -18,7 +18,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from nbconvert.exporters import HTMLExporter
+from nbconvert.exporters import HTMLExporter, TemplateExporter
+from nbconvert.filters.highlight import Highlight2HTML
+from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from nbconvert.preprocessors import TagRemovePreprocessor
 from traitlets import Bool, default
 
@@ -80,6 +82,63 @@ def add_contents(page: str) -> str:
     nav = f'<nav class="cs-toc" aria-label="Contents"><b>Contents</b><ol>{items}</ol></nav>'
     at = end + len("</header>")
     return page[:at] + nav + page[at:]
+
+
+#: What nbconvert writes as the ``alt`` of an image that has none.
+NO_ALT = "No description has been provided for this image"
+#: Classes of the elements nbconvert makes keyboard-focusable (a cell's input and its outputs).
+FOCUSABLE = frozenset({"jp-Cell-inputWrapper", "jp-OutputArea-output"})
+_RAW_TEXT = re.compile(r"<(script|style|textarea|title)\b.*?</\1\s*>|<!--.*?-->", re.S | re.I)
+_START_TAG = re.compile(r"""<(img|div)\b((?:[^>"']|"[^"]*"|'[^']*')*+)>""", re.I)
+_ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+))?""")
+
+
+def _attributes(text: str) -> dict[str, str]:
+    """The attributes of a start tag's text after its name, by lower-cased name."""
+    found = {}
+    for name, value in _ATTRIBUTE.findall(text):
+        found.setdefault(name.lower(), value[1:-1] if value[:1] in "\"'" and value else value)
+    return found
+
+
+def mark_accessible(page: str) -> tuple[str, int]:
+    """Give ``page`` what nbconvert's HTML exporter adds after rendering; count images fixed.
+
+    An ``<img>`` without ``alt`` gets nbconvert's :data:`NO_ALT`, and a ``<div>`` with a class
+    of :data:`FOCUSABLE` gets ``tabindex="0"``. nbconvert does this by parsing and re-writing
+    the whole page with BeautifulSoup, a fifth of a report's conversion; this edits only those
+    start tags, outside scripts, styles and comments, and leaves every other byte as rendered.
+
+    >>> page, missing = mark_accessible('<div class="jp-OutputArea-output"><img src="x"></div>')
+    >>> page.replace(NO_ALT, "…"), missing
+    ('<div class="jp-OutputArea-output" tabindex="0"><img src="x" alt="…"></div>', 1)
+    >>> mark_accessible('<script>"<img src=x>"</script><img alt="" src="y">')
+    ('<script>"<img src=x>"</script><img alt="" src="y">', 0)
+    """
+    missing = 0
+
+    def mark(tag: re.Match) -> str:
+        nonlocal missing
+        name, text = tag.group(1), tag.group(2)
+        attributes = _attributes(text)
+        closing = "/" if text.rstrip().endswith("/") else ""
+        text = text.rstrip()[:-1] if closing else text
+        if name.lower() == "img" and "alt" not in attributes:
+            missing += 1
+            return f'<{name}{text} alt="{NO_ALT}"{closing}>'
+        if name.lower() == "div" and FOCUSABLE & set(attributes.get("class", "").split()):
+            if attributes.get("tabindex") != "0":
+                kept = [m.group(0) for m in _ATTRIBUTE.finditer(text)]
+                kept = [a for a in kept if a.split("=")[0].strip().lower() != "tabindex"]
+                return f'<{name} {" ".join(kept)} tabindex="0"{closing}>'
+        return tag.group(0)
+
+    out, at = [], 0
+    for raw in _RAW_TEXT.finditer(page):
+        out += [_START_TAG.sub(mark, page[at : raw.start()]), raw.group(0)]
+        at = raw.end()
+    out.append(_START_TAG.sub(mark, page[at:]))
+    return "".join(out), missing
 
 
 def _mapping(value: object) -> dict:
@@ -193,7 +252,7 @@ class ClaimscopeExporter(HTMLExporter):
             resources["claimscope"] = describe_notebook(nb, resources)
         nb = copy.deepcopy(nb)
         nb.metadata["title"] = resources["claimscope"]["title"]
-        body, out = super().from_notebook_node(nb, resources, **kw)
+        body, out = self._render(nb, resources, **kw)
         page = resources["claimscope"]
         body = add_contents(body)
         if self.prune_css:
@@ -202,3 +261,21 @@ class ClaimscopeExporter(HTMLExporter):
             body, page.get("plotly_js", ""), site=bool(page.get("plotly_src"))
         )
         return secured, out
+
+    def _render(self, nb, resources: dict, **kw: Any) -> tuple[str, dict]:
+        """Render the page as :class:`HTMLExporter` does, with :func:`mark_accessible` last."""
+        language = nb.metadata.get("language_info", {})
+        lexer = language.get("pygments_lexer", language.get("name"))
+        if "highlight_code" not in self.filters:
+            highlight = Highlight2HTML(pygments_lexer=lexer, parent=self)
+            self.register_filter("highlight_code", highlight)
+        resources = self._init_resources(resources)
+        widgets = WidgetsDataTypeFilter(
+            notebook_metadata=self._nb_metadata, parent=self, resources=resources
+        )
+        self.register_filter("filter_data_type", widgets)
+        body, out = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+        body, missing = mark_accessible(body)
+        if missing:
+            self.log.warning("Alternative text is missing on %s image(s).", missing)
+        return body, out
