@@ -18,6 +18,7 @@ parameters), :mod:`~claimscope.build.manifest` (cache keys, freshness),
 from __future__ import annotations
 
 import contextlib
+import math
 import sys
 import threading
 import time
@@ -230,7 +231,14 @@ def build_reports(
         if problems:
             raise BuildInputError(problems)
         manifest = Manifest.load(output_dir)
-        dataset = None if manifest.is_validated(version, code) else _validate(data_dir)
+        validated = manifest.is_validated(version, code)
+        warm = None
+        if not scheduler and (force or not validated):
+            # Every report will run (forced, or new data or code): the kernels' warm parent
+            # starts now and loads while this process validates and inspects parameters.
+            notebooks = [spec.notebook for spec in configured]
+            warm = resources.enter_context(pool.warm_kernels(data_dir, notebooks))
+        dataset = None if validated else _validate(data_dir)
         all_specs = sweeps.expand_sweeps(configured, data_dir)
         selected = select_reports(all_specs, only, config_path)
         declared = manifest.declared
@@ -262,7 +270,7 @@ def build_reports(
                 from claimscope.build.dask_executor import connect
 
                 client = resources.enter_context(connect(scheduler, deadlines))
-            else:  # the kernels' warm parent loads while this process validates
+            elif warm is None:  # the kernels' warm parent loads while this process validates
                 resources.enter_context(
                     pool.warm_kernels(data_dir, [p.spec.notebook for p in stale])
                 )
@@ -291,6 +299,10 @@ def build_reports(
                         say(f"{plan.name}: up to date, skipped")
                     else:
                         todo.append(plan)
+                # Longest first (by each report's last build time; never built counts as
+                # longest), so the last report to start is a short one and no core idles
+                # while one long report finishes alone.
+                todo.sort(key=lambda plan: -manifest.entry(plan.name).get("seconds", math.inf))
                 index_missing = not (output_dir / INDEX_NAME).is_file()
                 if todo or index_missing or not (output_dir / CLAIMS_EXPORT_NAME).is_file():
                     dataset = dataset or _validate(data_dir)

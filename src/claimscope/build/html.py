@@ -206,15 +206,23 @@ KEY_FINDINGS_TAG = "key-findings"
 FINDING_CHARACTERS = 400
 
 
-def first_finding(executed: Path) -> str:
+def _notebook(executed):
+    """``executed`` itself when it is a notebook already, else the notebook read from that path."""
+    import nbformat
+
+    if isinstance(executed, nbformat.NotebookNode):
+        return executed
+    return nbformat.read(executed, as_version=4)
+
+
+def first_finding(executed) -> str:
     """A report's first key finding, as plain text, for the index ("" when it has none).
 
     It is the first paragraph of the first output of the first cell tagged ``key-findings``.
+    ``executed`` is the executed notebook or its path.
     """
-    import nbformat
-
     try:
-        nb = nbformat.read(executed, as_version=4)
+        nb = _notebook(executed)
     except (OSError, ValueError):
         return ""
     for cell in nb.cells:
@@ -259,7 +267,7 @@ def navigation_for(spec: ReportSpec, specs: list[ReportSpec]) -> tuple[tuple[str
 
 
 def convert_to_html(
-    executed: Path,
+    executed,
     spec: ReportSpec,
     parameters: dict,
     provenance: list[tuple[str, str]],
@@ -268,7 +276,7 @@ def convert_to_html(
     plotly_src: str = "",
     navigation: tuple = (),
 ) -> str:
-    """Convert an executed notebook to an offline HTML page with the code hidden.
+    """Convert an executed notebook (or its path) to an offline HTML page with the code hidden.
 
     The one conversion path: :class:`~claimscope.build.exporter.ClaimscopeExporter`, the same
     class ``jupyter nbconvert --to claimscope`` uses, given the report's title and provenance.
@@ -276,11 +284,9 @@ def convert_to_html(
     the data is shown ``as_of`` ("as of 22 October 2024"). With ``plotly_src`` the page loads
     plotly.js from there (a site build) instead of embedding it.
     """
-    import nbformat
-
     from claimscope.build.exporter import page_resources
 
-    nb = nbformat.read(executed, as_version=4)
+    nb = _notebook(executed)
     page = page_resources(
         spec.title, spec.description, parameters, provenance, as_of, plotly_src, navigation
     )

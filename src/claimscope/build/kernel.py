@@ -109,8 +109,10 @@ def _kill(kernel) -> None:
         process.kill()
 
 
-def execute_notebook(notebook: Path, executed: Path, parameters: dict, timeout: int) -> None:
+def execute_notebook(notebook: Path, executed: Path, parameters: dict, timeout: int):
     """Execute ``notebook`` with ``parameters`` into ``executed``; ``timeout`` is per cell.
+
+    Returns the executed notebook (as written to ``executed``).
 
     The kernel starts in the notebook's folder. A cell past ``timeout`` is interrupted and its
     report fails within :data:`TIMEOUT_GRACE_S` more seconds, even when the cell ignores the
@@ -123,7 +125,6 @@ def execute_notebook(notebook: Path, executed: Path, parameters: dict, timeout: 
     from claimscope.build import engine
 
     kernel = _take_spare(notebook.parent) or _new_manager()
-    prestart(notebook.parent)  # the next report's kernel starts while this one runs
     timed_out = _flag_interrupts(kernel)
     # The backstop for a kernel stuck outside any cell (starting, or not answering at all).
     watchdog = threading.Timer(time_limit(notebook, timeout), _kill, args=(kernel,))
@@ -134,7 +135,7 @@ def execute_notebook(notebook: Path, executed: Path, parameters: dict, timeout: 
         _running.add(kernel)
     try:
         watchdog.start()
-        papermill.execute_notebook(
+        return papermill.execute_notebook(
             str(notebook),
             str(executed),
             parameters=parameters,
@@ -152,6 +153,9 @@ def execute_notebook(notebook: Path, executed: Path, parameters: dict, timeout: 
             # answer: a cell that ignores the interrupt would otherwise be waited on forever.
             interrupt_on_timeout=True,
             error_on_timeout={"ename": "TimeoutError", "evalue": "", "traceback": []},
+            # Once this kernel answers, the next report's kernel starts (while this one runs,
+            # so that it is up when asked for; not sooner, to leave this one's start alone).
+            on_notebook_start=lambda **_: prestart(notebook.parent),
         )
     except Exception as exc:
         if _stop_reason:
@@ -177,19 +181,14 @@ def _new_manager():
     The manager must be the async one: nbclient polls its channels concurrently, and a
     blocking client would wait on output forever and never notice a cell's timeout.
     """
-    from jupyter_client.manager import AsyncKernelManager
     from jupyter_core.paths import jupyter_runtime_dir
 
     from claimscope.build import pool
-
-    class Manager(AsyncKernelManager):
-        async def _async_wait(self, pollinterval: float = 0.1) -> None:
-            # After a kill, notice the kernel gone within 5 ms, not jupyter_client's 100 ms.
-            await super()._async_wait(pollinterval=min(pollinterval, 0.005))
+    from claimscope.build.report_kernel import ReportKernelManager
 
     runtime = Path(jupyter_runtime_dir())
     runtime.mkdir(parents=True, exist_ok=True)
-    kernel = Manager(
+    kernel = ReportKernelManager(
         kernel_name=KERNEL_NAME,
         transport="ipc",
         connection_file=str(runtime / f"claimscope-{os.getpid()}-{uuid.uuid4().hex[:12]}.json"),
@@ -218,7 +217,7 @@ def _discard(kernel) -> None:
 # when the environment or the warm parent it came from is no longer the one in use.
 #: Seconds a spare kernel has to start and answer before it is given up.
 SPARE_START_S = 15
-_spares: dict[str, tuple] = {}
+_spares: dict[str, _Spare] = {}
 _spares_lock = threading.Lock()
 _starting: list[threading.Thread] = []  # spares being started
 _queued = [0]  # reports of the running build whose kernel has not been asked for yet
@@ -234,6 +233,16 @@ def _spare_key(folder: Path) -> str:
     return json.dumps([str(folder), sorted(os.environ.items())])
 
 
+class _Spare:
+    """A spare kernel: being started until ``ready`` is set, then ``kernel`` (None if failed)."""
+
+    def __init__(self, parent):
+        self.parent = parent
+        self.kernel = None
+        self.ready = threading.Event()
+        self.wanted = True  # False once discarded
+
+
 def prestart(folder: Path) -> None:
     """Start a spare kernel for ``folder`` in the background, when a warm parent is in use."""
     from claimscope.build import pool
@@ -244,7 +253,7 @@ def prestart(folder: Path) -> None:
         wanted = _queued[0] > 0 or pool.is_kept(parent)  # a next report is coming
         if parent is None or not wanted or key in _spares or _stop_reason:
             return
-        _spares[key] = (None, parent)  # being started
+        spare = _spares[key] = _Spare(parent)
 
     def start() -> None:
         from jupyter_core.utils import run_sync
@@ -259,16 +268,16 @@ def prestart(folder: Path) -> None:
             finally:
                 client.stop_channels()
         except Exception:  # noqa: BLE001 - no spare then; the report starts its own kernel
-            with _spares_lock:
-                _spares.pop(key, None)
             with contextlib.suppress(Exception):
                 _discard(kernel)
-            return
-        with _spares_lock:
-            if _spares.get(key) == (None, parent):
-                _spares[key] = (kernel, parent)
-                return
-        _discard(kernel)
+        else:
+            with _spares_lock:
+                wanted = spare.wanted
+                spare.kernel = kernel if wanted else None
+            if not wanted:  # discarded while it started
+                _discard(kernel)
+        finally:
+            spare.ready.set()
 
     thread = threading.Thread(target=start, daemon=True)
     with _spares_lock:
@@ -277,17 +286,21 @@ def prestart(folder: Path) -> None:
 
 
 def _take_spare(folder: Path):
-    """The spare kernel for ``folder``, started and answering, or None."""
+    """The spare kernel for ``folder``, started and answering, or None.
+
+    A spare still starting is waited for: it is further along than a kernel started now.
+    """
     from claimscope.build import pool
 
+    key = _spare_key(folder)
     with _spares_lock:
         _queued[0] = max(0, _queued[0] - 1)
-        kernel, parent = _spares.get(_spare_key(folder), (None, None))
-        if kernel is None:
-            return None
-        del _spares[_spare_key(folder)]
+        spare = _spares.pop(key, None)
+    if spare is None or not spare.ready.wait(SPARE_START_S) or spare.kernel is None:
+        return None
+    kernel = spare.kernel
     alive = kernel.provisioner is not None and kernel.provisioner.process.poll() is None
-    if alive and parent is pool.active_parent() and not parent.broken:
+    if alive and spare.parent is pool.active_parent() and not spare.parent.broken:
         return kernel
     _discard(kernel)
     return None
@@ -296,14 +309,17 @@ def _take_spare(folder: Path):
 def discard_spares(parent=None) -> None:
     """Stop the spare kernels forked from ``parent`` (all with None): it or the build ends."""
     with _spares_lock:
-        ours = [k for k, (_, p) in _spares.items() if parent is None or p is parent]
-        kernels = [_spares.pop(k)[0] for k in ours]
+        ours = [k for k, spare in _spares.items() if parent is None or spare.parent is parent]
+        spares = [_spares.pop(k) for k in ours]
+        for spare in spares:
+            spare.wanted = False
         starting, _starting[:] = list(_starting), []
     for thread in starting:  # a spare still starting finds itself unwanted and stops
         thread.join(timeout=SPARE_START_S)
-    for kernel in filter(None, kernels):
-        with contextlib.suppress(Exception):
-            _discard(kernel)
+    for spare in spares:
+        if spare.kernel is not None:
+            with contextlib.suppress(Exception):
+                _discard(spare.kernel)
 
 
 def _flag_interrupts(kernel) -> threading.Event:

@@ -146,7 +146,7 @@ def produce_report(
     with _timer() as elapsed:
         for attempt in (1, 2):
             try:
-                kernel.execute_notebook(notebook, executed, parameters, timeout)
+                nb = kernel.execute_notebook(notebook, executed, parameters, timeout)
                 break
             except Exception as exc:  # noqa: BLE001 - every failure is reported, none escapes
                 if attempt == 1 and kernel.is_infrastructure_error(exc):
@@ -158,7 +158,7 @@ def produce_report(
                 return ReportResult(name, "failed", elapsed(), error), ""
         try:
             page = html.convert_to_html(
-                executed,
+                nb,
                 plan.spec,
                 plan.parameters,
                 provenance,
@@ -169,5 +169,5 @@ def produce_report(
         except Exception as exc:  # noqa: BLE001
             error = f"report {name!r}: HTML conversion failed: {exc}"
             return ReportResult(name, "failed", elapsed(), error), ""
-        finding = html.first_finding(executed)
+        finding = html.first_finding(nb)
         return ReportResult(name, "built", elapsed(), html=f"{name}.html", finding=finding), page
