@@ -64,4 +64,3 @@ class ReportKernelManager(AsyncKernelManager):
 
     async def _async_wait(self, pollinterval: float = 0.1) -> None:
         await super()._async_wait(pollinterval=min(pollinterval, EXIT_POLL_S))
-
