@@ -180,6 +180,21 @@ def _say(quiet: bool) -> Callable[..., None]:
     return say
 
 
+def longest_first(plans: list[ReportPlan], manifest: Manifest) -> list[ReportPlan]:
+    """``plans`` by their last build time, longest first; never built counts as longest.
+
+    Run in this order, the last reports to start are short ones, so no core idles while one
+    long report finishes alone. Equal times keep the configuration's order.
+
+    >>> from types import SimpleNamespace as S
+    >>> times = {"a": {"seconds": 1.0}, "b": {"seconds": 3.0}}
+    >>> plans = [S(name=n) for n in "abc"]
+    >>> [p.name for p in longest_first(plans, S(entry=lambda n: times.get(n, {})))]
+    ['c', 'b', 'a']
+    """
+    return sorted(plans, key=lambda plan: -manifest.entry(plan.name).get("seconds", math.inf))
+
+
 def build_reports(
     only: list[str] | None = None,
     jobs: int | None = None,
@@ -299,10 +314,7 @@ def build_reports(
                         say(f"{plan.name}: up to date, skipped")
                     else:
                         todo.append(plan)
-                # Longest first (by each report's last build time; never built counts as
-                # longest), so the last report to start is a short one and no core idles
-                # while one long report finishes alone.
-                todo.sort(key=lambda plan: -manifest.entry(plan.name).get("seconds", math.inf))
+                todo = longest_first(todo, manifest)
                 index_missing = not (output_dir / INDEX_NAME).is_file()
                 if todo or index_missing or not (output_dir / CLAIMS_EXPORT_NAME).is_file():
                     dataset = dataset or _validate(data_dir)

@@ -236,8 +236,9 @@ def _spare_key(folder: Path) -> str:
 class _Spare:
     """A spare kernel: being started until ``ready`` is set, then ``kernel`` (None if failed)."""
 
-    def __init__(self, parent):
+    def __init__(self, parent, folder: Path):
         self.parent = parent
+        self.folder = folder
         self.kernel = None
         self.ready = threading.Event()
         self.wanted = True  # False once discarded
@@ -253,7 +254,7 @@ def prestart(folder: Path) -> None:
         wanted = _queued[0] > 0 or pool.is_kept(parent)  # a next report is coming
         if parent is None or not wanted or key in _spares or _stop_reason:
             return
-        spare = _spares[key] = _Spare(parent)
+        spare = _spares[key] = _Spare(parent, folder)
 
     def start() -> None:
         from jupyter_core.utils import run_sync
@@ -296,6 +297,11 @@ def _take_spare(folder: Path):
     with _spares_lock:
         _queued[0] = max(0, _queued[0] - 1)
         spare = _spares.pop(key, None)
+        # A spare for this folder started under another environment serves nobody now.
+        stale = [k for k, other in _spares.items() if other.folder == folder]
+        stale = [_spares.pop(k) for k in stale]
+    for other in stale:
+        _drop(other)
     if spare is None or not spare.ready.wait(SPARE_START_S) or spare.kernel is None:
         return None
     kernel = spare.kernel
@@ -313,13 +319,21 @@ def discard_spares(parent=None) -> None:
         spares = [_spares.pop(k) for k in ours]
         for spare in spares:
             spare.wanted = False
-        starting, _starting[:] = list(_starting), []
+        starting, _starting[:] = [t for t in _starting if t.is_alive()], []
     for thread in starting:  # a spare still starting finds itself unwanted and stops
         thread.join(timeout=SPARE_START_S)
     for spare in spares:
-        if spare.kernel is not None:
-            with contextlib.suppress(Exception):
-                _discard(spare.kernel)
+        _drop(spare)
+
+
+def _drop(spare: _Spare) -> None:
+    """Stop ``spare``'s kernel, now or (when it is still starting) as soon as it is up."""
+    with _spares_lock:
+        spare.wanted = False
+        kernel = spare.kernel
+    if kernel is not None:
+        with contextlib.suppress(Exception):
+            _discard(kernel)
 
 
 def _flag_interrupts(kernel) -> threading.Event:
