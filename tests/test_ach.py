@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from claimscope.analysis import ach, grades
 
@@ -179,3 +181,33 @@ def test_the_parc_matrix_heads_columns_with_hypotheses_and_folds_what_cannot_tel
     spreads = ranked.set_index("claim_id")["diagnosticity"]
     kept = list(diagnostic["Claim"].iloc[1:])
     assert list(spreads[kept]) == sorted(spreads[kept], reverse=True)
+
+
+@st.composite
+def weighted_cells(draw) -> pd.DataFrame:
+    claims = draw(st.lists(st.sampled_from("abcdefgh"), min_size=1, max_size=6, unique=True))
+    hypotheses = draw(st.lists(st.sampled_from(["H1", "H2", "H3"]), min_size=1, unique=True))
+    rows = []
+    for claim in claims:
+        weight = draw(st.sampled_from([1.0, 0.1, 0.2, 0.7, 1 / 3]))
+        who = draw(st.sampled_from(["x", "y", "z"]))
+        for hypothesis in hypotheses:
+            rating = draw(st.sampled_from(["CC", "C", "N", "I", "II", "NA"]))
+            rows.append((claim, hypothesis, rating, weight, who))
+    columns = ["claim_id", "hypothesis_id", "rating", "weight", "claimant_id"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+@settings(max_examples=150, deadline=None)
+@given(weighted_cells())
+def test_each_sensitivity_row_scores_what_rescoring_the_remaining_claims_scores(table):
+    """The property the sensitivity table rests on: a removal is a rescoring without them."""
+    order = list(dict.fromkeys(table["hypothesis_id"]))
+    out = ach.assess_sensitivity(table, SCALE, hypothesis_ids=order)
+    by_claimant = table.groupby("claimant_id")["claim_id"].agg(lambda s: set(s))
+    for row in out.to_dict("records"):
+        ids = {row["removed_id"]} if row["removed"] == "claim" else by_claimant[row["removed_id"]]
+        again = ach.score_hypotheses(table[~table["claim_id"].isin(ids)], SCALE, order)
+        assert [row[h] for h in order] == again["inconsistency"].tolist()
+        assert row["leading"] == "; ".join(ach.leading_hypotheses(again))
+        assert row["claims_removed"] == len(ids)

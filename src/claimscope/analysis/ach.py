@@ -93,9 +93,18 @@ def score_hypotheses(
     """
     order = list(hypothesis_ids) if hypothesis_ids is not None else []
     order += [h for h in dict.fromkeys(cells["hypothesis_id"]) if h not in order]
+    return _score_table(_against(cells, scale), cells["hypothesis_id"], order)
+
+
+def _against(cells: pd.DataFrame, scale: pd.DataFrame) -> pd.Series:
+    """Each cell's weighted count against its hypothesis (inconsistent ratings only)."""
     weight = cells["weight"] if "weight" in cells else 1.0
-    against = (-_scores(cells, scale)).clip(lower=0).fillna(0) * weight
-    totals = against.groupby(cells["hypothesis_id"]).sum()
+    return (-_scores(cells, scale)).clip(lower=0).fillna(0) * weight
+
+
+def _score_table(against: pd.Series, hypotheses: pd.Series, order: list[str]) -> pd.DataFrame:
+    """:func:`score_hypotheses`' table from the cells' counts against their hypotheses."""
+    totals = against.groupby(hypotheses).sum()
     out = pd.DataFrame({"hypothesis_id": order})
     out["inconsistency"] = [round(float(totals.get(h, 0.0)), 9) for h in order]
     out["rank"] = out["inconsistency"].rank(method="min").astype(int)
@@ -165,8 +174,11 @@ def assess_sensitivity(
         by_claimant.setdefault(claimants[claim_id], []).append(claim_id)
     removals += [("claimant", who, ids) for who, ids in sorted(by_claimant.items())]
     rows = []
+    # Each removal sums the same per-cell counts as scoring the remaining cells would.
+    against, hypotheses = _against(cells, scale), cells["hypothesis_id"]
     for kind, removed_id, ids in removals:
-        scores = score_hypotheses(cells[~cells["claim_id"].isin(ids)], scale, order)
+        keep = ~cells["claim_id"].isin(ids)
+        scores = _score_table(against[keep], hypotheses[keep], order)
         leaders = leading_hypotheses(scores)
         row = {
             "removed": kind,
