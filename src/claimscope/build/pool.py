@@ -116,7 +116,14 @@ class WarmParent:
             self.process.kill()
 
     def close(self) -> None:
-        """Stop the parent (kernels it forked notice and exit when they finish)."""
+        """Stop the parent (kernels it forked notice and exit when they finish).
+
+        A parent still warming up is killed: it has forked nothing, and a build that stops
+        early (bad data) should not wait for its imports to finish.
+        """
+        if self.ready is None:
+            with contextlib.suppress(OSError):
+                self.process.kill()
         with contextlib.suppress(OSError):
             self.reader.close()
             self.channel.close()
