@@ -61,28 +61,72 @@ def pytest_collection_modifyitems(config, items):
     items[:] = keep
 
 
-@pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Path:
-    """The default reports and their index, built once per run (browser and page tests).
+def _run_folder(tmp_path_factory) -> Path:
+    """The temporary folder of this whole run (under pytest-xdist, the one around the workers')."""
+    shared = tmp_path_factory.getbasetemp()
+    return shared.parent if os.environ.get("PYTEST_XDIST_WORKER") else shared
 
-    Tests only read it. Under pytest-xdist the workers share one build: the first to need it
-    builds it under a lock in the run's shared temporary folder, the others wait and reuse it.
+
+def _build_once(shared: Path, name: str, **options) -> Path:
+    """Build reports into ``shared/name`` once per run, whichever worker asks first.
+
+    The first to ask builds under a lock, the others wait and reuse the folder. Tests only read
+    it, or copy it (``built_copy``) before they change anything.
     """
     import fcntl
 
     from claimscope.build import build_reports
 
-    shared = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        shared = shared.parent  # the folder every worker's own folder sits in
-    out, done = shared / "shared-site", shared / "shared-site.built"
-    with open(shared / "shared-site.lock", "w") as lock:
+    out, done = shared / name, shared / f"{name}.built"
+    with open(shared / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not done.is_file():
-            result = build_reports(output_dir=out, quiet=True)
+            result = build_reports(output_dir=out, quiet=True, **options)
             assert result.exit_code == 0, [r.error for r in result.results if r.error]
             done.touch()
     return out
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The default reports and their index, built once per run (browser and page tests)."""
+    return _build_once(_run_folder(tmp_path_factory), "shared-site")
+
+
+@pytest.fixture
+def two_reports(tmp_path) -> Path:
+    """A reports.yaml of two reports of the quick fixture notebook, with other parameters."""
+    from helpers import write_config
+
+    return write_config(
+        tmp_path / "reports.yaml",
+        [
+            {"name": "alpha", "notebook": "ok.ipynb", "parameters": {"bars": 2}},
+            {"name": "beta", "notebook": "ok.ipynb", "parameters": {"bars": 5, "label": "b"}},
+        ],
+    )
+
+
+@pytest.fixture
+def built_copy(tmp_path_factory, tmp_path):
+    """Give a test ``tmp_path/out``: its own copy of a build of a reports.yaml, made once per run.
+
+    For tests about what a later build does to earlier output: the first build is the same for
+    every test with the same config and options, so the run makes it once. The config file's
+    text (its notebooks and parameters) and the options name the build; the copy keeps hidden
+    files (manifest, lock file), so the next build finds what the first left.
+    """
+    import hashlib
+
+    shared = _run_folder(tmp_path_factory)
+
+    def copy(config: Path, **options) -> Path:
+        recipe = config.read_text(encoding="utf-8") + repr(sorted(options.items()))
+        name = f"shared-build-{hashlib.sha256(recipe.encode()).hexdigest()[:16]}"
+        built = _build_once(shared, name, config=config, **options)
+        return Path(shutil.copytree(built, tmp_path / "out", symlinks=True))
+
+    return copy
 
 
 @pytest.fixture(autouse=True)
