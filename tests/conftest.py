@@ -5,6 +5,7 @@ Plain helper functions live in ``helpers.py``; tests import them from there.
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import sys
@@ -43,8 +44,68 @@ collect_ignore_glob = ["fixtures/*"]
 _SLOW_MARKERS = {"integration", "browser"}
 
 
+#: Where the last runs' seconds per test are kept (pytest's cache), to start the longest first.
+_DURATIONS_KEY = "claimscope/durations"
+
+
+def _last_durations(config) -> dict[str, float]:
+    """Each test's seconds in the runs before this one (none on a fresh clone).
+
+    Under pytest-xdist every worker must collect the same order, so the workers take the
+    figures the controller read once (``pytest_configure_node``), never the file itself.
+    """
+    if hasattr(config, "workerinput"):
+        return config.workerinput.get(_DURATIONS_KEY, {})
+    cache = getattr(config, "cache", None)
+    return cache.get(_DURATIONS_KEY, {}) if cache else {}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """Hand each pytest-xdist worker the controller's copy of the last durations."""
+    node.workerinput[_DURATIONS_KEY] = _last_durations(node.config)
+
+
+def _longest_first(config, items) -> None:
+    """Order the items so that the units pytest-xdist hands out start with the longest.
+
+    The unit is a file under ``--dist loadfile``, a test otherwise; a unit never seen before
+    counts as the longest (a new test is run early, and a fresh clone keeps the file order).
+    """
+    seconds = _last_durations(config)
+    if not seconds:
+        return
+    by_file = config.getoption("dist", "no") == "loadfile"
+
+    def unit(item) -> str:
+        return item.nodeid.split("::")[0] if by_file else item.nodeid
+
+    totals: dict[str, float] = {}
+    for item in items:
+        known = seconds.get(item.nodeid)
+        totals[unit(item)] = totals.get(unit(item), 0.0) + (math.inf if known is None else known)
+    items.sort(key=lambda item: -totals[unit(item)])  # stable: a file keeps its own order
+
+
+def pytest_runtest_logreport(report):
+    """Add up each test's seconds (set-up, call, tear-down) for the next run's order."""
+    _seconds_this_run[report.nodeid] = _seconds_this_run.get(report.nodeid, 0.0) + report.duration
+
+
+_seconds_this_run: dict[str, float] = {}
+
+
+def pytest_sessionfinish(session):
+    """Keep this run's seconds per test beside the earlier runs' (by the controller only)."""
+    cache = getattr(session.config, "cache", None)
+    if cache is None or hasattr(session.config, "workerinput") or not _seconds_this_run:
+        return
+    cache.set(_DURATIONS_KEY, {**cache.get(_DURATIONS_KEY, {}), **_seconds_this_run})
+
+
 def pytest_collection_modifyitems(config, items):
-    """Keep the items of this run's stage, when one is set; see ``_SLOW_MARKERS``."""
+    """Keep the items of this run's stage, when one is set (``_SLOW_MARKERS``); longest first."""
+    _longest_first(config, items)
     stage = os.environ.get("CLAIMSCOPE_TEST_STAGE", "")
     if stage not in {"fast", "rest"}:
         return
