@@ -1,6 +1,9 @@
-"""Shared fixtures: a private copy of the dataset that a test may break, and a browser.
+"""Shared fixtures and the run's order.
 
-Plain helper functions live in ``helpers.py``; tests import them from there.
+Fixtures: a private copy of the dataset that a test may break, a browser, builds made once per
+run (the default reports; a private copy of any config's first build). The order: this run's
+stage (fast or rest), the longest tests first. Plain helper functions live in ``helpers.py``;
+tests import them from there.
 """
 
 from __future__ import annotations
