@@ -65,20 +65,25 @@ def _last_durations(config) -> dict[str, float]:
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node):
-    """Hand each pytest-xdist worker the controller's copy of the last durations."""
+    """Hand each pytest-xdist worker the last durations and the mode (a worker's own is "no")."""
     node.workerinput[_DURATIONS_KEY] = _last_durations(node.config)
+    node.workerinput["claimscope_dist"] = node.config.getoption("dist")
 
 
 def _longest_first(config, items) -> None:
     """Order the items so that the units pytest-xdist hands out start with the longest.
 
-    The unit is a file under ``--dist loadfile``, a test otherwise; a unit never seen before
-    counts as the longest (a new test is run early, and a fresh clone keeps the file order).
+    The unit is a file under ``--dist loadfile`` or ``loadscope`` (a notebook's cells stay in
+    order), a test under the other modes; one process runs everything anyway, so it keeps the
+    order. A unit never seen before counts as the longest (a new test runs early, and a fresh
+    clone keeps the file order).
     """
+    workerinput = getattr(config, "workerinput", {})
+    dist = workerinput.get("claimscope_dist", config.getoption("dist", "no"))
     seconds = _last_durations(config)
-    if not seconds:
+    if dist == "no" or not seconds:
         return
-    by_file = config.getoption("dist", "no") == "loadfile"
+    by_file = dist in {"loadfile", "loadscope"}
 
     def unit(item) -> str:
         return item.nodeid.split("::")[0] if by_file else item.nodeid
