@@ -1,10 +1,14 @@
-"""Shared fixtures: a private copy of the dataset that a test may break, and a browser.
+"""Shared fixtures and the run's order.
 
-Plain helper functions live in ``helpers.py``; tests import them from there.
+Fixtures: a private copy of the dataset that a test may break, a browser, builds made once per
+run (the default reports; a private copy of any config's first build). The order: this run's
+stage (fast or rest), the longest tests first. Plain helper functions live in ``helpers.py``;
+tests import them from there.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import sys
@@ -43,8 +47,73 @@ collect_ignore_glob = ["fixtures/*"]
 _SLOW_MARKERS = {"integration", "browser"}
 
 
+#: Where the last runs' seconds per test are kept (pytest's cache), to start the longest first.
+_DURATIONS_KEY = "claimscope/durations"
+
+
+def _last_durations(config) -> dict[str, float]:
+    """Each test's seconds in the runs before this one (none on a fresh clone).
+
+    Under pytest-xdist every worker must collect the same order, so the workers take the
+    figures the controller read once (``pytest_configure_node``), never the file itself.
+    """
+    if hasattr(config, "workerinput"):
+        return config.workerinput.get(_DURATIONS_KEY, {})
+    cache = getattr(config, "cache", None)
+    return cache.get(_DURATIONS_KEY, {}) if cache else {}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """Hand each pytest-xdist worker the last durations and the mode (a worker's own is "no")."""
+    node.workerinput[_DURATIONS_KEY] = _last_durations(node.config)
+    node.workerinput["claimscope_dist"] = node.config.getoption("dist")
+
+
+def _longest_first(config, items) -> None:
+    """Order the items so that the units pytest-xdist hands out start with the longest.
+
+    The unit is a file under ``--dist loadfile`` or ``loadscope`` (a notebook's cells stay in
+    order), a test under the other modes; one process runs everything anyway, so it keeps the
+    order. A unit never seen before counts as the longest (a new test runs early, and a fresh
+    clone keeps the file order).
+    """
+    workerinput = getattr(config, "workerinput", {})
+    dist = workerinput.get("claimscope_dist", config.getoption("dist", "no"))
+    seconds = _last_durations(config)
+    if dist == "no" or not seconds:
+        return
+    by_file = dist in {"loadfile", "loadscope"}
+
+    def unit(item) -> str:
+        return item.nodeid.split("::")[0] if by_file else item.nodeid
+
+    totals: dict[str, float] = {}
+    for item in items:
+        known = seconds.get(item.nodeid)
+        totals[unit(item)] = totals.get(unit(item), 0.0) + (math.inf if known is None else known)
+    items.sort(key=lambda item: -totals[unit(item)])  # stable: a file keeps its own order
+
+
+def pytest_runtest_logreport(report):
+    """Add up each test's seconds (set-up, call, tear-down) for the next run's order."""
+    _seconds_this_run[report.nodeid] = _seconds_this_run.get(report.nodeid, 0.0) + report.duration
+
+
+_seconds_this_run: dict[str, float] = {}
+
+
+def pytest_sessionfinish(session):
+    """Keep this run's seconds per test beside the earlier runs' (by the controller only)."""
+    cache = getattr(session.config, "cache", None)
+    if cache is None or hasattr(session.config, "workerinput") or not _seconds_this_run:
+        return
+    cache.set(_DURATIONS_KEY, {**cache.get(_DURATIONS_KEY, {}), **_seconds_this_run})
+
+
 def pytest_collection_modifyitems(config, items):
-    """Keep the items of this run's stage, when one is set; see ``_SLOW_MARKERS``."""
+    """Keep the items of this run's stage, when one is set (``_SLOW_MARKERS``); longest first."""
+    _longest_first(config, items)
     stage = os.environ.get("CLAIMSCOPE_TEST_STAGE", "")
     if stage not in {"fast", "rest"}:
         return
@@ -61,28 +130,72 @@ def pytest_collection_modifyitems(config, items):
     items[:] = keep
 
 
-@pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Path:
-    """The default reports and their index, built once per run (browser and page tests).
+def _run_folder(tmp_path_factory) -> Path:
+    """The temporary folder of this whole run (under pytest-xdist, the one around the workers')."""
+    shared = tmp_path_factory.getbasetemp()
+    return shared.parent if os.environ.get("PYTEST_XDIST_WORKER") else shared
 
-    Tests only read it. Under pytest-xdist the workers share one build: the first to need it
-    builds it under a lock in the run's shared temporary folder, the others wait and reuse it.
+
+def _build_once(shared: Path, name: str, **options) -> Path:
+    """Build reports into ``shared/name`` once per run, whichever worker asks first.
+
+    The first to ask builds under a lock, the others wait and reuse the folder. Tests only read
+    it, or copy it (``built_copy``) before they change anything.
     """
     import fcntl
 
     from claimscope.build import build_reports
 
-    shared = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        shared = shared.parent  # the folder every worker's own folder sits in
-    out, done = shared / "shared-site", shared / "shared-site.built"
-    with open(shared / "shared-site.lock", "w") as lock:
+    out, done = shared / name, shared / f"{name}.built"
+    with open(shared / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not done.is_file():
-            result = build_reports(output_dir=out, quiet=True)
+            result = build_reports(output_dir=out, quiet=True, **options)
             assert result.exit_code == 0, [r.error for r in result.results if r.error]
             done.touch()
     return out
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The default reports and their index, built once per run (browser and page tests)."""
+    return _build_once(_run_folder(tmp_path_factory), "shared-site")
+
+
+@pytest.fixture
+def two_reports(tmp_path) -> Path:
+    """A reports.yaml of two reports of the quick fixture notebook, with other parameters."""
+    from helpers import write_config
+
+    return write_config(
+        tmp_path / "reports.yaml",
+        [
+            {"name": "alpha", "notebook": "ok.ipynb", "parameters": {"bars": 2}},
+            {"name": "beta", "notebook": "ok.ipynb", "parameters": {"bars": 5, "label": "b"}},
+        ],
+    )
+
+
+@pytest.fixture
+def built_copy(tmp_path_factory, tmp_path):
+    """Give a test ``tmp_path/out``: its own copy of a build of a reports.yaml, made once per run.
+
+    For tests about what a later build does to earlier output: the first build is the same for
+    every test with the same config and options, so the run makes it once. The config file's
+    text (its notebooks and parameters) and the options name the build; the copy keeps hidden
+    files (manifest, lock file), so the next build finds what the first left.
+    """
+    import hashlib
+
+    shared = _run_folder(tmp_path_factory)
+
+    def copy(config: Path, **options) -> Path:
+        recipe = config.read_text(encoding="utf-8") + repr(sorted(options.items()))
+        name = f"shared-build-{hashlib.sha256(recipe.encode()).hexdigest()[:16]}"
+        built = _build_once(shared, name, config=config, **options)
+        return Path(shutil.copytree(built, tmp_path / "out", symlinks=True))
+
+    return copy
 
 
 @pytest.fixture(autouse=True)

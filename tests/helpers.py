@@ -1,4 +1,4 @@
-"""Helpers the tests share: small CSV edits, a tiny unit-size table, running a notebook."""
+"""Helpers the tests share: CSV edits, a tiny unit-size table, running a notebook, a config."""
 
 from __future__ import annotations
 
@@ -8,8 +8,11 @@ from pathlib import Path
 
 import nbformat
 import pandas as pd
+import yaml
 
 from claimscope.data.paths import KERNEL_NAME
+
+FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 
 # A tiny unit_sizes table for the unit tests of figures and their charts.
 UNIT_SIZES = pd.DataFrame(
@@ -126,3 +129,12 @@ def chart(nb: nbformat.NotebookNode, title: str) -> dict:
 
     (spec,) = [s for s in outputs(nb, PLOTLY_MIMETYPE) if named(s)]
     return spec
+
+
+def write_config(path: Path, reports: list[dict]) -> Path:
+    """Write a reports.yaml of fixture notebooks (``ok.ipynb`` ...) at ``path``; return it."""
+    for report in reports:
+        report.setdefault("title", report["name"].title())
+        report["notebook"] = str(FIXTURES / report["notebook"])
+    path.write_text(yaml.safe_dump({"reports": reports}), encoding="utf-8")
+    return path

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import set_cell
+from helpers import FIXTURES, set_cell, write_config
 
 from claimscope import build
 from claimscope.build import BuildInputError, build_reports
@@ -20,16 +20,7 @@ from claimscope.cli import main
 from claimscope.data.dataset import DatasetError
 from claimscope.data.paths import DATA_DIR, PROJECT_ROOT, REPORTS_CONFIG
 
-FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 pytestmark = pytest.mark.integration
-
-
-def write_config(path: Path, reports: list[dict]) -> Path:
-    for report in reports:
-        report.setdefault("title", report["name"].title())
-        report["notebook"] = str(FIXTURES / report["notebook"])
-    path.write_text(yaml.safe_dump({"reports": reports}), encoding="utf-8")
-    return path
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -48,17 +39,6 @@ def no_kernel(monkeypatch):
     monkeypatch.setattr(build.kernel, "execute_notebook", refuse)
 
 
-@pytest.fixture
-def two_reports(tmp_path) -> Path:
-    return write_config(
-        tmp_path / "reports.yaml",
-        [
-            {"name": "alpha", "notebook": "ok.ipynb", "parameters": {"bars": 2}},
-            {"name": "beta", "notebook": "ok.ipynb", "parameters": {"bars": 5, "label": "b"}},
-        ],
-    )
-
-
 def test_build_then_nothing_changed_skips_all_without_a_kernel(tmp_path, two_reports, monkeypatch):
     out = tmp_path / "out"
     first = build_reports(config=two_reports, output_dir=out, quiet=True)
@@ -75,9 +55,8 @@ def test_build_then_nothing_changed_skips_all_without_a_kernel(tmp_path, two_rep
     assert snapshot(out) == before
 
 
-def test_changed_parameter_rebuilds_only_that_report(tmp_path, two_reports):
-    out = tmp_path / "out"
-    build_reports(config=two_reports, output_dir=out, quiet=True)
+def test_changed_parameter_rebuilds_only_that_report(two_reports, built_copy):
+    out = built_copy(two_reports)
     alpha = (out / "alpha.html").read_bytes()
     config = yaml.safe_load(two_reports.read_text())
     config["reports"][1]["parameters"]["bars"] = 7
@@ -88,16 +67,14 @@ def test_changed_parameter_rebuilds_only_that_report(tmp_path, two_reports):
     assert '"bars": 7' in (out / "beta.ipynb").read_text()
 
 
-def test_force_rebuilds_everything(tmp_path, two_reports):
-    out = tmp_path / "out"
-    build_reports(config=two_reports, output_dir=out, quiet=True)
+def test_force_rebuilds_everything(two_reports, built_copy):
+    out = built_copy(two_reports)
     result = build_reports(config=two_reports, output_dir=out, quiet=True, force=True, jobs=1)
     assert [r.status for r in result.results] == ["built", "built"]
 
 
-def test_deleted_html_is_rebuilt(tmp_path, two_reports):
-    out = tmp_path / "out"
-    build_reports(config=two_reports, output_dir=out, quiet=True)
+def test_deleted_html_is_rebuilt(two_reports, built_copy):
+    out = built_copy(two_reports)
     (out / "beta.html").unlink()
     result = build_reports(config=two_reports, output_dir=out, quiet=True)
     assert {r.name: r.status for r in result.results} == {"alpha": "skipped", "beta": "built"}
@@ -215,9 +192,8 @@ def test_unknown_only_name_is_refused(tmp_path, two_reports, no_kernel):
         build_reports(only=["gamma"], config=two_reports, output_dir=tmp_path / "out")
 
 
-def test_bad_dataset_exits_2_and_touches_no_report(tmp_path, two_reports, data_copy, capsys):
-    out = tmp_path / "out"
-    build_reports(config=two_reports, output_dir=out, quiet=True)
+def test_bad_dataset_exits_2_and_touches_no_report(two_reports, built_copy, data_copy, capsys):
+    out = built_copy(two_reports)
     before = snapshot(out)
     set_cell(data_copy / "claims.csv", 2, "claim_type", "rebuttal")
     args = ["build", "--config", str(two_reports), "--output", str(out)]
@@ -240,11 +216,10 @@ def test_data_dir_is_passed_to_the_notebooks(tmp_path, two_reports, data_copy):
     assert str(data_copy) in executed
 
 
-def test_html_is_offline_with_one_plotly_and_hidden_code(tmp_path, two_reports):
+def test_html_is_offline_with_one_plotly_and_hidden_code(two_reports, built_copy):
     from claimscope.build.html import plotly_packed
 
-    out = tmp_path / "out"
-    build_reports(config=two_reports, output_dir=out, quiet=True, only=["beta"])
+    out = built_copy(two_reports)
     page = (out / "beta.html").read_text(encoding="utf-8")
     external = re.findall(
         r"<(?:script|link|img|iframe)[^>]+(?:src|href)=[\"']?(?:https?:)?//", page
@@ -271,9 +246,8 @@ def test_titles_are_escaped_in_report_and_index(tmp_path):
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
-def test_second_build_waits_for_the_lock(tmp_path, two_reports, capsys):
-    out = tmp_path / "out"
-    build_reports(config=two_reports, output_dir=out, quiet=True)
+def test_second_build_waits_for_the_lock(two_reports, built_copy, capsys):
+    out = built_copy(two_reports)
     done = threading.Event()
     with open(out / build.LOCK_NAME, "a+") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
@@ -289,9 +263,8 @@ def test_second_build_waits_for_the_lock(tmp_path, two_reports, capsys):
     assert f"waiting for another build of {out}" in capsys.readouterr().err
 
 
-def test_no_temporary_files_are_left_behind(tmp_path, two_reports):
-    out = tmp_path / "out"
-    build_reports(config=two_reports, output_dir=out, quiet=True)
+def test_no_temporary_files_are_left_behind(two_reports, built_copy):
+    out = built_copy(two_reports)
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
         "alpha.html",
         "alpha.ipynb",

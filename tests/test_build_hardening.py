@@ -148,16 +148,9 @@ def _fail_writing(monkeypatch, file_name: str, code: int) -> list[str]:
 
 
 @pytest.fixture
-def built_two(tmp_path, runtime) -> tuple[Path, Path]:
-    config = write_config(
-        tmp_path / "r.yaml",
-        [
-            {"name": "alpha", "notebook": "ok.ipynb", "parameters": {"bars": 2}},
-            {"name": "beta", "notebook": "ok.ipynb", "parameters": {"bars": 3}},
-        ],
-    )
-    out = tmp_path / "out"
-    assert build_reports(config=config, output_dir=out, quiet=True).exit_code == 0
+def built_two(two_reports, runtime, built_copy) -> tuple[Path, Path]:
+    """Two reports built, and their config then changed so that the next build rebuilds both."""
+    config, out = two_reports, built_copy(two_reports)
     entries = yaml.safe_load(config.read_text())["reports"]
     for entry in entries:
         entry["parameters"]["bars"] += 1

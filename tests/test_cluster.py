@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 from cluster import LocalCluster
+from test_pdf import TITLE, charts_config, pdf_text
 
 from claimscope.build import BuildInputError, build_reports
 from claimscope.build.config import read_config
@@ -194,3 +195,14 @@ def test_a_build_without_scheduler_never_imports_dask(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["0", "False", "False"]
     assert (tmp_path / "out" / "a.html").is_file()
+
+
+def test_a_cluster_build_prints_on_the_client(tmp_path, cluster):
+    config = charts_config(tmp_path / "reports.yaml", ["html", "pdf"])
+    result = build_reports(
+        config=config, output_dir=tmp_path / "out", quiet=True, scheduler=cluster.address
+    )
+    assert [(r.status, r.pdf) for r in result.results] == [("built", "printed.pdf")]
+    text = pdf_text(tmp_path / "out" / "printed.pdf")
+    assert TITLE in text and "Counts by bucket" in text
+    assert 'href="printed.pdf"' in (tmp_path / "out" / "index.html").read_text()

@@ -175,12 +175,11 @@ def test_a_report_past_its_deadline_on_the_cluster_fails_alone(tmp_path, monkeyp
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
-def test_a_signal_stops_a_build_whose_cluster_runs_nothing(tmp_path, signum):
+def test_a_signal_stops_a_build_whose_cluster_runs_nothing(tmp_path, built_copy, signum):
     from distributed import Client
 
-    out = tmp_path / "out"
     config = write_config(tmp_path / "r.yaml", [{"name": "a", "notebook": "ok.ipynb"}])
-    assert build_reports(config=config, output_dir=out, quiet=True).exit_code == 0
+    out = built_copy(config)
     pages = {name: (out / name).read_bytes() for name in ("a.html", "a.ipynb")}
     # Every deadline far away: only the signal can end this build soon.
     far = {name: "3600" for name in ("CLAIMSCOPE_DASK_NO_WORKER_S", "CLAIMSCOPE_DASK_MARGIN_S")}

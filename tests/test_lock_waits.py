@@ -29,12 +29,10 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def built(tmp_path) -> tuple[Path, Path]:
-    """A config of one report and the output folder of its first, good build."""
+def built(tmp_path, built_copy) -> tuple[Path, Path]:
+    """A config of one report and the output folder of its first, good build (a copy)."""
     config = write_config(tmp_path / "r.yaml", [{"name": "alpha", "notebook": "ok.ipynb"}])
-    out = tmp_path / "out"
-    assert build_reports(config=config, output_dir=out, quiet=True).exit_code == 0
-    return config, out
+    return config, built_copy(config)
 
 
 def _held(lock_file: Path):

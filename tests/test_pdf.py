@@ -368,20 +368,3 @@ def test_sweep_tables_link_each_pdf(tmp_path):
     assert 'href="depth-1.pdf" type="application/pdf">PDF' in sweep_table
     assert "> of Depth 1</span>" in sweep_table
     assert "depth-2.pdf" not in index
-
-
-def test_a_cluster_build_prints_on_the_client(tmp_path):
-    from cluster import LocalCluster
-
-    cluster = LocalCluster(tmp_path).start()
-    try:
-        config = charts_config(tmp_path / "reports.yaml", ["html", "pdf"])
-        result = build_reports(
-            config=config, output_dir=tmp_path / "out", quiet=True, scheduler=cluster.address
-        )
-    finally:
-        cluster.stop()
-    assert [(r.status, r.pdf) for r in result.results] == [("built", "printed.pdf")]
-    text = pdf_text(tmp_path / "out" / "printed.pdf")
-    assert TITLE in text and "Counts by bucket" in text
-    assert 'href="printed.pdf"' in (tmp_path / "out" / "index.html").read_text()

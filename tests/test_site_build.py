@@ -19,26 +19,14 @@ pytestmark = pytest.mark.integration
 _INERT = re.compile(r'<script\b[^>]*\bid="claimscope-plotly"[^>]*>(.*?)</script>', re.S)
 
 
-@pytest.fixture
-def two_reports(tmp_path) -> Path:
-    return write_config(
-        tmp_path / "reports.yaml",
-        [
-            {"name": "alpha", "notebook": "ok.ipynb", "parameters": {"bars": 2}},
-            {"name": "beta", "notebook": "ok.ipynb", "parameters": {"bars": 4}},
-        ],
-    )
-
-
 def _embedded(page: Path) -> str:
     found = _INERT.search(page.read_text(encoding="utf-8"))
     assert found, f"{page.name} has no plotly.js block"
     return found.group(1).strip()
 
 
-def test_pages_share_one_plotly_js_and_stay_small(two_reports, tmp_path):
-    out = tmp_path / "site"
-    assert build_reports(output_dir=out, config=two_reports, quiet=True, site=True).exit_code == 0
+def test_pages_share_one_plotly_js_and_stay_small(two_reports, built_copy):
+    out = built_copy(two_reports, site=True)
     bundle = html.plotly_bundle()
     asset = out / "assets" / bundle.name
     assert asset.read_bytes() == bundle.read_bytes()
@@ -50,9 +38,8 @@ def test_pages_share_one_plotly_js_and_stay_small(two_reports, tmp_path):
         assert page.stat().st_size < bundle.stat().st_size / 2
 
 
-def test_a_standalone_build_still_embeds_plotly_js(two_reports, tmp_path):
-    out = tmp_path / "single"
-    assert build_reports(output_dir=out, config=two_reports, quiet=True).exit_code == 0
+def test_a_standalone_build_still_embeds_plotly_js(two_reports, built_copy):
+    out = built_copy(two_reports)
     assert not (out / "assets").exists()
     packed = _embedded(out / "alpha.html")
     assert gzip.decompress(base64.b64decode(packed)) == html.plotly_bundle().read_bytes()
@@ -68,9 +55,8 @@ def test_a_site_page_draws_its_charts_offline_from_the_file_system(chromium, two
         assert visit.problems == []
 
 
-def test_switching_between_site_and_standalone_rebuilds_the_pages(two_reports, tmp_path):
-    out = tmp_path / "site"
-    build_reports(output_dir=out, config=two_reports, quiet=True, site=True)
+def test_switching_between_site_and_standalone_rebuilds_the_pages(two_reports, built_copy):
+    out = built_copy(two_reports, site=True)
     again = build_reports(output_dir=out, config=two_reports, quiet=True, site=True)
     assert again.count("skipped") == 2
     standalone = build_reports(output_dir=out, config=two_reports, quiet=True)
@@ -78,9 +64,8 @@ def test_switching_between_site_and_standalone_rebuilds_the_pages(two_reports, t
     assert _embedded(out / "alpha.html") != ""
 
 
-def test_a_deleted_or_damaged_asset_is_written_again_without_rebuilding(two_reports, tmp_path):
-    out = tmp_path / "site"
-    build_reports(output_dir=out, config=two_reports, quiet=True, site=True)
+def test_a_deleted_or_damaged_asset_is_written_again_without_rebuilding(two_reports, built_copy):
+    out = built_copy(two_reports, site=True)
     asset = out / "assets" / html.plotly_bundle().name
     asset.write_text("damaged", encoding="utf-8")
     (out / "assets" / html.PLOTLY_LICENSE).unlink()
@@ -92,10 +77,9 @@ def test_a_deleted_or_damaged_asset_is_written_again_without_rebuilding(two_repo
     assert {p: p.read_bytes() for p in pages} == pages
 
 
-def test_unwritable_assets_fail_the_build_and_keep_every_page(two_reports, tmp_path):
+def test_unwritable_assets_fail_the_build_and_keep_every_page(two_reports, built_copy):
     # A file where the folder should be blocks it for anyone, root included.
-    out = tmp_path / "site"
-    build_reports(output_dir=out, config=two_reports, quiet=True)
+    out = built_copy(two_reports)
     before = snapshot(out)
     (out / "assets").write_text("not a folder", encoding="utf-8")
     result = build_reports(output_dir=out, config=two_reports, quiet=True, site=True)
