@@ -8,6 +8,7 @@ tests import them from there.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import shutil
@@ -51,8 +52,21 @@ _SLOW_MARKERS = {"integration", "browser"}
 _DURATIONS_KEY = "claimscope/durations"
 
 
+#: Each test file's seconds in a whole run, committed, for a clone whose cache is empty (CI).
+#: ``CLAIMSCOPE_WRITE_DURATIONS=1 make test`` writes it again from that run.
+_COMMITTED = Path(__file__).parent / "durations.json"
+
+
+def _committed_durations() -> dict[str, float]:
+    """The committed seconds per test file (:data:`_COMMITTED`), as if per test: by file."""
+    try:
+        return {name: float(s) for name, s in json.loads(_COMMITTED.read_text()).items()}
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
 def _last_durations(config) -> dict[str, float]:
-    """Each test's seconds in the runs before this one (none on a fresh clone).
+    """Each test's seconds in the runs before this one (the committed ones on a fresh clone).
 
     Under pytest-xdist every worker must collect the same order, so the workers take the
     figures the controller read once (``pytest_configure_node``), never the file itself.
@@ -60,7 +74,7 @@ def _last_durations(config) -> dict[str, float]:
     if hasattr(config, "workerinput"):
         return config.workerinput.get(_DURATIONS_KEY, {})
     cache = getattr(config, "cache", None)
-    return cache.get(_DURATIONS_KEY, {}) if cache else {}
+    return (cache.get(_DURATIONS_KEY, {}) if cache else {}) or _committed_durations()
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -75,21 +89,25 @@ def _longest_first(config, items) -> None:
 
     The unit is a file under ``--dist loadfile`` or ``loadscope`` (a notebook's cells stay in
     order), a test under the other modes; one process runs everything anyway, so it keeps the
-    order. A unit never seen before counts as the longest (a new test runs early, and a fresh
-    clone keeps the file order).
+    order. A unit never seen before counts as the longest (a new test runs early). A clone
+    with no cache (CI) orders whole files by the committed figures (:data:`_COMMITTED`).
     """
     workerinput = getattr(config, "workerinput", {})
     dist = workerinput.get("claimscope_dist", config.getoption("dist", "no"))
     seconds = _last_durations(config)
     if dist == "no" or not seconds:
         return
-    by_file = dist in {"loadfile", "loadscope"}
+    per_file = all("::" not in name for name in seconds)  # the committed figures
+    by_file = per_file or dist in {"loadfile", "loadscope"}
 
     def unit(item) -> str:
         return item.nodeid.split("::")[0] if by_file else item.nodeid
 
     totals: dict[str, float] = {}
     for item in items:
+        if per_file:
+            totals[unit(item)] = seconds.get(unit(item), math.inf)
+            continue
         known = seconds.get(item.nodeid)
         totals[unit(item)] = totals.get(unit(item), 0.0) + (math.inf if known is None else known)
     items.sort(key=lambda item: -totals[unit(item)])  # stable: a file keeps its own order
@@ -109,6 +127,14 @@ def pytest_sessionfinish(session):
     if cache is None or hasattr(session.config, "workerinput") or not _seconds_this_run:
         return
     cache.set(_DURATIONS_KEY, {**cache.get(_DURATIONS_KEY, {}), **_seconds_this_run})
+    if os.environ.get("CLAIMSCOPE_WRITE_DURATIONS") == "1":
+        files = dict(_committed_durations())
+        this_run: dict[str, float] = {}
+        for nodeid, seconds in _seconds_this_run.items():
+            name = nodeid.split("::")[0]
+            this_run[name] = this_run.get(name, 0.0) + seconds
+        files.update({name: round(seconds, 1) for name, seconds in this_run.items()})
+        _COMMITTED.write_text(json.dumps(dict(sorted(files.items())), indent=1) + "\n")
 
 
 def pytest_collection_modifyitems(config, items):
