@@ -85,7 +85,7 @@ def test_check_fails_when_a_chart_is_dropped_or_not_drawn(chromium, site, tmp_pa
     assert len(made) >= 2, "this check needs a report with two charts"
     # Drop the first chart's div and script, as a broken conversion would, and break the next
     # chart's plotting call so its div stays but plotly never draws it.
-    start = page_html.index('<div class="claimscope-chart"')
+    start = re.search(r'<div\b[^>]*\bclass="claimscope-chart"', page_html).start()
     end = page_html.index("</script>", start) + len("</script>")
     broken = page_html[:start] + page_html[end:].replace(
         "window.Plotly.newPlot(el,", "void (el,", 1
