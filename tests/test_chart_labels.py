@@ -1,6 +1,7 @@
-"""No chart label is cut at its chart's edge or overprints another, at desktop, phone and
-JupyterLab widths: every chart of every built report is drawn in Chromium and its SVG text
-boxes are read (``chart_labels.py``)."""
+"""No chart label is cut at its chart's edge or overprints another, at JupyterLab's width:
+every chart of every built report is drawn in Chromium and its SVG text boxes are read
+(``chart_labels.py``). The laptop and phone widths are checked in ``test_page_quality``, on
+the visits its checks share."""
 
 from __future__ import annotations
 
@@ -17,7 +18,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.integration]
 REPORTS = [spec.name for spec in expand_sweeps(read_config(), DATA_DIR)]
 
 
-@pytest.mark.parametrize("width", list(WIDTHS))
+#: The laptop and phone widths are checked in ``test_page_quality``, on the visits it shares.
+HERE = ["jupyterlab"]
+
+
+@pytest.mark.parametrize("width", HERE)
 @pytest.mark.parametrize("name", REPORTS)
 def test_no_chart_label_is_cut_or_overprinted(chromium, site, name, width):
     viewport = {"width": WIDTHS[width], "height": 900}

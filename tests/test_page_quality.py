@@ -11,6 +11,7 @@ import re
 
 import pytest
 from browser import open_page
+from chart_labels import WIDTHS, label_problems, read_boxes
 from page_checks import (
     PHONE_VIEWPORT,
     contrast_problems,
@@ -29,22 +30,44 @@ pytestmark = [pytest.mark.browser, pytest.mark.integration]
 REPORTS = [spec.name for spec in expand_sweeps(read_config(), DATA_DIR)]
 
 
+#: The screen sizes pages are checked at: a laptop and a phone (``chart_labels.WIDTHS``).
+SCREENS = {
+    "desktop": {"width": WIDTHS["desktop"], "height": 900},
+    "phone": PHONE_VIEWPORT,
+}
+
+
 @pytest.fixture(scope="module")
 def opened(chromium, site):
-    """``opened(name)``: the page of report ``name`` and its visit, opened once for this file.
+    """``opened(name, screen)``: report ``name``'s page and its visit at a size of :data:`SCREENS`.
 
-    The checks that read a page on screen share one visit of it (each visit draws every chart
-    again, a few seconds a page); printing and the phone width get their own.
+    Each page is opened once per size for this file: the checks that read a page on screen
+    share that visit (each visit draws every chart again, a few seconds a page). Printing gets
+    a visit of its own.
     """
     with contextlib.ExitStack() as visits:
-        pages: dict[str, tuple] = {}
+        pages: dict[tuple[str, str], tuple] = {}
 
-        def open_once(name: str) -> tuple:
-            if name not in pages:
-                pages[name] = visits.enter_context(open_page(chromium, site / f"{name}.html"))
-            return pages[name]
+        def open_once(name: str, screen: str = "desktop") -> tuple:
+            if (name, screen) not in pages:
+                path, viewport = site / f"{name}.html", SCREENS[screen]
+                pages[name, screen] = visits.enter_context(
+                    open_page(chromium, path, viewport=viewport)
+                )
+            return pages[name, screen]
 
         yield open_once
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
+@pytest.mark.parametrize("name", REPORTS)
+def test_no_chart_label_is_cut_or_overprinted(opened, name, screen):
+    """At a laptop's and a phone's width (``test_chart_labels`` checks JupyterLab's)."""
+    page, visit = opened(name, screen)
+    charts = read_boxes(page)
+    assert len(charts) == len(visit.charts) > 0
+    assert sum(len(c.get("texts", [])) for c in charts) > 0, "no chart text was read"
+    assert label_problems(charts, f"{name}@{screen}") == []
 
 
 def test_privacy_check_catches_a_request_a_button_makes(chromium, site, tmp_path):
@@ -134,9 +157,9 @@ def test_print_check_catches_a_table_cell_split_mid_word(chromium, site, tmp_pat
 
 
 @pytest.mark.parametrize("name", [*REPORTS, "index"])
-def test_phone_width_keeps_charts_and_tables_usable(chromium, site, name):
-    with open_page(chromium, site / f"{name}.html", viewport=PHONE_VIEWPORT) as (page, _):
-        assert phone_problems(page) == []
+def test_phone_width_keeps_charts_and_tables_usable(opened, name):
+    page, _ = opened(name, "phone")
+    assert phone_problems(page) == []
 
 
 def test_phone_check_catches_row_labels_that_overlap(chromium, site):
