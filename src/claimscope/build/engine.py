@@ -11,8 +11,9 @@ class _Manager(NotebookExecutionManager):
     """Papermill's bookkeeping, saving only at the notebook's start and end.
 
     Papermill otherwise validates and writes the whole notebook before and after every cell
-    (a dozen writes of a notebook with its charts). Its end is written in a ``finally``, so a
-    failing, timed-out or killed report still leaves which cell started and which one failed.
+    (a dozen writes of a notebook with its charts). A run that raises (a timed-out or killed
+    report) writes its end here, so it still leaves which cell started and which one failed;
+    one that returns is written once, by papermill.
     """
 
     _quiet = False
@@ -66,9 +67,18 @@ class Engine(NBClientEngine):
         manager.notebook_start()
         try:
             cls.execute_managed_notebook(manager, kernel_name, log_output=log_output, **kwargs)
-        finally:
+        except BaseException:
             manager.cleanup_pbar()
+            manager.notebook_complete()  # written: papermill writes nothing after an exception
+            raise
+        manager.cleanup_pbar()
+        # Not written: papermill writes the notebook as soon as this returns (on a failed cell,
+        # before it raises), so a write here would be the same bytes twice.
+        manager._quiet = True
+        try:
             manager.notebook_complete()
+        finally:
+            manager._quiet = False
         return manager.nb
 
 
