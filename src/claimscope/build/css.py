@@ -38,7 +38,6 @@ _NESTED = ("@media", "@supports", "@layer", "@container", "@document")
 @dataclass(frozen=True)
 class _Rule:
     prelude: str
-    body: str = ""
     children: tuple[_Rule, ...] | None = None  # a block of rules (@media …)
     verbatim: str = ""  # an at-rule kept as written (@font-face, @keyframes, @import …)
     kept: tuple[str, ...] = ()  # the selectors kept
@@ -109,7 +108,7 @@ def _parse(css: str) -> tuple[_Rule, ...]:
         else:
             body = css[stop + 1 : end - 1]
             selectors, declarations = tuple(_selectors(prelude)), tuple(_declarations(body))
-            rules.append(_Rule(prelude, body, selectors=selectors, declarations=declarations))
+            rules.append(_Rule(prelude, selectors=selectors, declarations=declarations))
         i = end
     return tuple(rules)
 
@@ -163,7 +162,7 @@ def _select(rules: tuple[_Rule, ...], classes: set[str], ids: set[str]) -> tuple
     return tuple(kept)
 
 
-def _plain_text(rules: list[_Rule]) -> str:
+def _plain_text(rules: tuple[_Rule, ...]) -> str:
     """The kept CSS that declares no custom property (what refers to custom properties)."""
     parts = []
     for rule in rules:
@@ -176,7 +175,7 @@ def _plain_text(rules: list[_Rule]) -> str:
     return " ".join(parts)
 
 
-def _custom_values(rules: list[_Rule], into: dict[str, list[str]]) -> dict[str, list[str]]:
+def _custom_values(rules: tuple[_Rule, ...], into: dict[str, list[str]]) -> dict[str, list[str]]:
     for rule in rules:
         if rule.children is not None:
             _custom_values(rule.children, into)
@@ -202,7 +201,7 @@ def _used_properties(rules: tuple[_Rule, ...], elsewhere: frozenset[str]) -> set
     return used
 
 
-def _write(rules: list[_Rule], used: set[str]) -> str:
+def _write(rules: tuple[_Rule, ...], used: set[str]) -> str:
     out = []
     for rule in rules:
         if rule.children is not None:

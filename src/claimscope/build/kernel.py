@@ -39,7 +39,7 @@ def stop_kernels(reason: str) -> None:
         kernels = list(_running)
     for kernel in kernels:
         _kill(kernel)
-    discard_spares()
+    discard_spares(wait=False)
 
 
 def allow_kernels() -> None:
@@ -312,18 +312,21 @@ def _take_spare(folder: Path):
     return None
 
 
-def discard_spares(parent=None) -> None:
-    """Stop the spare kernels forked from ``parent`` (all with None): it or the build ends."""
+def discard_spares(parent=None, *, wait: bool = True) -> None:
+    """Stop the spare kernels forked from ``parent`` (all with None): it or the build ends.
+
+    A spare still starting stops itself once up; with ``wait`` this waits for that, so no
+    kernel or connection file outlives the call. A stopped build does not wait.
+    """
     with _spares_lock:
         ours = [k for k, spare in _spares.items() if parent is None or spare.parent is parent]
         spares = [_spares.pop(k) for k in ours]
-        for spare in spares:
-            spare.wanted = False
-        starting, _starting[:] = [t for t in _starting if t.is_alive()], []
-    for thread in starting:  # a spare still starting finds itself unwanted and stops
-        thread.join(timeout=SPARE_START_S)
+        _starting[:] = [t for t in _starting if t.is_alive()]
+        starting = list(_starting) if wait else []
     for spare in spares:
         _drop(spare)
+    for thread in starting:
+        thread.join(timeout=SPARE_START_S)
 
 
 def _drop(spare: _Spare) -> None:
