@@ -30,11 +30,11 @@ setup: $(STAMP)
 reports: setup
 	$(BIN)/claimscope build $(DATA_FLAG) $(if $(JOBS),-j $(JOBS)) $(if $(SITE),--site)
 
-## Run the whole test suite in parallel (TEST_JOBS=N): fast unit tests first, then the rest
+## Run the whole test suite in parallel (TEST_JOBS=N): fast tests first, a fast failure stops it
 test: setup
-	CLAIMSCOPE_TEST_STAGE=fast $(BIN)/python -m pytest tests -n $(TEST_JOBS) --dist loadgroup --maxfail=1 -q
-	CLAIMSCOPE_TEST_STAGE=rest $(BIN)/python -m pytest tests src notebooks -n $(TEST_JOBS) --dist loadfile \
-		--doctest-modules --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg
+	$(BIN)/python -m pytest tests src notebooks -n $(TEST_JOBS) --dist loadfile --no-loadscope-reorder \
+		--stop-on-fast-failure --doctest-modules \
+		--nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg
 
 ## Check the dataset and print every problem (DATA=DIR for another dataset folder)
 validate: setup

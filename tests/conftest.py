@@ -42,9 +42,10 @@ def chromium():
 
 collect_ignore_glob = ["fixtures/*"]
 
-#: `make test` runs the suite in two stages (CLAIMSCOPE_TEST_STAGE): ``fast`` is every test in
-#: tests/ that starts no kernel and no browser (a broken install fails there in the first
-#: minute), ``rest`` is everything else: integration and browser tests, doctests, notebooks.
+#: ``make test`` is one pytest-xdist run (``--dist loadfile``): the fast tests first (every test in
+#: tests/ that starts no kernel and no browser), so a broken install fails in the first minute and a
+#: failing fast test stops the run; then the rest (integration and browser tests, doctests,
+#: notebooks), longest first. CLAIMSCOPE_TEST_STAGE=fast or rest keeps one of the two parts only.
 _SLOW_MARKERS = {"integration", "browser"}
 
 
@@ -58,7 +59,7 @@ _COMMITTED = Path(__file__).parent / "durations.json"
 
 
 def _committed_durations() -> dict[str, float]:
-    """The committed seconds per test file (:data:`_COMMITTED`), as if per test: by file."""
+    """The committed seconds per test file (:data:`_COMMITTED`)."""
     try:
         return {name: float(s) for name, s in json.loads(_COMMITTED.read_text()).items()}
     except (OSError, ValueError, AttributeError):
@@ -84,38 +85,97 @@ def pytest_configure_node(node):
     node.workerinput["claimscope_dist"] = node.config.getoption("dist")
 
 
-def _longest_first(config, items) -> None:
-    """Order the items so that the units pytest-xdist hands out start with the longest.
+def _is_fast(item) -> bool:
+    """A test in tests/ that starts no kernel and no browser (no ``_SLOW_MARKERS`` mark)."""
+    inside = Path(str(item.fspath)).resolve().is_relative_to(Path(__file__).parent)
+    return inside and not any(item.get_closest_marker(m) for m in _SLOW_MARKERS)
 
-    The unit is a file under ``--dist loadfile`` or ``loadscope`` (a notebook's cells stay in
-    order), a test under the other modes; one process runs everything anyway, so it keeps the
-    order. A unit never seen before counts as the longest (a new test runs early). A clone
-    with no cache (CI) orders whole files by the committed figures (:data:`_COMMITTED`).
+
+def _seconds(items, seconds: dict[str, float]) -> dict[str, float]:
+    """Each item's expected seconds: its own last figure, else its file's split evenly.
+
+    The committed figures are per file; a test never seen counts as the longest, so a new test
+    runs early rather than last.
+    """
+    per_file: dict[str, int] = {}
+    for item in items:
+        name = item.nodeid.split("::")[0]
+        per_file[name] = per_file.get(name, 0) + 1
+    expected = {}
+    for item in items:
+        name = item.nodeid.split("::")[0]
+        if item.nodeid in seconds:
+            expected[item.nodeid] = seconds[item.nodeid]
+        elif name in seconds:
+            expected[item.nodeid] = seconds[name] / per_file[name]
+        else:
+            expected[item.nodeid] = math.inf
+    return expected
+
+
+def _order(config, items) -> None:
+    """Order the files pytest-xdist hands out (``--dist loadfile``): fast first, longest first.
+
+    With ``--no-loadscope-reorder`` pytest-xdist keeps this order (by default it sorts files by
+    their number of tests), so the slow part starts with its longest files and ends with short
+    ones. A file stays whole on one worker: its module fixtures are made once, a notebook's
+    cells run in order. One process runs everything anyway; it keeps the collected order.
     """
     workerinput = getattr(config, "workerinput", {})
     dist = workerinput.get("claimscope_dist", config.getoption("dist", "no"))
-    seconds = _last_durations(config)
-    if dist == "no" or not seconds:
+    if dist == "no":
         return
-    per_file = all("::" not in name for name in seconds)  # the committed figures
-    by_file = per_file or dist in {"loadfile", "loadscope"}
-
-    def unit(item) -> str:
-        return item.nodeid.split("::")[0] if by_file else item.nodeid
-
+    expected = _seconds(items, _last_durations(config))
     totals: dict[str, float] = {}
+    fast: dict[str, bool] = {}
     for item in items:
-        if per_file:
-            totals[unit(item)] = seconds.get(unit(item), math.inf)
-            continue
-        known = seconds.get(item.nodeid)
-        totals[unit(item)] = totals.get(unit(item), 0.0) + (math.inf if known is None else known)
-    items.sort(key=lambda item: -totals[unit(item)])  # stable: a file keeps its own order
+        name = item.nodeid.split("::")[0]
+        totals[name] = totals.get(name, 0.0) + expected[item.nodeid]
+        fast[name] = fast.get(name, True) and _is_fast(item)
+
+    def key(item) -> tuple[bool, float]:
+        name = item.nodeid.split("::")[0]
+        return (not fast[name], -totals[name])
+
+    items.sort(key=key)  # stable: a file keeps its own order
+
+
+def pytest_addoption(parser):
+    """``--stop-on-fast-failure``: a failing fast test stops the run (``make test``)."""
+    parser.addoption(
+        "--stop-on-fast-failure",
+        action="store_true",
+        help="stop the whole run when a test that starts no kernel and no browser fails",
+    )
 
 
 def pytest_runtest_logreport(report):
-    """Add up each test's seconds (set-up, call, tear-down) for the next run's order."""
+    """Add up each test's seconds for the next run's order; stop on a fast failure if asked.
+
+    Under pytest-xdist this runs in the controller too, which stops every worker.
+    """
     _seconds_this_run[report.nodeid] = _seconds_this_run.get(report.nodeid, 0.0) + report.duration
+    config = _running.get("config")
+    if not report.failed or config is None or not config.getoption("stop_on_fast_failure"):
+        return
+    fast = report.nodeid.startswith("tests/") and not _SLOW_MARKERS & set(report.keywords)
+    if not fast:
+        return
+    reason = f"a fast test failed: {report.nodeid}"
+    dsession = config.pluginmanager.getplugin("dsession")  # pytest-xdist's controller
+    if dsession is not None:
+        dsession.shouldstop = dsession.shouldstop or reason
+    elif not hasattr(config, "workerinput"):
+        _running["session"].shouldstop = reason
+
+
+#: This process's config and session, for the hooks that get neither.
+_running: dict = {}
+
+
+def pytest_sessionstart(session):
+    """Remember the session (:data:`_running`)."""
+    _running.update(config=session.config, session=session)
 
 
 _seconds_this_run: dict[str, float] = {}
@@ -131,29 +191,22 @@ def pytest_sessionfinish(session):
         files = dict(_committed_durations())
         this_run: dict[str, float] = {}
         for nodeid, seconds in _seconds_this_run.items():
-            name = nodeid.split("::")[0]
+            name = nodeid.split("::")[0].split("@")[0]
             this_run[name] = this_run.get(name, 0.0) + seconds
         files.update({name: round(seconds, 1) for name, seconds in this_run.items()})
         _COMMITTED.write_text(json.dumps(dict(sorted(files.items())), indent=1) + "\n")
 
 
 def pytest_collection_modifyitems(config, items):
-    """Keep the items of this run's stage, when one is set (``_SLOW_MARKERS``); longest first."""
-    _longest_first(config, items)
+    """Keep the items of this run's part, when one is set (``_SLOW_MARKERS``); fast first."""
     stage = os.environ.get("CLAIMSCOPE_TEST_STAGE", "")
-    if stage not in {"fast", "rest"}:
-        return
-    tests = Path(__file__).parent
-
-    def is_fast(item) -> bool:
-        inside = Path(str(item.fspath)).resolve().is_relative_to(tests)
-        return inside and not any(item.get_closest_marker(m) for m in _SLOW_MARKERS)
-
-    keep = [item for item in items if is_fast(item) == (stage == "fast")]
-    dropped = [item for item in items if is_fast(item) != (stage == "fast")]
-    if dropped:
-        config.hook.pytest_deselected(items=dropped)
-    items[:] = keep
+    if stage in {"fast", "rest"}:
+        keep = [item for item in items if _is_fast(item) == (stage == "fast")]
+        dropped = [item for item in items if _is_fast(item) != (stage == "fast")]
+        if dropped:
+            config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
+    _order(config, items)
 
 
 def _run_folder(tmp_path_factory) -> Path:
@@ -180,6 +233,14 @@ def _build_once(shared: Path, name: str, **options) -> Path:
             assert result.exit_code == 0, [r.error for r in result.results if r.error]
             done.touch()
     return out
+
+
+@pytest.fixture(scope="session")
+def replay_store(tmp_path_factory) -> Path:
+    """The folder where this run keeps each notebook's replay at each date, for every worker."""
+    folder = _run_folder(tmp_path_factory) / "replays"
+    folder.mkdir(exist_ok=True)
+    return folder
 
 
 @pytest.fixture(scope="session")

@@ -11,10 +11,9 @@ from __future__ import annotations
 import re
 
 import pandas as pd
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_truth_as_of import dataset, every_date, replay
+from test_truth_as_of import dataset, replays
 from test_truth_faithful import _numbers, find_unfaithful, names_of
 
 import claimscope as cs
@@ -111,16 +110,15 @@ def _titles(bundles: list[dict]) -> list[Statement]:
     return out
 
 
-@pytest.mark.xdist_group("troop_figures")  # it reads the truth properties' replays
-def test_every_figures_chart_title_follows_from_its_claims_at_every_date():
+def test_every_figures_chart_title_follows_from_its_claims_at_every_date(replay_store):
     ds = dataset()
     names = names_of(ds)
     notebook = NOTEBOOKS_DIR / "troop_figures.ipynb"
     checked = 0
-    for day in every_date():
+    for day, (bundles, _) in replays(notebook, replay_store):
         known = known_as_of(ds, day)
         figures = cs.normalise_figures(known)
-        for title in _titles(replay(notebook, day)[0]):
+        for title in _titles(bundles):
             problem = find_unfaithful(known, figures, names, title)
             assert not problem, f"{day}: {problem}"
             checked += 1

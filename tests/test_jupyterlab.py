@@ -40,9 +40,19 @@ CHANGES = {
 }
 LOCAL = {"127.0.0.1", "localhost"}
 
+_LAB_READY_JS = """
+() => Boolean(window.jupyterapp && window.jupyterapp.commands.hasCommand('docmanager:open'))
+"""
+_OPEN_JS = """
+async (path) => {
+  await window.jupyterapp.restored;
+  await window.jupyterapp.commands.execute('docmanager:open', {path: path, factory: 'Notebook'});
+}
+"""
 _NOTEBOOK_READY_JS = """
-() => {
+(path) => {
   const widget = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+  if (!widget || !widget.context || widget.context.path !== path) return false;
   const kernel = widget && widget.sessionContext && widget.sessionContext.session
     && widget.sessionContext.session.kernel;
   return Boolean(kernel && kernel.status === 'idle' && widget.content.widgets.length);
@@ -151,8 +161,8 @@ def lab(tmp_path_factory) -> Iterator[tuple[str, Path]]:
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_for_server(f"{base}/api/status?token={token}", process, log)
-        # `reset`: each notebook opens alone, not beside the one the workspace remembers.
-        yield f"{base}/lab/tree/{{name}}?reset&token={token}", log
+        # `reset`: JupyterLab opens with no document, not with those the workspace remembers.
+        yield f"{base}/lab?reset&token={token}", log
     finally:
         process.terminate()
         try:
@@ -162,9 +172,15 @@ def lab(tmp_path_factory) -> Iterator[tuple[str, Path]]:
             process.wait(timeout=10)
 
 
-@contextlib.contextmanager
-def _open_notebook(chromium, url: str) -> Iterator[tuple[object, dict]]:
-    seen = {"console": [], "errors": [], "requests": []}
+@pytest.fixture(scope="module")
+def lab_page(chromium, lab) -> Iterator[tuple[object, dict]]:
+    """One JupyterLab page for this file's notebooks (the app loads once), and what it saw.
+
+    ``seen`` collects console errors, page errors and requests that left 127.0.0.1 (aborted);
+    each test empties it before it opens its notebook.
+    """
+    url, _ = lab
+    seen: dict[str, list[str]] = {"console": [], "errors": [], "requests": []}
     context = chromium.new_context(viewport={"width": 1400, "height": 1000})
 
     def route(request_route) -> None:
@@ -181,16 +197,24 @@ def _open_notebook(chromium, url: str) -> Iterator[tuple[object, dict]]:
     page.on("pageerror", lambda e: seen["errors"].append(str(e)))
     try:
         page.goto(url, wait_until="domcontentloaded", timeout=60_000)
-        page.wait_for_function(_NOTEBOOK_READY_JS, timeout=90_000, polling=500)
+        page.wait_for_function(_LAB_READY_JS, timeout=90_000, polling=100)
         yield page, seen
     finally:
         context.close()
 
 
+def _open_notebook(page, seen: dict, name: str) -> None:
+    """Open notebook ``name`` in its own tab of the page and wait until its kernel is idle."""
+    for found in seen.values():
+        found.clear()
+    page.evaluate(_OPEN_JS, name)
+    page.wait_for_function(_NOTEBOOK_READY_JS, arg=name, timeout=90_000, polling=100)
+
+
 def _run_all(page) -> list[dict]:
     page.evaluate(_RUN_ALL_JS)
     page.wait_for_timeout(500)  # the kernel goes busy before the first cell reports
-    page.wait_for_function(_DONE_JS, timeout=RUN_ALL_MS, polling=500)
+    page.wait_for_function(_DONE_JS, timeout=RUN_ALL_MS, polling=100)
     errors = page.evaluate(_ERRORS_JS)
     assert errors == [], f"cells failed or wrote to stderr: {errors}"
     page.wait_for_function(
@@ -202,25 +226,26 @@ def _run_all(page) -> list[dict]:
 
 
 @pytest.mark.parametrize("name", REPORT_NOTEBOOKS)
-def test_notebook_runs_in_jupyterlab_and_every_chart_renders(chromium, lab, name):
-    url, log = lab
+def test_notebook_runs_in_jupyterlab_and_every_chart_renders(lab, lab_page, name):
+    _, log = lab
+    page, seen = lab_page
     expected = len(notebook_charts(NOTEBOOKS_DIR / name))
     assert expected >= 1, f"{name} has no stored chart to compare with"
-    with _open_notebook(chromium, url.format(name=name)) as (page, seen):
-        charts = _run_all(page)
-        assert len(charts) == expected, f"{name}: {len(charts)} chart(s) drawn, {expected} made"
-        undrawn = [i for i, c in enumerate(charts) if c["svg"] < 1 or c["traces"] < 1]
-        assert undrawn == [], f"{name}: charts {undrawn} have no plotly svg or no trace"
+    _open_notebook(page, seen, name)
+    charts = _run_all(page)
+    assert len(charts) == expected, f"{name}: {len(charts)} chart(s) drawn, {expected} made"
+    undrawn = [i for i, c in enumerate(charts) if c["svg"] < 1 or c["traces"] < 1]
+    assert undrawn == [], f"{name}: charts {undrawn} have no plotly svg or no trace"
 
-        parameter, line = CHANGES[name]
-        assert page.evaluate(_SET_PARAMETER_JS, [parameter, line]), f"{parameter} not set"
-        changed = _run_all(page)
-        assert [c["data"] for c in changed] != [c["data"] for c in charts], (
-            f"{name}: no chart changed after setting {line!r}"
-        )
-        problems = (
-            [f"console error: {m}" for m in seen["console"]]
-            + [f"page error: {m}" for m in seen["errors"]]
-            + [f"request leaving 127.0.0.1: {u}" for u in seen["requests"]]
-        )
-        assert problems == [], f"{name}:\n" + "\n".join(problems) + f"\n(server log: {log})"
+    parameter, line = CHANGES[name]
+    assert page.evaluate(_SET_PARAMETER_JS, [parameter, line]), f"{parameter} not set"
+    changed = _run_all(page)
+    assert [c["data"] for c in changed] != [c["data"] for c in charts], (
+        f"{name}: no chart changed after setting {line!r}"
+    )
+    problems = (
+        [f"console error: {m}" for m in seen["console"]]
+        + [f"page error: {m}" for m in seen["errors"]]
+        + [f"request leaving 127.0.0.1: {u}" for u in seen["requests"]]
+    )
+    assert problems == [], f"{name}:\n" + "\n".join(problems) + f"\n(server log: {log})"

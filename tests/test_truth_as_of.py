@@ -5,15 +5,18 @@ between its first and last, and the page is read for what it cites: claim and co
 dates, and the ties' steps. Each must have been known on that date.
 
 test_truth_faithful and test_chart_titles read the same runs: :func:`replay` runs each notebook
-once per date and keeps what they need, and their tests of a notebook share an xdist group
-(``make test`` runs with ``--dist loadgroup``), so one worker replays it once.
+once per date in the whole run and keeps the result in the run's folder (``replay_store``), so
+a worker that reaches a date another worker has replayed reads it instead of running it again.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import fcntl
+import pickle
 import re
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from unittest import mock
@@ -37,9 +40,9 @@ def dataset():
     return load_dataset()
 
 
-def truth_group(notebook: Path):
-    """The xdist group of a notebook's replays: its tests here and in test_truth_faithful."""
-    return pytest.param(notebook, id=notebook.stem, marks=pytest.mark.xdist_group(notebook.stem))
+def by_notebook(notebook: Path):
+    """A notebook as a test parameter, named by its stem."""
+    return pytest.param(notebook, id=notebook.stem)
 
 
 def run_loaded(notebook: Path, parameters: dict, paragraphs: list | None = None) -> list[dict]:
@@ -58,12 +61,52 @@ def run_loaded(notebook: Path, parameters: dict, paragraphs: list | None = None)
         return run_in_process(notebook, parameters, paragraphs)
 
 
-@cache
-def replay(notebook: Path, day: dt.date) -> tuple[tuple, tuple]:
-    """Run ``notebook`` as of ``day`` once: the bundles it displayed and paragraphs it made."""
-    paragraphs: list = []
-    bundles = run_loaded(notebook, {"as_of": day.isoformat()}, paragraphs)
-    return tuple(bundles), tuple(paragraphs)
+_replayed: dict[tuple[Path, dt.date], tuple[tuple, tuple]] = {}
+
+
+def _replay_once(notebook: Path, day: dt.date, store: Path, *, wait: bool) -> bool:
+    """Make sure ``notebook`` as of ``day`` is in :data:`_replayed`; False if another has it.
+
+    The first worker to lock a date runs it and keeps the result in ``store``; any other reads
+    it from there. Without ``wait``, a date another worker is running now is left for later.
+    """
+    key = (notebook, day)
+    if key in _replayed:
+        return True
+    kept = store / f"{notebook.stem}-{day.isoformat()}.pickle"
+    with open(kept.with_suffix(".lock"), "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            return False
+        if kept.is_file():
+            _replayed[key] = pickle.loads(kept.read_bytes())
+        else:
+            paragraphs: list = []
+            bundles = run_loaded(notebook, {"as_of": day.isoformat()}, paragraphs)
+            _replayed[key] = (tuple(bundles), tuple(paragraphs))
+            part = kept.with_suffix(".part")
+            part.write_bytes(pickle.dumps(_replayed[key]))
+            part.replace(kept)
+    return True
+
+
+def replays(notebook: Path, store: Path) -> Iterator[tuple[dt.date, tuple[tuple, tuple]]]:
+    """Each date of :func:`every_date` with ``notebook`` run as of it: (bundles, paragraphs).
+
+    Each run happens once in the whole test run, whichever test or worker asks first (see
+    :func:`_replay_once`). Dates another worker is running are taken last, so two workers
+    replaying the same notebook split the dates between them instead of one waiting.
+    """
+    later = []
+    for day in every_date():
+        if _replay_once(notebook, day, store, wait=False):
+            yield day, _replayed[notebook, day]
+        else:
+            later.append(day)
+    for day in later:
+        _replay_once(notebook, day, store, wait=True)
+        yield day, _replayed[notebook, day]
 
 
 def every_date() -> list[dt.date]:
@@ -82,13 +125,13 @@ def known_text(known) -> str:
     return "\n".join(known.texts.values())
 
 
-@pytest.mark.parametrize("notebook", [truth_group(n) for n in NOTEBOOKS])
-def test_no_page_shows_what_was_unknown_on_its_date(notebook):
+@pytest.mark.parametrize("notebook", [by_notebook(n) for n in NOTEBOOKS])
+def test_no_page_shows_what_was_unknown_on_its_date(notebook, replay_store):
     ds = dataset()
     checked = 0
-    for day in every_date():
+    for day, (bundles, _) in replays(notebook, replay_store):
         known = known_as_of(ds, day)
-        text = page_text(replay(notebook, day)[0])
+        text = page_text(bundles)
         shown_ids = set(_CLAIM_ID.findall(text))
         unknown = shown_ids - set(known.claims["claim_id"])
         assert not unknown, f"{notebook.stem} as of {day}: cites claims not yet known {unknown}"

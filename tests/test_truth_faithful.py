@@ -11,7 +11,7 @@ import re
 
 import pandas as pd
 import pytest
-from test_truth_as_of import dataset, every_date, replay, truth_group
+from test_truth_as_of import by_notebook, dataset, every_date, replays
 
 import claimscope as cs
 from claimscope.analysis.timeline import dates_named, known_as_of
@@ -86,15 +86,14 @@ def _related(ds, ids: tuple[str, ...]) -> set[str]:
     return related
 
 
-@pytest.mark.parametrize("notebook", [truth_group(n) for n in NOTEBOOKS])
-def test_every_statement_states_only_what_its_claims_say(notebook):
+@pytest.mark.parametrize("notebook", [by_notebook(n) for n in NOTEBOOKS])
+def test_every_statement_states_only_what_its_claims_say(notebook, replay_store):
     ds = dataset()
     names = names_of(ds)
     checked = 0
-    for day in every_date():
+    for day, (_, paragraphs) in replays(notebook, replay_store):
         known = known_as_of(ds, day)
         figures = cs.normalise_figures(known)
-        _, paragraphs = replay(notebook, day)
         for text in paragraphs:
             if not claim_ids_of(text):
                 continue
