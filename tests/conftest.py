@@ -249,6 +249,34 @@ def site(tmp_path_factory) -> Path:
     return _build_once(_run_folder(tmp_path_factory), "shared-site")
 
 
+@pytest.fixture(scope="session")
+def opened(chromium, site):
+    """``opened(name, screen)``: page ``name`` of the built site open at ``page_checks.SCREENS``.
+
+    One visit per page and size for this worker's whole run (each visit draws every chart
+    again, a second or two a page), shared by every check that only reads what a reader first
+    sees: charts, labels, contrast, findings, links, errors. A check that clicks, scrolls,
+    resizes or prints opens the page for itself.
+    """
+    import contextlib
+
+    from browser import open_page
+    from page_checks import SCREENS
+
+    with contextlib.ExitStack() as visits:
+        pages: dict[tuple[str, str], tuple] = {}
+
+        def open_once(name: str, screen: str = "desktop") -> tuple:
+            if (name, screen) not in pages:
+                path, viewport = site / f"{name}.html", SCREENS[screen]
+                pages[name, screen] = visits.enter_context(
+                    open_page(chromium, path, viewport=viewport)
+                )
+            return pages[name, screen]
+
+        yield open_once
+
+
 @pytest.fixture
 def two_reports(tmp_path) -> Path:
     """A reports.yaml of two reports of the quick fixture notebook, with other parameters."""

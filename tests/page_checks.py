@@ -15,6 +15,8 @@ from pathlib import Path
 from claimscope.present.charts.style import MIN_CONTRAST, contrast_ratio
 
 PHONE_VIEWPORT = {"width": 390, "height": 844}
+#: The screen sizes the shared visits (``conftest.opened``) read pages at: a laptop and a phone.
+SCREENS = {"desktop": {"width": 1366, "height": 900}, "phone": PHONE_VIEWPORT}
 
 #: Every text of every chart with its fill and the chart's paper colour (both rgb strings).
 #: A bar's label is measured against the bar. Text on heatmap cells is left out: plotly picks

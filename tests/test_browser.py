@@ -31,13 +31,13 @@ README_SCREENSHOT_MAX_BYTES = 400_000
 
 
 @pytest.fixture(scope="module")
-def visits(chromium, site) -> dict:
-    """Open every page once: what each recorded, with a full-page screenshot of each."""
+def visits(opened) -> dict:
+    """Every page's shared visit (``conftest.opened``), with a full-page screenshot of each."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     seen = {}
     for name in PAGES:
-        with open_page(chromium, site / f"{name}.html") as (page, visit):
-            page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+        page, visit = opened(name)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
         seen[name] = visit
     return seen
 

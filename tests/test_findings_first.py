@@ -44,26 +44,28 @@ _FIRST_SCREEN_JS = """() => {
 
 
 @pytest.mark.parametrize("name", REPORTS)
-def test_the_first_screen_shows_dated_key_findings_linked_to_their_claims(chromium, site, name):
-    with open_page(chromium, site / f"{name}.html", viewport=DESKTOP, draw_all=False) as (page, _):
-        findings = page.evaluate(_FIRST_SCREEN_JS)
-        assert findings, f"{name}: no key finding with linked claims"
-        first = findings[0]
-        assert first["bottom"] <= DESKTOP["height"], f"{name}: first finding below the fold"
-        assert _DAY.search(first["text"]), f"{name}: first finding has no date: {first['text']}"
-        assert page.evaluate(f"() => !!document.getElementById({first['target']!r})"), name
+def test_the_first_screen_shows_dated_key_findings_linked_to_their_claims(opened, name):
+    # The shared visit is as wide as DESKTOP; nothing on the page depends on the screen's
+    # height, and the charts below the findings do not move them.
+    page, _ = opened(name)
+    assert page.viewport_size["width"] == DESKTOP["width"]
+    findings = page.evaluate(_FIRST_SCREEN_JS)
+    assert findings, f"{name}: no key finding with linked claims"
+    first = findings[0]
+    assert first["bottom"] <= DESKTOP["height"], f"{name}: first finding below the fold"
+    assert _DAY.search(first["text"]), f"{name}: first finding has no date: {first['text']}"
+    assert page.evaluate(f"() => !!document.getElementById({first['target']!r})"), name
 
 
 @pytest.mark.parametrize("name", REPORTS)
-def test_every_page_names_its_sources_links_to_the_index_and_hides_machine_text(
-    chromium, site, name
-):
-    with open_page(chromium, site / f"{name}.html", viewport=DESKTOP) as (page, visit):
-        sources = page.eval_on_selector_all(".claimscope-sources li", "els => els.length")
-        index = page.eval_on_selector_all('.cs-nav a[href="index.html"]', "els => els.length")
-        contents = page.eval_on_selector_all(".cs-toc a", "els => els.map(a => a.hash)")
-        sections = page.eval_on_selector_all("h2[id]", "els => els.map(h => '#' + h.id)")
-        visible = page.evaluate("() => document.body.innerText")
+def test_every_page_names_its_sources_links_to_the_index_and_hides_machine_text(opened, name):
+    page, visit = opened(name)
+    assert page.viewport_size["width"] == DESKTOP["width"]
+    sources = page.eval_on_selector_all(".claimscope-sources li", "els => els.length")
+    index = page.eval_on_selector_all('.cs-nav a[href="index.html"]', "els => els.length")
+    contents = page.eval_on_selector_all(".cs-toc a", "els => els.map(a => a.hash)")
+    sections = page.eval_on_selector_all("h2[id]", "els => els.map(h => '#' + h.id)")
+    visible = page.evaluate("() => document.body.innerText")
     assert sources >= 1, f"{name}: no sources panel"
     assert index == 1, f"{name}: no link back to the index"
     assert contents and set(contents) <= set(sections), name

@@ -1,19 +1,20 @@
 """The built reports as readers meet them: private toolbars, readable chart text, paper, phones.
 
-Uses the session's built site (``conftest.site``) in headless Chromium, offline. The checks live
+Uses the session's built site (``conftest.site``) in headless Chromium, offline; the checks that
+only read a page share its visits (``conftest.opened``) with other files. The checks live
 in ``page_checks.py``; ``benchmarks/audit.py`` runs the same ones and writes what it finds.
 """
 
 from __future__ import annotations
 
-import contextlib
 import re
 
 import pytest
 from browser import open_page
-from chart_labels import WIDTHS, label_problems, read_boxes
+from chart_labels import label_problems, read_boxes
 from page_checks import (
     PHONE_VIEWPORT,
+    SCREENS,
     contrast_problems,
     phone_problems,
     print_problems,
@@ -28,35 +29,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
 # Sweeps expanded: one page per report the build writes.
 REPORTS = [spec.name for spec in expand_sweeps(read_config(), DATA_DIR)]
-
-
-#: The screen sizes pages are checked at: a laptop and a phone (``chart_labels.WIDTHS``).
-SCREENS = {
-    "desktop": {"width": WIDTHS["desktop"], "height": 900},
-    "phone": PHONE_VIEWPORT,
-}
-
-
-@pytest.fixture(scope="module")
-def opened(chromium, site):
-    """``opened(name, screen)``: report ``name``'s page and its visit at a size of :data:`SCREENS`.
-
-    Each page is opened once per size for this file: the checks that read a page on screen
-    share that visit (each visit draws every chart again, a few seconds a page). Printing gets
-    a visit of its own.
-    """
-    with contextlib.ExitStack() as visits:
-        pages: dict[tuple[str, str], tuple] = {}
-
-        def open_once(name: str, screen: str = "desktop") -> tuple:
-            if (name, screen) not in pages:
-                path, viewport = site / f"{name}.html", SCREENS[screen]
-                pages[name, screen] = visits.enter_context(
-                    open_page(chromium, path, viewport=viewport)
-                )
-            return pages[name, screen]
-
-        yield open_once
 
 
 @pytest.mark.parametrize("screen", list(SCREENS))
@@ -117,13 +89,13 @@ def test_every_chart_has_a_name_a_description_and_a_data_table(opened, name):
 
 
 @pytest.mark.parametrize("name", REPORTS)
-def test_no_toolbar_button_or_link_sends_data_off_the_machine(opened, name):
-    # It clicks every toolbar button: it comes after the checks that share its visit. What a
-    # click changes (a chart's zoom) is nothing they read, whatever the order.
-    page, visit = opened(name)
-    assert privacy_problems(page, visit.blocked) == []
-    # every chart had a toolbar to click
-    assert page.locator(".modebar-btn").count() >= len(visit.charts) > 0
+def test_no_toolbar_button_or_link_sends_data_off_the_machine(chromium, site, name):
+    # It clicks every toolbar button, so it opens the page for itself: the shared visits
+    # (``opened``) stay as a reader first sees them, for checks in other files too.
+    with open_page(chromium, site / f"{name}.html", viewport=SCREENS["desktop"]) as (page, visit):
+        assert privacy_problems(page, visit.blocked) == []
+        # every chart had a toolbar to click
+        assert page.locator(".modebar-btn").count() >= len(visit.charts) > 0
 
 
 @pytest.mark.parametrize("name", REPORTS)
