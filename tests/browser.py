@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -212,3 +212,22 @@ def chart_problems(page_charts: list[dict], made: list[dict]) -> list[str]:
                 f"{made[i]['traces']}"
             )
     return problems
+
+
+@contextlib.contextmanager
+def pages_kept_open(browser) -> Iterator[Callable[[Path, dict], tuple]]:
+    """Yield ``open_at(path, viewport)``: each page at each size opened once, while the block runs.
+
+    ``open_at`` returns what :func:`open_page` yields (the page, its :class:`Visit`); a second
+    call for the same page and size returns the same open page.
+    """
+    with contextlib.ExitStack() as visits:
+        pages: dict[tuple[str, int, int], tuple] = {}
+
+        def open_at(path: Path, viewport: dict) -> tuple:
+            key = (str(path), viewport["width"], viewport["height"])
+            if key not in pages:
+                pages[key] = visits.enter_context(open_page(browser, path, viewport=viewport))
+            return pages[key]
+
+        yield open_at

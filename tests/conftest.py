@@ -155,7 +155,8 @@ def pytest_runtest_logreport(report):
     Under pytest-xdist this runs in the controller too, which stops every worker.
     """
     _seconds_this_run[report.nodeid] = _seconds_this_run.get(report.nodeid, 0.0) + report.duration
-    config = _running.get("config")
+    session = _running.get("session")
+    config = session.config if session is not None else None
     if not report.failed or config is None or not config.getoption("stop_on_fast_failure"):
         return
     fast = report.nodeid.startswith("tests/") and not _SLOW_MARKERS & set(report.keywords)
@@ -166,16 +167,16 @@ def pytest_runtest_logreport(report):
     if dsession is not None:
         dsession.shouldstop = dsession.shouldstop or reason
     elif not hasattr(config, "workerinput"):
-        _running["session"].shouldstop = reason
+        session.shouldstop = reason
 
 
-#: This process's config and session, for the hooks that get neither.
+#: This process's session, for the hooks that do not get it.
 _running: dict = {}
 
 
 def pytest_sessionstart(session):
     """Remember the session (:data:`_running`)."""
-    _running.update(config=session.config, session=session)
+    _running["session"] = session
 
 
 _seconds_this_run: dict[str, float] = {}
@@ -191,7 +192,7 @@ def pytest_sessionfinish(session):
         files = dict(_committed_durations())
         this_run: dict[str, float] = {}
         for nodeid, seconds in _seconds_this_run.items():
-            name = nodeid.split("::")[0].split("@")[0]
+            name = nodeid.split("::")[0]
             this_run[name] = this_run.get(name, 0.0) + seconds
         files.update({name: round(seconds, 1) for name, seconds in this_run.items()})
         _COMMITTED.write_text(json.dumps(dict(sorted(files.items())), indent=1) + "\n")
@@ -258,23 +259,11 @@ def opened(chromium, site):
     sees: charts, labels, contrast, findings, links, errors. A check that clicks, scrolls,
     resizes or prints opens the page for itself.
     """
-    import contextlib
-
-    from browser import open_page
+    from browser import pages_kept_open
     from page_checks import SCREENS
 
-    with contextlib.ExitStack() as visits:
-        pages: dict[tuple[str, str], tuple] = {}
-
-        def open_once(name: str, screen: str = "desktop") -> tuple:
-            if (name, screen) not in pages:
-                path, viewport = site / f"{name}.html", SCREENS[screen]
-                pages[name, screen] = visits.enter_context(
-                    open_page(chromium, path, viewport=viewport)
-                )
-            return pages[name, screen]
-
-        yield open_once
+    with pages_kept_open(chromium) as open_at:
+        yield lambda name, screen="desktop": open_at(site / f"{name}.html", SCREENS[screen])
 
 
 @pytest.fixture

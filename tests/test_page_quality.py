@@ -7,11 +7,10 @@ in ``page_checks.py``; ``benchmarks/audit.py`` runs the same ones and writes wha
 
 from __future__ import annotations
 
-import contextlib
 import re
 
 import pytest
-from browser import open_page
+from browser import open_page, pages_kept_open
 from chart_labels import label_problems, read_boxes
 from page_checks import (
     PHONE_VIEWPORT,
@@ -97,16 +96,8 @@ def changed(chromium, site):
     reader first sees them. Printing comes first and puts the screen back; clicking the
     toolbars (a chart's zoom) changes nothing the print check reads.
     """
-    with contextlib.ExitStack() as visits:
-        pages: dict[str, tuple] = {}
-
-        def open_once(name: str) -> tuple:
-            if name not in pages:
-                path, viewport = site / f"{name}.html", SCREENS["desktop"]
-                pages[name] = visits.enter_context(open_page(chromium, path, viewport=viewport))
-            return pages[name]
-
-        yield open_once
+    with pages_kept_open(chromium) as open_at:
+        yield lambda name: open_at(site / f"{name}.html", SCREENS["desktop"])
 
 
 @pytest.mark.parametrize("name", REPORTS)

@@ -4,7 +4,7 @@ Every report notebook runs (in this process) at every date the data names and ev
 between its first and last, and the page is read for what it cites: claim and correction ids,
 dates, and the ties' steps. Each must have been known on that date.
 
-test_truth_faithful and test_chart_titles read the same runs: :func:`replay` runs each notebook
+test_truth_faithful and test_chart_titles read the same runs: :func:`replays` runs each notebook
 once per date in the whole run and keeps the result in the run's folder (``replay_store``), so
 a worker that reaches a date another worker has replayed reads it instead of running it again.
 """
