@@ -14,6 +14,10 @@ LAB_PORT ?= 8888
 # DATA=DIR points validate, locate and reports at another dataset folder (default: data/).
 DATA ?=
 DATA_FLAG = $(if $(DATA),--data-dir $(DATA))
+# Python's bytecode caches (__pycache__/, ignored by git) are written even where the environment
+# sets PYTHONDONTWRITEBYTECODE: without them every kernel, warm parent and command compiles
+# claimscope from source again, and pytest rewrites every test module again in each worker.
+export PYTHONDONTWRITEBYTECODE :=
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "claimscope needs Python 3.11 or newer; set PYTHON=python3.11")'

@@ -8,6 +8,7 @@ tests import them from there.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -300,6 +301,74 @@ def built_copy(tmp_path_factory, tmp_path):
         return Path(shutil.copytree(built, tmp_path / "out", symlinks=True))
 
     return copy
+
+
+_worker_parent: dict = {}
+
+
+@contextlib.contextmanager
+def _worker_warm_kernels(original, data_dir, notebooks):
+    """``pool.warm_kernels`` in tests: a build on the repository's own data forks its kernels
+    from one warm parent per test worker, instead of starting one per build.
+
+    A build's kernels are forked exactly as from a parent of its own, and its spare kernels
+    still go when it ends; only the parent's start (about a second of imports and loading,
+    some sixty times a run) is shared. The parent preloaded ``data/`` as it was at its start:
+    a kernel still checks the bytes (``load_dataset``) before using it. Builds on other data,
+    builds with warm kernels off, a preview's or a cluster worker's kept parent, and the tests
+    about the pool itself (``own_warm_parent`` mark) take the product's path unchanged.
+    """
+    from claimscope.build import kernel, pool
+    from claimscope.data.paths import NOTEBOOKS_DIR
+
+    if (
+        not pool.enabled()
+        or pool._kept.get("parent") is not None
+        or Path(data_dir).resolve() != DATA_DIR.resolve()
+    ):
+        with original(data_dir, notebooks) as parent:
+            yield parent
+        return
+    parent = _worker_parent.get("parent")
+    if parent is None or parent.broken or parent.process.poll() is not None:
+        if parent is not None:
+            parent.close()
+        parent = pool.WarmParent(DATA_DIR, sorted(NOTEBOOKS_DIR.glob("*.ipynb")))
+        _worker_parent["parent"] = parent
+    with pool._active_lock:
+        pool._active.append(parent)
+    try:
+        yield parent
+    finally:
+        with pool._active_lock:
+            pool._active.remove(parent)
+        kernel.discard_spares(parent)
+
+
+@pytest.fixture(autouse=True)
+def _one_warm_parent_per_worker(request, monkeypatch):
+    """Builds on ``data/`` share this worker's warm parent (:func:`_worker_warm_kernels`)."""
+    marked = request.node.get_closest_marker
+    if not any(marked(m) for m in _SLOW_MARKERS) or marked("own_warm_parent"):  # fast: no build
+        yield
+        return
+    from claimscope.build import pool
+
+    original = pool.warm_kernels
+    monkeypatch.setattr(
+        pool,
+        "warm_kernels",
+        lambda data_dir, notebooks: _worker_warm_kernels(original, data_dir, notebooks),
+    )
+    yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_the_worker_parent():
+    yield
+    parent = _worker_parent.pop("parent", None)
+    if parent is not None:
+        parent.close()
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,8 @@ import pytest
 from claimscope.build import build_reports, kernel, pool
 from claimscope.data.paths import DATA_DIR, PROJECT_ROOT
 
-pytestmark = pytest.mark.integration
+# The pool's own tests: each build starts its own warm parent, as outside the tests.
+pytestmark = [pytest.mark.integration, pytest.mark.own_warm_parent]
 
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "troop_figures.ipynb"
 ONE = "troop-figures"

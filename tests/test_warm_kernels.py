@@ -16,7 +16,8 @@ from claimscope.build.forkserver import notebook_modules
 from claimscope.data import dataset as dataset_module
 from claimscope.data.paths import DATA_DIR, PROJECT_ROOT
 
-pytestmark = pytest.mark.integration
+# The pool's own tests: each build starts its own warm parent, as outside the tests.
+pytestmark = [pytest.mark.integration, pytest.mark.own_warm_parent]
 
 # What differs between two builds of the same inputs: the time each was built and took.
 _BUILD_TIMES = [
