@@ -308,24 +308,21 @@ _worker_parent: dict = {}
 
 @contextlib.contextmanager
 def _worker_warm_kernels(original, data_dir, notebooks):
-    """``pool.warm_kernels`` in tests: a build on the repository's own data forks its kernels
-    from one warm parent per test worker, instead of starting one per build.
+    """``pool.warm_kernels`` in tests: a build forks its kernels from one warm parent per test
+    worker, instead of starting one per build.
 
     A build's kernels are forked exactly as from a parent of its own, and its spare kernels
     still go when it ends; only the parent's start (about a second of imports and loading,
-    some sixty times a run) is shared. The parent preloaded ``data/`` as it was at its start:
-    a kernel still checks the bytes (``load_dataset``) before using it. Builds on other data,
-    builds with warm kernels off, a preview's or a cluster worker's kept parent, and the tests
-    about the pool itself (``own_warm_parent`` mark) take the product's path unchanged.
+    some ninety times a run) is shared. The parent preloaded ``data/`` as it was at its start;
+    a kernel uses that only for the same bytes (``load_dataset`` compares the content hash), so
+    a build on other data loads its own, as a plain kernel does. Builds with warm kernels off,
+    a preview's or a cluster worker's kept parent, and the tests about the pool itself
+    (``own_warm_parent`` mark) take the product's path unchanged.
     """
     from claimscope.build import kernel, pool
     from claimscope.data.paths import NOTEBOOKS_DIR
 
-    if (
-        not pool.enabled()
-        or pool._kept.get("parent") is not None
-        or Path(data_dir).resolve() != DATA_DIR.resolve()
-    ):
+    if not pool.enabled() or pool._kept.get("parent") is not None:
         with original(data_dir, notebooks) as parent:
             yield parent
         return
@@ -347,7 +344,7 @@ def _worker_warm_kernels(original, data_dir, notebooks):
 
 @pytest.fixture(autouse=True)
 def _one_warm_parent_per_worker(request, monkeypatch):
-    """Builds on ``data/`` share this worker's warm parent (:func:`_worker_warm_kernels`)."""
+    """Builds share this worker's warm parent (:func:`_worker_warm_kernels`)."""
     marked = request.node.get_closest_marker
     if not any(marked(m) for m in _SLOW_MARKERS) or marked("own_warm_parent"):  # fast: no build
         yield
