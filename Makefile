@@ -24,6 +24,10 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@# jupyter-events' jsonschema[format-nongpl] brings rfc3987-syntax, which jsonschema imports
+	@# (when present) only to check the "iri" string format; it builds a parser at import, about
+	@# a second in every process that reads a notebook (builds, tests). Nothing here uses that format.
+	$(BIN)/python -m pip uninstall --quiet --yes rfc3987-syntax
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (claimscope)" >/dev/null
 	touch $(STAMP)
 
