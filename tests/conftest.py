@@ -332,14 +332,11 @@ def _worker_warm_kernels(original, data_dir, notebooks):
             parent.close()
         parent = pool.WarmParent(DATA_DIR, sorted(NOTEBOOKS_DIR.glob("*.ipynb")))
         _worker_parent["parent"] = parent
-    with pool._active_lock:
-        pool._active.append(parent)
     try:
-        yield parent
+        with pool.forking_from(parent):
+            yield parent
     finally:
-        with pool._active_lock:
-            pool._active.remove(parent)
-        kernel.discard_spares(parent)
+        kernel.discard_spares(parent)  # as the build's end would; the parent stays
 
 
 @pytest.fixture(autouse=True)

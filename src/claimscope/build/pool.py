@@ -242,6 +242,16 @@ def warm_kernels(data_dir: Path, notebooks: list[Path]) -> Iterator[WarmParent |
         yield kept
         return
     parent = WarmParent(data_dir, notebooks)
+    try:
+        with forking_from(parent):
+            yield parent
+    finally:
+        _close(parent)
+
+
+@contextlib.contextmanager
+def forking_from(parent: WarmParent) -> Iterator[WarmParent]:
+    """New kernels fork from ``parent`` while the block runs; stopping it is the caller's."""
     with _active_lock:
         _active.append(parent)
     try:
@@ -249,7 +259,6 @@ def warm_kernels(data_dir: Path, notebooks: list[Path]) -> Iterator[WarmParent |
     finally:
         with _active_lock:
             _active.remove(parent)
-        _close(parent)
 
 
 def _close(parent: WarmParent) -> None:
