@@ -15,7 +15,9 @@ offsets back).
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -97,6 +99,12 @@ def load_dataset(data_dir: Path | str | None = None) -> Dataset:
     Args:
         data_dir: Folder holding ``datapackage.json``; the project's ``data/`` by default.
 
+    A package whose bytes this process has loaded and checked before (the same content hash
+    of every file, :func:`~claimscope.data.files.dataset_version`, in any folder) is not read
+    or checked again: the caller gets its own copy of the tables kept then. Only a package that
+    passed every check, and that no write changed while it was read, is kept; the last
+    :data:`LOADED_KEPT` are.
+
     Returns:
         The validated dataset, with empty claim offsets located from their quotes.
 
@@ -105,8 +113,43 @@ def load_dataset(data_dir: Path | str | None = None) -> Dataset:
     """
     data_dir = Path(data_dir or DATA_DIR)
     settle(data_dir)  # a write killed after its commit point is finished first
-    if _preloaded and _preloaded[0].version == dataset_version(data_dir):
+    try:
+        version = dataset_version(data_dir)
+    except DatasetError:
+        version = None  # the load below reports what cannot be read, with everything else
+    if _preloaded and _preloaded[0].version == version:
         return replace(_preloaded[0], data_dir=data_dir)  # the same bytes: the same dataset
+    if version in _loaded:
+        _loaded.move_to_end(version)
+        return _copy_of(_loaded[version], data_dir)
+    dataset = _load_and_check(data_dir)
+    if dataset.version == version:  # no file changed while it was read
+        _loaded[version] = _copy_of(dataset, data_dir)
+        while len(_loaded) > LOADED_KEPT:
+            _loaded.popitem(last=False)
+    return dataset
+
+
+#: How many validated datasets a process keeps, by content hash, for :func:`load_dataset`.
+LOADED_KEPT = 4
+#: Those datasets, the most recently loaded last.
+_loaded: OrderedDict[str, Dataset] = OrderedDict()
+
+
+def _copy_of(dataset: Dataset, data_dir: Path) -> Dataset:
+    """A copy of ``dataset`` as loaded from ``data_dir``: no caller's change reaches another."""
+    return replace(
+        dataset,
+        data_dir=data_dir,
+        schema=copy.deepcopy(dataset.schema),
+        tables={name: frame.copy() for name, frame in dataset.tables.items()},
+        texts=dict(dataset.texts),
+        located=list(dataset.located),
+    )
+
+
+def _load_and_check(data_dir: Path) -> Dataset:
+    """Read every file of the package at ``data_dir`` and check it all (no kept dataset)."""
     package = read_schema(data_dir)
     names = resource_names(package)
     problems: list[Problem] = []
