@@ -97,6 +97,22 @@ class Normalisation:
     dataset_unit_sizes: dict[str, tuple[int, int]]
     tolerance: float
 
+    def __deepcopy__(self, memo: dict) -> Normalisation:
+        """An independent copy, made directly rather than by the generic deep copy.
+
+        pandas deep-copies a frame's ``attrs`` on every operation, and the generic deep copy of
+        two small dicts of int pairs cost about 85 µs each time (7 % of the troop report's
+        cells). Keys are strings and values pairs of ints, so copying the dicts copies
+        everything that could change.
+
+        >>> import copy
+        >>> n = Normalisation({"brigade": (3000, 5000)}, {"brigade": (3000, 5000)}, 0.1)
+        >>> c = copy.deepcopy(n)
+        >>> c == n and c.unit_sizes is not n.unit_sizes
+        True
+        """
+        return Normalisation(dict(self.unit_sizes), dict(self.dataset_unit_sizes), self.tolerance)
+
 
 def normalisation_of(figures: pd.DataFrame) -> Normalisation:
     """Return the unit sizes and tolerance ``figures`` (from :func:`normalise_figures`) used.
