@@ -8,7 +8,9 @@ tests import them from there.
 
 from __future__ import annotations
 
+import ast
 import contextlib
+import functools
 import json
 import math
 import os
@@ -43,7 +45,8 @@ def chromium():
 
 collect_ignore_glob = ["fixtures/*"]
 
-#: ``make test`` is one pytest-xdist run (``--dist loadfile``): the fast tests first (every test in
+#: ``make test`` is one pytest-xdist run (``--dist loadfile``, whole files or a group of files to
+#: a worker, :func:`pytest_xdist_make_scheduler`): the fast tests first (every test in
 #: tests/ that starts no kernel and no browser), so a broken install fails in the first minute and a
 #: failing fast test stops the run; then the rest (integration and browser tests, doctests,
 #: notebooks), longest first. CLAIMSCOPE_TEST_STAGE=fast or rest keeps one of the two parts only.
@@ -114,11 +117,63 @@ def _seconds(items, seconds: dict[str, float]) -> dict[str, float]:
     return expected
 
 
-def _order(config, items) -> None:
-    """Order the files pytest-xdist hands out (``--dist loadfile``): fast first, longest first.
+#: The files whose tests read the worker's open report pages (the ``opened`` fixture) form one
+#: group that one worker runs: each worker would otherwise open and draw every page again
+#: (about 2 core-seconds a page and size), and which files met on which worker changed with the
+#: order, so the run's CPU did too.
+SHARED_PAGES_GROUP = "shared-pages"
 
-    With ``--no-loadscope-reorder`` pytest-xdist keeps this order (by default it sorts files by
-    their number of tests), so the slow part starts with its longest files and ends with short
+
+def files_taking(folder: Path, rootdir: Path, fixture: str) -> frozenset[str]:
+    """The ``test_*.py`` files of ``folder`` (as in node ids) with a function taking ``fixture``.
+
+    Read from the files' source, so that pytest-xdist's controller, which collects no tests,
+    groups them as the workers do. A test or a fixture of the file counts.
+    """
+
+    def takes(node: ast.AST) -> bool:
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            return False
+        return any(a.arg == fixture for a in node.args.args + node.args.kwonlyargs)
+
+    return frozenset(
+        path.relative_to(rootdir).as_posix()
+        for path in sorted(folder.glob("test_*.py"))
+        if any(map(takes, ast.walk(ast.parse(path.read_text(encoding="utf-8")))))
+    )
+
+
+@functools.cache
+def _files_sharing_pages(rootdir: Path) -> frozenset[str]:
+    """This folder's test files that take ``opened``: :data:`SHARED_PAGES_GROUP`."""
+    return files_taking(Path(__file__).parent, rootdir, "opened")
+
+
+def scope_of(rootdir: Path, nodeid: str) -> str:
+    """What pytest-xdist hands to one worker: the test's file, or :data:`SHARED_PAGES_GROUP`."""
+    name = nodeid.split("::", 1)[0]
+    return SHARED_PAGES_GROUP if name in _files_sharing_pages(rootdir) else name
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """Under ``--dist loadfile``: each file whole to one worker, the shared-pages group too."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class FileOrGroupScheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return scope_of(config.rootpath, nodeid)
+
+    return FileOrGroupScheduling(config, log)
+
+
+def _order(config, items) -> None:
+    """Order the scopes pytest-xdist hands out (files, or a group): fast first, longest first.
+
+    With ``--no-loadscope-reorder`` pytest-xdist keeps this order (by default it sorts scopes by
+    their number of tests), so the slow part starts with its longest scopes and ends with short
     ones. A file stays whole on one worker: its module fixtures are made once, a notebook's
     cells run in order. One process runs everything anyway; it keeps the collected order.
     """
@@ -126,17 +181,18 @@ def _order(config, items) -> None:
     dist = workerinput.get("claimscope_dist", config.getoption("dist", "no"))
     if dist == "no":
         return
+    scope = {item.nodeid: scope_of(config.rootpath, item.nodeid) for item in items}
     expected = _seconds(items, _last_durations(config))
     totals: dict[str, float] = {}
     fast: dict[str, bool] = {}
     for item in items:
-        name = item.nodeid.split("::")[0]
+        name = scope[item.nodeid]
         totals[name] = totals.get(name, 0.0) + expected[item.nodeid]
         fast[name] = fast.get(name, True) and _is_fast(item)
 
-    def key(item) -> tuple[bool, float]:
-        name = item.nodeid.split("::")[0]
-        return (not fast[name], -totals[name])
+    def key(item) -> tuple[bool, float, str]:
+        name = scope[item.nodeid]
+        return (not fast[name], -totals[name], name)
 
     items.sort(key=key)  # stable: a file keeps its own order
 
