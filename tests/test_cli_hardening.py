@@ -255,6 +255,11 @@ def test_any_command_line_exits_0_1_or_2(
     # Defaults point into the sandbox: a generated build never writes the project's reports/.
     monkeypatch.setattr(cli, "REPORTS_DIR", sandbox.out)
     monkeypatch.setattr(cli, "REPORTS_CONFIG", sandbox.config)
+    # A relative path ("--output -5", "--output alpha") is a folder the user named: it lands
+    # in the sandbox (its out* part), never in the folder pytest was started from.
+    relative = sandbox.root / "out-relative"
+    relative.mkdir(exist_ok=True)
+    monkeypatch.chdir(relative)
     argv = [command, *(places.get(t, t) for t in tokens)]
     data_before, before = hash_tree(DATA_DIR), sandbox.outside_output()
     code = run_main(argv)
