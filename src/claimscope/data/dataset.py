@@ -245,6 +245,9 @@ def preload(data_dir: Path | str | None = None) -> Dataset:
     reading or checking a file again, as long as the package's content hash is unchanged.
     """
     _preloaded[:] = [load_dataset(data_dir)]
+    # load_dataset answers these bytes from the preload first: a kept copy would only double
+    # the memory of the parent and of every kernel forked from it.
+    _loaded.pop(_preloaded[0].version, None)
     return _preloaded[0]
 
 
